@@ -1,0 +1,377 @@
+"""Reading statistics tables as yearbooks give them: CSV or XLSX, long or wide, columns named in the config.
+
+Each table becomes long records (raw unit, raw parent, year, variable, value) that keep their provenance: file,
+sheet, spreadsheet row and column, so every later error can point at the cell. Yearbook missing markers (…, —,
+-, NA, 无, empty cells ...) become missing values and are counted; any other non-numeric cell is an error.
+
+Layouts:
+- ``long``: one row per unit, year and variable (columns ``unit``, ``year``, ``variable``, ``value``);
+- ``wide``: one row per unit and year, one column per variable (``variables`` maps columns to names);
+- ``wide_years``: one row per unit, one column per year, a single variable (``variable_name``).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nqpf.errors import InputError
+
+DEFAULT_MISSING_MARKERS: tuple[str, ...] = (
+    "",
+    "…",
+    "……",
+    "...",
+    "—",
+    "——",
+    "–",
+    "-",
+    "--",
+    "NA",
+    "N/A",
+    "n.a.",
+    "NaN",
+    "null",
+    "无",
+    "#N/A",
+)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+|年|年度)?$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MAX_LISTED = 30
+
+
+@dataclass
+class TableSpec:
+    """How to read one statistics file (or every file a glob pattern matches); mirrors the config keys."""
+
+    path: str
+    layout: str = "wide"
+    unit: str = ""
+    unit_by: str = "auto"
+    parent: str | None = None
+    year: str | None = None
+    year_from: str | None = None
+    variable: str | None = None
+    value: str | None = None
+    variables: dict[str, str] | None = None
+    variable_name: str | None = None
+    sheet: str | int | None = 0
+    skip_rows: int = 0
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+
+    @classmethod
+    def from_config(cls, entry: dict) -> TableSpec:
+        known = {k: v for k, v in entry.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class FileReport:
+    """What reading one file found, for the validation report."""
+
+    path: str
+    sha256: str
+    sheets: list[str] = field(default_factory=list)
+    rows: int = 0
+    blank_rows: int = 0
+    records: int = 0
+    missing: Counter = field(default_factory=Counter)  # marker -> count
+    ignored_columns: list[str] = field(default_factory=list)
+    ignored_labels: list[str] = field(default_factory=list)
+
+
+def sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _clean(text: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
+def expand(spec: TableSpec) -> list[str]:
+    """The files a spec names: the path itself, or every match of a glob pattern, sorted."""
+    if any(ch in spec.path for ch in "*?["):
+        paths = sorted(glob.glob(spec.path))
+        if not paths:
+            raise InputError(
+                "no file matches the pattern", file=spec.path, fix="check statistics.files[].path in the config"
+            )
+        return paths
+    if not Path(spec.path).exists():
+        raise InputError("statistics file not found", file=spec.path, fix="check statistics.files[].path in the config")
+    return [spec.path]
+
+
+def read_table(spec: TableSpec, missing_markers: tuple[str, ...]) -> tuple[pd.DataFrame, list[FileReport]]:
+    """Read every file of a spec into long records with provenance; see the module docstring."""
+    _check_spec(spec)
+    markers = {_clean(m) for m in missing_markers}
+    frames, reports = [], []
+    for path in expand(spec):
+        report = FileReport(path=path, sha256=sha256(path))
+        for sheet_name, table, first_row in _sheets(spec, path):
+            report.sheets.append(str(sheet_name))
+            frames.append(_records(spec, path, sheet_name, table, first_row, markers, report))
+        reports.append(report)
+    records = pd.concat(frames, ignore_index=True) if frames else _empty_records()
+    _raise_bad_cells(records)
+    return records.drop(columns=["bad"]), reports
+
+
+def _check_spec(spec: TableSpec) -> None:
+    where = f"statistics file {spec.path}"
+    if spec.layout not in ("long", "wide", "wide_years"):
+        raise InputError(f"unknown layout {spec.layout!r}", file=spec.path, fix="layout: long, wide or wide_years")
+    if not spec.unit:
+        raise InputError("no unit column given", file=spec.path, fix=f"set `unit` for the {where}")
+    if spec.layout != "wide_years" and not spec.year and not spec.year_from:
+        raise InputError(
+            "no year column given", file=spec.path, fix="set `year` (a column) or `year_from: sheet | filename`"
+        )
+    if spec.layout == "long" and not (spec.variable and spec.value):
+        raise InputError("a long table needs `variable` and `value` columns", file=spec.path)
+    if spec.layout == "wide" and not spec.variables:
+        raise InputError(
+            "a wide table needs `variables`: the columns to read and the variable name of each", file=spec.path
+        )
+    if spec.layout == "wide_years" and not spec.variable_name:
+        raise InputError("a wide_years table needs `variable_name`", file=spec.path)
+    names = list((spec.variables or {}).values()) + ([spec.variable_name] if spec.variable_name else [])
+    for name in names:
+        if not _NAME.match(str(name)):
+            raise InputError(
+                f"variable name {name!r} is not a valid identifier",
+                file=spec.path,
+                fix="use letters, digits and _ and start with a letter (for example gdp_per_capita)",
+            )
+
+
+def _sheets(spec: TableSpec, path: str):
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            book = pd.read_excel(
+                path, sheet_name=None if spec.sheet == "*" else spec.sheet, header=spec.skip_rows, dtype=object
+            )
+        except ValueError as err:
+            raise InputError(f"cannot read the sheet: {err}", file=path, fix="check `sheet` for this file") from err
+        if not isinstance(book, dict):
+            book = {spec.sheet: book}
+        for name, table in book.items():
+            yield name, table, spec.skip_rows + 2
+    elif suffix in (".csv", ".txt", ".tsv"):
+        try:
+            table = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skiprows=spec.skip_rows,
+                encoding=spec.encoding,
+                sep="\t" if suffix == ".tsv" else spec.delimiter,
+                skip_blank_lines=False,
+            )
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"the file is not in the {spec.encoding} encoding ({err.reason} at byte {err.start})",
+                file=path,
+                fix="set `encoding` for this file (Chinese CSV files are often gbk or gb18030)",
+            ) from err
+        yield None, table, spec.skip_rows + 2
+    else:
+        raise InputError(f"unsupported file type {suffix!r}", file=path, fix="give a .csv, .tsv or .xlsx file")
+
+
+def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
+    lookup = {_clean(c): c for c in table.columns}
+    found = lookup.get(_clean(wanted))
+    if found is None:
+        available = ", ".join(str(c) for c in table.columns)
+        raise InputError(
+            f"column {wanted!r} not found",
+            file=path,
+            column=wanted,
+            fix=f"set `{key}` to one of the columns: {available}",
+        )
+    return found
+
+
+def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFrame:
+    table = table.reset_index(drop=True)
+    table.index = table.index + first_row  # spreadsheet row numbers
+    blank = table.apply(lambda row: all(_clean(v) in ("", "nan", "None") for v in row), axis=1)
+    report.blank_rows += int(blank.sum())
+    table = table[~blank]
+    report.rows += len(table)
+    unit_col = _column(table, spec.unit, path, "unit")
+    parent_col = _column(table, spec.parent, path, "parent") if spec.parent else None
+    used = {unit_col} | ({parent_col} if parent_col else set())
+    if spec.layout == "wide_years":
+        value_cols = {}
+        for col in table.columns:
+            match = _YEAR.match(_clean(col))
+            if match and col not in used:
+                value_cols[col] = spec.variable_name
+        long = _melt(table, unit_col, parent_col, value_cols)
+        long["year_raw"] = long["column"].map(lambda c: int(_YEAR.match(_clean(c)).group(1)))
+    else:
+        if spec.year:
+            year_col = _column(table, spec.year, path, "year")
+            used.add(year_col)
+        if spec.layout == "wide":
+            value_cols = {_column(table, src, path, "variables"): name for src, name in spec.variables.items()}
+            long = _melt(table, unit_col, parent_col, value_cols, year_col if spec.year else None)
+        else:
+            var_col = _column(table, spec.variable, path, "variable")
+            val_col = _column(table, spec.value, path, "value")
+            used |= {var_col, val_col}
+            long = pd.DataFrame(
+                {
+                    "unit_raw": table[unit_col],
+                    "parent_raw": table[parent_col] if parent_col else None,
+                    "year_raw": table[year_col] if spec.year else None,
+                    "label": table[var_col].map(lambda v: "" if v is None else str(v).strip()),
+                    "value_raw": table[val_col],
+                    "column": str(val_col),
+                    "row": table.index,
+                }
+            )
+            long["variable"] = _long_variables(long["label"], spec, path, report)
+            long = long[long["variable"].notna()].drop(columns="label")
+        used |= set(value_cols) if spec.layout == "wide" else set()
+        if spec.layout == "wide":
+            report.ignored_columns += [str(c) for c in table.columns if c not in used]
+        if spec.year_from == "sheet":
+            long["year_raw"] = sheet
+        elif spec.year_from == "filename":
+            found = re.search(r"(19|20)\d{2}", Path(path).stem)
+            if not found:
+                raise InputError("no year in the file name", file=path, fix="name the file with its year, or set `year`")
+            long["year_raw"] = found.group(0)
+    long["year"] = [_parse_year(v, path, r, spec.year or spec.year_from) for v, r in zip(long["year_raw"], long["row"])]
+    parsed = [_parse_value(v, markers) for v in long["value_raw"]]
+    long["value"] = [p[0] for p in parsed]
+    long["bad"] = [p[2] for p in parsed]
+    for _, marker, _ in parsed:
+        if marker is not None:
+            report.missing[marker] += 1
+    long["file"] = path
+    long["sheet"] = None if sheet is None else str(sheet)
+    report.records += len(long)
+    return long[
+        ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column", "bad"]
+    ]
+
+
+def _melt(table, unit_col, parent_col, value_cols: dict, year_col=None) -> pd.DataFrame:
+    pieces = []
+    for col, name in value_cols.items():
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "unit_raw": table[unit_col],
+                    "parent_raw": table[parent_col] if parent_col else None,
+                    "year_raw": table[year_col] if year_col else None,
+                    "variable": name,
+                    "value_raw": table[col],
+                    "column": str(col),
+                    "row": table.index,
+                }
+            )
+        )
+    if not pieces:
+        return pd.DataFrame(columns=["unit_raw", "parent_raw", "year_raw", "variable", "value_raw", "column", "row"])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _long_variables(labels: pd.Series, spec: TableSpec, path: str, report: FileReport) -> pd.Series:
+    if spec.variables:
+        mapping = {_clean(k): v for k, v in spec.variables.items()}
+        names = labels.map(lambda label: mapping.get(_clean(label)))
+        report.ignored_labels += sorted(set(labels[names.isna()]))
+        return names
+    invalid = sorted({label for label in labels if not _NAME.match(label)})
+    if invalid:
+        raise InputError(
+            "variable labels that are not valid names: " + ", ".join(invalid[:_MAX_LISTED]),
+            file=path,
+            column=spec.variable,
+            fix="map the labels to names with `variables: {label: name}` for this file",
+        )
+    return labels
+
+
+def _parse_year(value: object, path: str, row: int, column: str | None) -> int:
+    if isinstance(value, (int, np.integer)) and 1900 <= int(value) <= 2100:
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer() and 1900 <= value <= 2100:
+        return int(value)
+    match = _YEAR.match(_clean(value)) if value is not None else None
+    if match:
+        return int(match.group(1))
+    raise InputError(
+        f"not a year: {value!r}",
+        file=path,
+        row=row,
+        column=column,
+        fix="years must be four-digit numbers such as 2019 or 2019年",
+    )
+
+
+def _parse_value(value: object, markers: set[str]) -> tuple[float, str | None, bool]:
+    """(number, missing marker met or None, bad cell)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan, "(empty)", False
+    if isinstance(value, bool):
+        return np.nan, None, True
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value), None, False
+    text = _clean(value)
+    if text in markers:
+        return np.nan, str(value).strip() or "(empty)", False
+    if _NUMBER.match(text):
+        return float(text), None, False
+    if _GROUPED.match(text):
+        return float(text.replace(",", "")), None, False
+    return np.nan, None, True
+
+
+def _raise_bad_cells(records: pd.DataFrame) -> None:
+    bad = records[records["bad"]]
+    if bad.empty:
+        return
+    details = [
+        f"{r.file}{f' [sheet {r.sheet}]' if r.sheet else ''} row {r.row}, column {r.column}: {r.value_raw!r}"
+        for r in bad.head(_MAX_LISTED).itertuples()
+    ]
+    if len(bad) > _MAX_LISTED:
+        details.append(f"... and {len(bad) - _MAX_LISTED} more")
+    first = bad.iloc[0]
+    raise InputError(
+        f"{len(bad)} non-numeric cells",
+        file=first["file"],
+        row=first["row"],
+        column=first["column"],
+        details=details,
+        fix="correct these cells; a missing value may be left empty or written as one of the missing markers "
+        "(…, —, -, NA, 无), or add the marker to statistics.missing_markers",
+    )
+
+
+def _empty_records() -> pd.DataFrame:
+    columns = ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column"]
+    return pd.DataFrame({c: [] for c in columns + ["bad"]})
