@@ -1,0 +1,29 @@
+# nqpf: from China's boundaries and yearbook statistics to spatial weights, ESDA, spatial panel models and tables.
+# Stages: boundaries -> statistics -> panel -> (indices, weights) -> esda -> models -> tables/report.
+import os
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+# Jobs import the nqpf library of this checkout, whichever environment runs them (.venv, conda, a cluster).
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(p for p in (os.path.abspath("src"), os.environ.get("PYTHONPATH", "")) if p)
+)
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/boundaries.smk"
+include: "workflow/rules/statistics.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets(),

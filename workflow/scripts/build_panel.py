@@ -1,0 +1,28 @@
+"""Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv."""
+
+from nqpf import boundaries, panel, validation
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"panel {snakemake.wildcards.study}") as log:  # noqa: F821
+    study = snakemake.params.study  # noqa: F821
+    units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")  # noqa: F821
+    study_codes = panel.study_units(units, study["units"].get("provinces"))
+    result = panel.build(units, panel.PanelSpec.from_config(study), study_codes)
+    for note in result.notes:
+        log.info(note)
+    text = validation.report(
+        result,
+        study=study["name"],
+        units=units[units["code"].isin(study_codes)],
+        boundary_source=f"{study['units']['level']} boundaries ({snakemake.input.boundaries})",  # noqa: F821
+        simulated="demo" in study,
+    )
+    out = snakemake.output  # noqa: F821
+    panel.write_csv(result.panel, out.panel)
+    units[units["code"].isin(study_codes)].to_csv(out.units, index=False)
+    result.matches.to_csv(out.matches, index=False)
+    result.gaps.to_csv(out.gaps, index=False)
+    result.filled.to_csv(out.filled, index=False)
+    with open(out.validation, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    log.info("panel: %d rows, %d variables", len(result.panel), len(result.variables))
