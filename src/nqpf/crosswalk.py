@@ -31,7 +31,7 @@ class CodeChange:
         return self.change in ONE_TO_ONE
 
     def describe(self) -> str:
-        targets = ", ".join(f"{c} {n}" for c, n in zip(self.new_codes, self.new_names))
+        targets = ", ".join(f"{c} {n}" for c, n in zip(self.new_codes, self.new_names, strict=True))
         when = f" in {self.year}" if self.year else ""
         verb = {
             "recoded": "was recoded as",

@@ -90,41 +90,161 @@ class Indicator:
 INDICATORS: tuple[Indicator, ...] = (
     # labourers (劳动者)
     Indicator("R&D人员全时当量(人年)", "rd_personnel", "labourers", "q", 8, 160, "employment", decimals=0),
-    Indicator("普通高等学校在校学生数(人)", "college_students", "labourers", "q", 100, 700, "population", decimals=0),
-    Indicator("信息传输软件和信息技术服务业就业人员(万人)", "ict_employment", "labourers", "q", 0.012, 0.11,
-              "urban_employment"),
+    Indicator(
+        "普通高等学校在校学生数(人)", "college_students", "labourers", "q", 100, 700, "population", decimals=0
+    ),
+    Indicator(
+        "信息传输软件和信息技术服务业就业人员(万人)",
+        "ict_employment",
+        "labourers",
+        "q",
+        0.012,
+        0.11,
+        "urban_employment",
+    ),
     # means of labour (劳动资料)
-    Indicator("R&D经费内部支出(万元)", "rd_expenditure", "means of labour", "q", 0.0025, 0.065, "gdp", 1e4,
-              decimals=0),
+    Indicator(
+        "R&D经费内部支出(万元)",
+        "rd_expenditure",
+        "means of labour",
+        "q",
+        0.0025,
+        0.065,
+        "gdp",
+        1e4,
+        decimals=0,
+    ),
     Indicator("软件业务收入(亿元)", "software_revenue", "means of labour", "q", 0.002, 0.35, "gdp"),
     Indicator("电子商务销售额(亿元)", "ecommerce_sales", "means of labour", "q", 0.03, 0.45, "gdp"),
-    Indicator("工业机器人安装量(台)", "industrial_robots", "means of labour", "q", 0.3, 60, "employment", decimals=0),
-    Indicator("能源消费总量(万吨标准煤)", "energy_consumption", "means of labour", "q", 0.18, 2.2, "gdp",
-              negative=True, file="environment"),
+    Indicator(
+        "工业机器人安装量(台)", "industrial_robots", "means of labour", "q", 0.3, 60, "employment", decimals=0
+    ),
+    Indicator(
+        "能源消费总量(万吨标准煤)",
+        "energy_consumption",
+        "means of labour",
+        "q",
+        0.18,
+        2.2,
+        "gdp",
+        negative=True,
+        file="environment",
+    ),
     # objects of labour (劳动对象)
-    Indicator("发明专利授权数(件)", "invention_patents", "objects of labour", "q", 0.15, 45, "population", decimals=0),
-    Indicator("绿色专利授权数(件)", "green_patents", "objects of labour", "q", 0.03, 6, "population", decimals=0),
+    Indicator(
+        "发明专利授权数(件)",
+        "invention_patents",
+        "objects of labour",
+        "q",
+        0.15,
+        45,
+        "population",
+        decimals=0,
+    ),
+    Indicator(
+        "绿色专利授权数(件)", "green_patents", "objects of labour", "q", 0.03, 6, "population", decimals=0
+    ),
     Indicator("战略性新兴产业增加值(亿元)", "sei_value_added", "objects of labour", "q", 0.05, 0.25, "gdp"),
     Indicator("高技术产业营业收入(亿元)", "hightech_revenue", "objects of labour", "q", 0.02, 0.65, "gdp"),
-    Indicator("工业二氧化硫排放量(万吨)", "so2_emissions", "objects of labour", "q", 0.00005, 0.008, "gdp",
-              negative=True, decimals=3, file="environment"),
+    Indicator(
+        "工业二氧化硫排放量(万吨)",
+        "so2_emissions",
+        "objects of labour",
+        "q",
+        0.00005,
+        0.008,
+        "gdp",
+        negative=True,
+        decimals=3,
+        file="environment",
+    ),
     # new infrastructure: information (信息基础设施)
-    Indicator("5G基站数(个)", "base_stations_5g", "information", "x", 0.0, 45, "population", decimals=0,
-              file="infrastructure", rollout="5g"),
-    Indicator("互联网宽带接入端口(万个)", "broadband_ports", "information", "x", 0.25, 1.3, "population",
-              decimals=1, file="infrastructure", rollout="mature"),
-    Indicator("数据中心机架数(架)", "data_centre_racks", "information", "x", 0.3, 40, "population", decimals=0,
-              file="infrastructure"),
+    Indicator(
+        "5G基站数(个)",
+        "base_stations_5g",
+        "information",
+        "x",
+        0.0,
+        45,
+        "population",
+        decimals=0,
+        file="infrastructure",
+        rollout="5g",
+    ),
+    Indicator(
+        "互联网宽带接入端口(万个)",
+        "broadband_ports",
+        "information",
+        "x",
+        0.25,
+        1.3,
+        "population",
+        decimals=1,
+        file="infrastructure",
+        rollout="mature",
+    ),
+    Indicator(
+        "数据中心机架数(架)",
+        "data_centre_racks",
+        "information",
+        "x",
+        0.3,
+        40,
+        "population",
+        decimals=0,
+        file="infrastructure",
+    ),
     # fusion (融合基础设施)
-    Indicator("工业互联网平台数(个)", "industrial_internet_platforms", "fusion", "x", 0.0, 0.03, "population",
-              decimals=0, file="infrastructure", cumulative=True),
-    Indicator("公共充电桩数(个)", "charging_piles", "fusion", "x", 0.4, 45, "population", decimals=0,
-              file="infrastructure", rollout="charging"),
+    Indicator(
+        "工业互联网平台数(个)",
+        "industrial_internet_platforms",
+        "fusion",
+        "x",
+        0.0,
+        0.03,
+        "population",
+        decimals=0,
+        file="infrastructure",
+        cumulative=True,
+    ),
+    Indicator(
+        "公共充电桩数(个)",
+        "charging_piles",
+        "fusion",
+        "x",
+        0.4,
+        45,
+        "population",
+        decimals=0,
+        file="infrastructure",
+        rollout="charging",
+    ),
     # innovation (创新基础设施)
-    Indicator("重大科技基础设施数(个)", "major_science_facilities", "innovation", "x", 0.0, 0.01, "population",
-              decimals=0, file="infrastructure", cumulative=True),
-    Indicator("国家重点实验室数(个)", "key_laboratories", "innovation", "x", 0.0005, 0.06, "population",
-              decimals=0, file="infrastructure", cumulative=True, rollout="mature"),
+    Indicator(
+        "重大科技基础设施数(个)",
+        "major_science_facilities",
+        "innovation",
+        "x",
+        0.0,
+        0.01,
+        "population",
+        decimals=0,
+        file="infrastructure",
+        cumulative=True,
+    ),
+    Indicator(
+        "国家重点实验室数(个)",
+        "key_laboratories",
+        "innovation",
+        "x",
+        0.0005,
+        0.06,
+        "population",
+        decimals=0,
+        file="infrastructure",
+        cumulative=True,
+        rollout="mature",
+    ),
 )
 
 # Economy and controls, written to the economy file.
@@ -142,7 +262,6 @@ ECONOMY_COLUMNS = {
 }
 CONTROLS = ("urbanisation", "openness", "government", "industrial_structure", "human_capital")
 _MISSING_PRONE = ("industrial_robots", "green_patents", "ecommerce_sales", "data_centre_racks")
-
 
 
 @dataclass
@@ -234,8 +353,6 @@ def _beyond_hu_line_km(xy: np.ndarray) -> np.ndarray:
     return (xy - heihe) @ normal
 
 
-
-
 def _rollout(kind: str, years: np.ndarray) -> np.ndarray:
     """Common roll-out path of an infrastructure, 0 to 1: 5G from 2019, charging piles from a few in the first
     year, mature networks (broadband, key laboratories) already half built, the rest gradually."""
@@ -322,13 +439,20 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     # 4. controls
     raw_controls = {
         "urbanisation": np.clip(48 + 9 * p[None, :] + 1.2 * t[:, None] + rng.normal(0, 1.5, (T, n)), 22, 90),
-        "openness": np.clip(np.exp(np.log(0.12) + 0.8 * p[None, :] + rng.normal(0, 0.15, (T, n)) - 0.02 * t[:, None]),
-                            0.005, 1.6),
-        "government": np.clip(0.26 - 0.06 * p[None, :] + 0.12 * westward[None, :] + rng.normal(0, 0.02, (T, n)),
-                              0.09, 1.4),
-        "industrial_structure": np.clip(np.exp(0.05 + 0.25 * p[None, :] + 0.035 * t[:, None]
-                                               + rng.normal(0, 0.08, (T, n))), 0.45, 6.0),
-        "human_capital": np.clip(8.8 + 0.7 * p[None, :] + 0.09 * t[:, None] + rng.normal(0, 0.2, (T, n)), 5.0, 13.5),
+        "openness": np.clip(
+            np.exp(np.log(0.12) + 0.8 * p[None, :] + rng.normal(0, 0.15, (T, n)) - 0.02 * t[:, None]),
+            0.005,
+            1.6,
+        ),
+        "government": np.clip(
+            0.26 - 0.06 * p[None, :] + 0.12 * westward[None, :] + rng.normal(0, 0.02, (T, n)), 0.09, 1.4
+        ),
+        "industrial_structure": np.clip(
+            np.exp(0.05 + 0.25 * p[None, :] + 0.035 * t[:, None] + rng.normal(0, 0.08, (T, n))), 0.45, 6.0
+        ),
+        "human_capital": np.clip(
+            8.8 + 0.7 * p[None, :] + 0.09 * t[:, None] + rng.normal(0, 0.2, (T, n)), 5.0, 13.5
+        ),
     }
     controls_std = {k: (v - v.mean()) / v.std() for k, v in raw_controls.items()}
 
@@ -406,6 +530,7 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     tables = _yearbook_tables(gdf, years, economy, indicators, rng, float(params.get("missing_share", 0.01)))
     return DemoData(tables=tables, truth=truth, parameters=parameters)
 
+
 # ---------------------------------------------------------------------------------------------------------
 # yearbook shapes
 
@@ -415,7 +540,7 @@ def _unit_labels(gdf: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
     codes = gdf["code"].to_numpy()
     official = gdf["name"].to_numpy()
     short = []
-    for code, name in zip(codes, official):
+    for code, name in zip(codes, official, strict=True):
         province = PROVINCE_BY_CODE.get(code)
         forms = short_forms(name)
         short.append(province.short if province else (forms[-1] if forms else name))
@@ -553,7 +678,12 @@ def _fix_zip_times(path: Path) -> None:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     # openpyxl stamps the time of saving into the document properties as well.
     entries = [
-        (name, re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2000-01-01T00:00:00Z<", content))
+        (
+            name,
+            re.sub(
+                rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2000-01-01T00:00:00Z<", content
+            ),
+        )
         if name == "docProps/core.xml"
         else (name, content)
         for name, content in entries

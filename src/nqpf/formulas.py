@@ -50,7 +50,9 @@ def parse(name: str, formula: str) -> tuple[ast.Expression, set[str]]:
     """Parse and check a formula; returns the tree and the variable names it uses."""
     context = f"derived.{name}"
     if not isinstance(formula, str) or not formula.strip():
-        raise InputError(f"the formula of {name!r} is empty", column=context, fix="write a formula such as gdp / pop")
+        raise InputError(
+            f"the formula of {name!r} is empty", column=context, fix="write a formula such as gdp / pop"
+        )
     if len(formula) > _MAX_LENGTH:
         raise InputError(f"the formula of {name!r} is longer than {_MAX_LENGTH} characters", column=context)
     try:
@@ -102,7 +104,9 @@ def _check(node: ast.AST, name: str, formula: str, names: set[str]) -> None:
             raise _reject(name, formula, f"{fn} with {len(node.args)} arguments")
         if len(node.args) == 2:
             k = node.args[1]
-            if not (isinstance(k, ast.Constant) and isinstance(k.value, int) and not isinstance(k.value, bool)):
+            if not (
+                isinstance(k, ast.Constant) and isinstance(k.value, int) and not isinstance(k.value, bool)
+            ):
                 raise _reject(name, formula, f"{fn} with a lag that is not a whole number")
             if not 1 <= k.value <= 50:
                 raise _reject(name, formula, f"{fn} with lag {k.value} (allowed 1 to 50)")
@@ -177,7 +181,9 @@ def evaluate(name: str, formula: str, panel: pd.DataFrame) -> pd.Series:
     invalid = ~missing & ~np.isfinite(values)
     if invalid.any():
         cells = values[invalid]
-        details = [f"unit {code}, year {year}: {value}" for (code, year), value in cells.head(_MAX_LISTED).items()]
+        details = [
+            f"unit {code}, year {year}: {value}" for (code, year), value in cells.head(_MAX_LISTED).items()
+        ]
         if len(cells) > _MAX_LISTED:
             details.append(f"... and {len(cells) - _MAX_LISTED} more")
         raise InputError(
@@ -201,6 +207,8 @@ def derive(panel: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
                 fix="give the derived variable another name",
             )
         if name in FUNCTIONS:
-            raise InputError(f"derived variable {name!r} has the name of a function", column=f"derived.{name}")
+            raise InputError(
+                f"derived variable {name!r} has the name of a function", column=f"derived.{name}"
+            )
         out[name] = evaluate(name, formula, out)
     return out

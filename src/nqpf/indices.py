@@ -38,7 +38,9 @@ def entropy_weights(normalised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return entropy, divergence / divergence.sum()
 
 
-def entropy_index(indicators: np.ndarray, negative: list[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def entropy_index(
+    indicators: np.ndarray, negative: list[bool] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Entropy-weighted index of the columns of an (m x k) matrix of raw indicators; returns index and weights."""
     x = np.asarray(indicators, dtype=float)
     negative = negative or [False] * x.shape[1]

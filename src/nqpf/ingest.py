@@ -109,11 +109,15 @@ def expand(spec: TableSpec) -> list[str]:
         paths = sorted(glob.glob(spec.path))
         if not paths:
             raise InputError(
-                "no file matches the pattern", file=spec.path, fix="check statistics.files[].path in the config"
+                "no file matches the pattern",
+                file=spec.path,
+                fix="check statistics.files[].path in the config",
             )
         return paths
     if not Path(spec.path).exists():
-        raise InputError("statistics file not found", file=spec.path, fix="check statistics.files[].path in the config")
+        raise InputError(
+            "statistics file not found", file=spec.path, fix="check statistics.files[].path in the config"
+        )
     return [spec.path]
 
 
@@ -136,18 +140,23 @@ def read_table(spec: TableSpec, missing_markers: tuple[str, ...]) -> tuple[pd.Da
 def _check_spec(spec: TableSpec) -> None:
     where = f"statistics file {spec.path}"
     if spec.layout not in ("long", "wide", "wide_years"):
-        raise InputError(f"unknown layout {spec.layout!r}", file=spec.path, fix="layout: long, wide or wide_years")
+        raise InputError(
+            f"unknown layout {spec.layout!r}", file=spec.path, fix="layout: long, wide or wide_years"
+        )
     if not spec.unit:
         raise InputError("no unit column given", file=spec.path, fix=f"set `unit` for the {where}")
     if spec.layout != "wide_years" and not spec.year and not spec.year_from:
         raise InputError(
-            "no year column given", file=spec.path, fix="set `year` (a column) or `year_from: sheet | filename`"
+            "no year column given",
+            file=spec.path,
+            fix="set `year` (a column) or `year_from: sheet | filename`",
         )
     if spec.layout == "long" and not (spec.variable and spec.value):
         raise InputError("a long table needs `variable` and `value` columns", file=spec.path)
     if spec.layout == "wide" and not spec.variables:
         raise InputError(
-            "a wide table needs `variables`: the columns to read and the variable name of each", file=spec.path
+            "a wide table needs `variables`: the columns to read and the variable name of each",
+            file=spec.path,
         )
     if spec.layout == "wide_years" and not spec.variable_name:
         raise InputError("a wide_years table needs `variable_name`", file=spec.path)
@@ -166,10 +175,15 @@ def _sheets(spec: TableSpec, path: str):
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             book = pd.read_excel(
-                path, sheet_name=None if spec.sheet == "*" else spec.sheet, header=spec.skip_rows, dtype=object
+                path,
+                sheet_name=None if spec.sheet == "*" else spec.sheet,
+                header=spec.skip_rows,
+                dtype=object,
             )
         except ValueError as err:
-            raise InputError(f"cannot read the sheet: {err}", file=path, fix="check `sheet` for this file") from err
+            raise InputError(
+                f"cannot read the sheet: {err}", file=path, fix="check `sheet` for this file"
+            ) from err
         if not isinstance(book, dict):
             book = {spec.sheet: book}
         for name, table in book.items():
@@ -193,7 +207,9 @@ def _sheets(spec: TableSpec, path: str):
             ) from err
         yield None, table, spec.skip_rows + 2
     else:
-        raise InputError(f"unsupported file type {suffix!r}", file=path, fix="give a .csv, .tsv or .xlsx file")
+        raise InputError(
+            f"unsupported file type {suffix!r}", file=path, fix="give a .csv, .tsv or .xlsx file"
+        )
 
 
 def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
@@ -213,7 +229,7 @@ def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
 def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFrame:
     table = table.reset_index(drop=True)
     table.index = table.index + first_row  # spreadsheet row numbers
-    blank = table.apply(lambda row: all(_clean(v) in ("", "nan", "None") for v in row), axis=1)
+    blank = (table.isna() | table.astype(str).apply(lambda col: col.str.strip().isin(("", "nan", "None")))).all(axis=1)
     report.blank_rows += int(blank.sum())
     table = table[~blank]
     report.rows += len(table)
@@ -233,7 +249,9 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
             year_col = _column(table, spec.year, path, "year")
             used.add(year_col)
         if spec.layout == "wide":
-            value_cols = {_column(table, src, path, "variables"): name for src, name in spec.variables.items()}
+            value_cols = {
+                _column(table, src, path, "variables"): name for src, name in spec.variables.items()
+            }
             long = _melt(table, unit_col, parent_col, value_cols, year_col if spec.year else None)
         else:
             var_col = _column(table, spec.variable, path, "variable")
@@ -260,9 +278,14 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
         elif spec.year_from == "filename":
             found = re.search(r"(19|20)\d{2}", Path(path).stem)
             if not found:
-                raise InputError("no year in the file name", file=path, fix="name the file with its year, or set `year`")
+                raise InputError(
+                    "no year in the file name", file=path, fix="name the file with its year, or set `year`"
+                )
             long["year_raw"] = found.group(0)
-    long["year"] = [_parse_year(v, path, r, spec.year or spec.year_from) for v, r in zip(long["year_raw"], long["row"])]
+    # Years repeat across rows: parse each distinct (value, first row) once, so an error names a real row.
+    first_rows = long.drop_duplicates("year_raw")[["year_raw", "row"]]
+    years = {v: _parse_year(v, path, r, spec.year or spec.year_from) for v, r in first_rows.itertuples(index=False)}
+    long["year"] = long["year_raw"].map(years)
     parsed = [_parse_value(v, markers) for v in long["value_raw"]]
     long["value"] = [p[0] for p in parsed]
     long["bad"] = [p[2] for p in parsed]
@@ -273,7 +296,19 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
     long["sheet"] = None if sheet is None else str(sheet)
     report.records += len(long)
     return long[
-        ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column", "bad"]
+        [
+            "unit_raw",
+            "parent_raw",
+            "year",
+            "variable",
+            "value",
+            "value_raw",
+            "file",
+            "sheet",
+            "row",
+            "column",
+            "bad",
+        ]
     ]
 
 
@@ -294,7 +329,9 @@ def _melt(table, unit_col, parent_col, value_cols: dict, year_col=None) -> pd.Da
             )
         )
     if not pieces:
-        return pd.DataFrame(columns=["unit_raw", "parent_raw", "year_raw", "variable", "value_raw", "column", "row"])
+        return pd.DataFrame(
+            columns=["unit_raw", "parent_raw", "year_raw", "variable", "value_raw", "column", "row"]
+        )
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -373,5 +410,16 @@ def _raise_bad_cells(records: pd.DataFrame) -> None:
 
 
 def _empty_records() -> pd.DataFrame:
-    columns = ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column"]
+    columns = [
+        "unit_raw",
+        "parent_raw",
+        "year",
+        "variable",
+        "value",
+        "value_raw",
+        "file",
+        "sheet",
+        "row",
+        "column",
+    ]
     return pd.DataFrame({c: [] for c in columns + ["bad"]})

@@ -134,7 +134,9 @@ class UnitMatcher:
                 return Match(raw, text, "code")
             code = normalise_code(value)
             if code and _CODE_LIKE.match(code):
-                return self._match_code(raw, code[:6] if len(code) == 12 and code.endswith("000000") else code)
+                return self._match_code(
+                    raw, code[:6] if len(code) == 12 and code.endswith("000000") else code
+                )
             if code and code in self.codes:
                 return Match(raw, code, "code (normalised)")
             if by == "code":
@@ -154,7 +156,7 @@ class UnitMatcher:
             return Unmatched(
                 raw,
                 change.describe() + "; its figures cannot stand for the units that absorbed it",
-                [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names)],
+                [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names, strict=True)],
             )
         return Unmatched(raw, "no unit with this code in the boundary table", self._nearest_codes(code))
 
@@ -190,7 +192,7 @@ class UnitMatcher:
                 return Unmatched(
                     raw,
                     change.describe() + "; its figures cannot stand for the units that absorbed it",
-                    [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names)],
+                    [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names, strict=True)],
                 )
         return Unmatched(raw, "no unit with this name", self._nearest_names(text))
 
@@ -206,7 +208,9 @@ class UnitMatcher:
             if key in forms or latin in latin_forms:
                 return {c for c in codes if province_code(c) == province.code}
         prefectures = {
-            c for c in self._aliases["official name"].get(key, set()) | self._aliases["short name"].get(key, set())
+            c
+            for c in self._aliases["official name"].get(key, set())
+            | self._aliases["short name"].get(key, set())
         }
         if prefectures:
             return {c for c in codes if any(c.startswith(p[:4]) for p in prefectures)}

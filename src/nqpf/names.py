@@ -23,7 +23,10 @@ ETHNIC_GROUPS: tuple[str, ...] = tuple(
             "裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族"
         ).split()
         # Names also use the longer nationality names without 族 (伊犁哈萨克自治州, 博尔塔拉蒙古自治州).
-        + [g[:-1] for g in "蒙古族 维吾尔族 哈萨克族 柯尔克孜族 塔吉克族 锡伯族 达斡尔族 鄂温克族 鄂伦春族".split()],
+        + [
+            g[:-1]
+            for g in "蒙古族 维吾尔族 哈萨克族 柯尔克孜族 塔吉克族 锡伯族 达斡尔族 鄂温克族 鄂伦春族".split()
+        ],
         key=len,
         reverse=True,
     )
@@ -140,7 +143,9 @@ def pinyin(text: str) -> str:
     for chars, reading in _PLACE_READINGS.items():
         if text.startswith(chars):
             rest = text[len(chars) :]
-            return reading + (_join_syllables(lazy_pinyin(rest, style=Style.NORMAL), first=False) if rest else "")
+            return reading + (
+                _join_syllables(lazy_pinyin(rest, style=Style.NORMAL), first=False) if rest else ""
+            )
     syllables = lazy_pinyin(text, style=Style.NORMAL)
     syllables = [_CHAR_READINGS.get(char, s) for char, s in zip(text, syllables, strict=False)]
     return _join_syllables(syllables, first=True)

@@ -91,7 +91,9 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
     """
     if spec.first_year > spec.last_year:
         raise InputError(
-            f"years.first {spec.first_year} is after years.last {spec.last_year}", column="years", fix="swap them"
+            f"years.first {spec.first_year} is after years.last {spec.last_year}",
+            column="years",
+            fix="swap them",
         )
     study_codes = sorted(study_codes if study_codes is not None else boundary_units["code"])
     frames, reports = [], []
@@ -131,7 +133,9 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
     in_study = records["code"].isin(study_codes)
     if not in_study.all():
         n_units = records.loc[~in_study, "code"].nunique()
-        notes.append(f"skipped {int((~in_study).sum())} records of {n_units} units outside the study's unit set")
+        notes.append(
+            f"skipped {int((~in_study).sum())} records of {n_units} units outside the study's unit set"
+        )
         dropped["units outside the study"] += int((~in_study).sum())
     records = records[in_study]
 
@@ -196,7 +200,9 @@ def _match_units(records, matcher, spec, notes, dropped):
                 fix="correct the names or codes, list units to leave out in statistics.drop_units, or set "
                 "statistics.unmatched: drop to skip them with a report",
             )
-        notes.append(f"skipped the records of {len(unmatched_keys)} unmatched unit values (statistics.unmatched: drop):")
+        notes.append(
+            f"skipped the records of {len(unmatched_keys)} unmatched unit values (statistics.unmatched: drop):"
+        )
         notes.extend("  " + line for line in lines)
 
     codes = {k: (m.code if isinstance(m, Match) else None) for k, m in outcome.items()}
@@ -210,11 +216,15 @@ def _match_units(records, matcher, spec, notes, dropped):
         for value in spec.drop_units:
             m = matcher.match(value)
             if isinstance(m, Unmatched):
-                drop_codes.add(str(value))  # a unit absent from the boundaries can still be dropped by its raw value
+                drop_codes.add(
+                    str(value)
+                )  # a unit absent from the boundaries can still be dropped by its raw value
             else:
                 drop_codes.add(m.code)
         raw_drop = {normalise(v) for v in spec.drop_units}
-        by_drop = records["code"].isin(drop_codes) | records["unit_raw"].map(lambda v: normalise(v) in raw_drop)
+        by_drop = records["code"].isin(drop_codes) | records["unit_raw"].map(
+            lambda v: normalise(v) in raw_drop
+        )
         notes.append(
             f"skipped {int(by_drop.sum())} records of units listed in statistics.drop_units: "
             + ", ".join(str(v) for v in spec.drop_units)
@@ -222,9 +232,12 @@ def _match_units(records, matcher, spec, notes, dropped):
         dropped["statistics.drop_units"] += int(by_drop.sum())
         records = records[~by_drop]
 
+    # The unmatched keys are gone from the records by now; their counts are zero.
+    used = records.groupby("_key", sort=False).agg(files=("file", lambda f: "; ".join(sorted(set(f)))),
+                                                    records=("file", "size"))
     rows = []
     for key, m in outcome.items():
-        sel = records["_key"] == key
+        files, count = used.loc[[key]].iloc[0] if key in used.index else ("", 0)
         rows.append(
             {
                 "raw": m.raw,
@@ -232,8 +245,8 @@ def _match_units(records, matcher, spec, notes, dropped):
                 "code": m.code if isinstance(m, Match) else None,
                 "method": m.method if isinstance(m, Match) else "unmatched",
                 "note": m.note if isinstance(m, Match) else m.reason,
-                "files": "; ".join(sorted(set(records.loc[sel, "file"]))),
-                "records": int(sel.sum()),
+                "files": files,
+                "records": int(count),
             }
         )
     matches = pd.DataFrame(rows, columns=["raw", "parent", "code", "method", "note", "files", "records"])
@@ -251,7 +264,8 @@ def _check_duplicates(records: pd.DataFrame) -> None:
     details = []
     for (code, year, variable), group in list(dup.groupby(["code", "year", "variable"]))[:_MAX_LISTED]:
         places = "; ".join(
-            f"{r.file} row {r.row} column {r.column} ({r.unit_raw!r} = {r.value_raw!r})" for r in group.itertuples()
+            f"{r.file} row {r.row} column {r.column} ({r.unit_raw!r} = {r.value_raw!r})"
+            for r in group.itertuples()
         )
         details.append(f"unit {code}, year {year}, variable {variable}: {places}")
     first = dup.iloc[0]
@@ -306,11 +320,20 @@ def _fill(wide: pd.DataFrame, rules: dict[str, dict], names: pd.Series) -> tuple
                 allowed &= years >= int(rule["from"])
             new = series.where(~(series.isna() & allowed), value)
         else:
-            raise InputError(f"unknown fill method {method!r}", column=f"panel.fill.{variable}", fix="linear or constant")
+            raise InputError(
+                f"unknown fill method {method!r}", column=f"panel.fill.{variable}", fix="linear or constant"
+            )
         changed = series.isna() & new.notna()
         for (code, year), value in new[changed].items():
             filled_rows.append(
-                {"variable": variable, "code": code, "name": names.get(code), "year": year, "method": method, "value": value}
+                {
+                    "variable": variable,
+                    "code": code,
+                    "name": names.get(code),
+                    "year": year,
+                    "method": method,
+                    "value": value,
+                }
             )
         wide[variable] = new
     filled = pd.DataFrame(filled_rows, columns=["variable", "code", "name", "year", "method", "value"])
@@ -350,7 +373,8 @@ def _check_complete(gaps: pd.DataFrame, required: list[str], variables: list[str
     if missing.empty:
         return
     details = [
-        f"{variable}: {len(g)} cells, e.g. " + ", ".join(f"{r.code} {r.name} {r.year}" for r in g.head(8).itertuples())
+        f"{variable}: {len(g)} cells, e.g. "
+        + ", ".join(f"{r.code} {r.name} {r.year}" for r in g.head(8).itertuples())
         for variable, g in missing.groupby("variable", sort=False)
     ]
     raise InputError(
@@ -370,7 +394,11 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
     from nqpf.regions import PROVINCES
 
     table = pd.DataFrame(
-        {"code": [p.code for p in PROVINCES], "name": [p.name for p in PROVINCES], "name_en": [p.name_en for p in PROVINCES]}
+        {
+            "code": [p.code for p in PROVINCES],
+            "name": [p.name for p in PROVINCES],
+            "name_en": [p.name_en for p in PROVINCES],
+        }
     )
     matcher = UnitMatcher(table)
     wanted, unknown = set(), []
@@ -379,7 +407,9 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
         if isinstance(m, Match):
             wanted.add(m.code[:2])
         else:
-            unknown.append(f"{value!r}: {m.reason}" + (f"; nearest: {'; '.join(m.candidates)}" if m.candidates else ""))
+            unknown.append(
+                f"{value!r}: {m.reason}" + (f"; nearest: {'; '.join(m.candidates)}" if m.candidates else "")
+            )
     if unknown:
         raise InputError(
             "units.provinces lists values that are not provinces",
@@ -389,7 +419,9 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
         )
     codes = sorted(c for c in units["code"] if str(c)[:2] in wanted)
     if not codes:
-        raise InputError("no boundary unit lies in the provinces of units.provinces", column="units.provinces")
+        raise InputError(
+            "no boundary unit lies in the provinces of units.provinces", column="units.provinces"
+        )
     return codes
 
 

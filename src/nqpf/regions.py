@@ -61,7 +61,12 @@ PROVINCES: tuple[Province, ...] = (
     Province("630000", "青海省", "青海", "Qinghai", "West"),
     Province("640000", "宁夏回族自治区", "宁夏", "Ningxia", "West", ("Ningxia Hui Autonomous Region",)),
     Province(
-        "650000", "新疆维吾尔自治区", "新疆", "Xinjiang", "West", ("Xinjiang Uygur Autonomous Region", "Xinjiang Uyghur")
+        "650000",
+        "新疆维吾尔自治区",
+        "新疆",
+        "Xinjiang",
+        "West",
+        ("Xinjiang Uygur Autonomous Region", "Xinjiang Uyghur"),
     ),
     Province("710000", "台湾省", "台湾", "Taiwan", None),
     Province("810000", "香港特别行政区", "香港", "Hong Kong", None, ("Hong Kong SAR", "Hongkong")),

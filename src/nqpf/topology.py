@@ -69,7 +69,13 @@ def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
                 continue
             gap = float(shapely.distance(projected[i], projected[j]))
             gained.append(
-                {"code_a": codes[i], "name_a": names[i], "code_b": codes[j], "name_b": names[j], "gap_m": round(gap, 1)}
+                {
+                    "code_a": codes[i],
+                    "name_a": names[i],
+                    "code_b": codes[j],
+                    "name_b": names[j],
+                    "gap_m": round(gap, 1),
+                }
             )
         levels.append(SnapLevel(tolerance_m=tolerance, links=len(pairs), gained=gained))
     return {
@@ -77,10 +83,16 @@ def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
         "exact_links": len(exact),
         "islands_exact": [{"code": codes[i], "name": names[i]} for i in np.flatnonzero(degree == 0)],
         "overlapping_pairs": [
-            {"code_a": codes[i], "code_b": codes[j], "overlap_km2": round(area / 1e6, 6)} for i, j, area in overlaps
+            {"code_a": codes[i], "code_b": codes[j], "overlap_km2": round(area / 1e6, 6)}
+            for i, j, area in overlaps
         ],
         "tolerances": [
-            {"tolerance_m": s.tolerance_m, "links": s.links, "gained": len(s.gained), "gained_links": s.gained}
+            {
+                "tolerance_m": s.tolerance_m,
+                "links": s.links,
+                "gained": len(s.gained),
+                "gained_links": s.gained,
+            }
             for s in levels
         ],
     }
@@ -124,7 +136,15 @@ def snapping_markdown(report: dict, level: str) -> str:
         lines.append(f"| {t['tolerance_m']:g} | {t['links']} | {t['gained']} |")
     for t in report["tolerances"]:
         if t["gained_links"]:
-            lines += ["", f"## Links gained at {t['tolerance_m']:g} m", "", "| unit | unit | gap (m) |", "|---|---|---:|"]
+            lines += [
+                "",
+                f"## Links gained at {t['tolerance_m']:g} m",
+                "",
+                "| unit | unit | gap (m) |",
+                "|---|---|---:|",
+            ]
             for g in t["gained_links"]:
-                lines.append(f"| {g['code_a']} {g['name_a']} | {g['code_b']} {g['name_b']} | {g['gap_m']:.1f} |")
+                lines.append(
+                    f"| {g['code_a']} {g['name_a']} | {g['code_b']} {g['name_b']} | {g['gap_m']:.1f} |"
+                )
     return "\n".join(lines) + "\n"

@@ -29,24 +29,35 @@ def report(
     n_units = panel["code"].nunique()
     lines = [f"# Data validation: {study}", ""]
     if simulated:
-        lines += ["**Simulated demo data**: every number below comes from the demo data-generating process.", ""]
+        lines += [
+            "**Simulated demo data**: every number below comes from the demo data-generating process.",
+            "",
+        ]
 
     lines += ["## Units and years", ""]
     lines.append(f"- boundaries: {boundary_source}; {n_units} units")
     if "region" in units.columns:
         counts = units["region"].fillna("(none)").value_counts().sort_index()
         lines.append("- units by region: " + ", ".join(f"{r} {n}" for r, n in counts.items()))
-    lines.append(f"- years: {years[0]}-{years[-1]} ({len(years)} years); panel rows: {len(panel)} (time-major)")
+    lines.append(
+        f"- years: {years[0]}-{years[-1]} ({len(years)} years); panel rows: {len(panel)} (time-major)"
+    )
     read = [v for v in result.variables if v not in result.derived]
     lines.append(f"- variables: {len(read)} read, {len(result.derived)} derived")
     gap_vars = set(result.gaps["variable"])
     complete = [v for v in result.variables if v not in gap_vars]
     lines.append("- complete (balanced) variables: " + (", ".join(complete) if complete else "none"))
-    lines.append("- variables with gaps: " + (", ".join(v for v in result.variables if v in gap_vars) or "none"))
+    lines.append(
+        "- variables with gaps: " + (", ".join(v for v in result.variables if v in gap_vars) or "none")
+    )
     no_data = [c for c, g in panel.groupby("code") if g[read].isna().all().all()]
     lines.append(
         "- units without any statistics: "
-        + (", ".join(f"{c} {panel.loc[panel.code == c, 'name'].iloc[0]}" for c in no_data) if no_data else "none")
+        + (
+            ", ".join(f"{c} {panel.loc[panel.code == c, 'name'].iloc[0]}" for c in no_data)
+            if no_data
+            else "none"
+        )
     )
     lines.append("")
 
@@ -58,7 +69,8 @@ def report(
         sheets = ", ".join(s for s in f.sheets if s and s != "None") or "-"
         rows.append([f.path, f.sha256[:16], sheets, f.rows, f.blank_rows, f.records, markers, ignored])
     lines += _table(
-        ["file", "sha256 (first 16)", "sheets", "rows", "blank rows", "values", "missing markers", "ignored"], rows
+        ["file", "sha256 (first 16)", "sheets", "rows", "blank rows", "values", "missing markers", "ignored"],
+        rows,
     )
     lines.append("")
 
@@ -74,11 +86,20 @@ def report(
     )
     lines.append("")
     if len(indirect):
-        lines += ["Values matched through the crosswalk, a former or English name, a parent column, or not at all:", ""]
+        lines += [
+            "Values matched through the crosswalk, a former or English name, a parent column, or not at all:",
+            "",
+        ]
         names = units.set_index("code")["name"]
         rows = [
-            [r.raw, r.parent if pd.notna(r.parent) else "", r.code if pd.notna(r.code) else "-", names.get(r.code, "") if pd.notna(r.code) else "",
-             r.method, r.note]
+            [
+                r.raw,
+                r.parent if pd.notna(r.parent) else "",
+                r.code if pd.notna(r.code) else "-",
+                names.get(r.code, "") if pd.notna(r.code) else "",
+                r.method,
+                r.note,
+            ]
             for r in indirect.itertuples()
         ]
         lines += _table(["value", "parent", "code", "name", "method", "note"], rows)
@@ -102,7 +123,9 @@ def report(
                 int(filled_counts.get(v, 0)),
             ]
         )
-    lines += _table(["variable", "source", "observed", "missing", "coverage %", "units with gaps", "filled"], rows)
+    lines += _table(
+        ["variable", "source", "observed", "missing", "coverage %", "units with gaps", "filled"], rows
+    )
     lines.append("")
 
     if len(result.gaps):
@@ -120,7 +143,9 @@ def report(
 
     if len(result.filled):
         lines += [f"## Filled values ({len(result.filled)} cells; all listed in filled.csv)", ""]
-        summary = result.filled.groupby(["variable", "method"]).agg(cells=("year", "size"), units=("code", "nunique"))
+        summary = result.filled.groupby(["variable", "method"]).agg(
+            cells=("year", "size"), units=("code", "nunique")
+        )
         rows = [[v, m, r.cells, r.units] for (v, m), r in summary.iterrows()]
         lines += _table(["variable", "method", "cells", "units"], rows)
         lines.append("")
