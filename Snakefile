@@ -8,7 +8,9 @@ min_version("9.0")
 
 # Jobs import the nqpf library of this checkout, whichever environment runs them (.venv, conda, a cluster).
 os.environ.update(
-    PYTHONPATH=os.pathsep.join(p for p in (os.path.abspath("src"), os.environ.get("PYTHONPATH", "")) if p)
+    PYTHONPATH=os.pathsep.join(
+        p for p in (os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH", "")) if p
+    )
 )
 
 

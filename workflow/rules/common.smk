@@ -1,6 +1,30 @@
 # Helpers shared by the rules: the studies of the config and the paths of their inputs and outputs.
 import glob as _glob
 
+import yaml as _yaml
+
+SCHEMA = "../schemas/config.schema.yaml"
+
+
+def _resolve_studies(entries):
+    """Studies given inline, or as the path of a study file (itself a complete, validated configuration)."""
+    studies = []
+    for entry in entries:
+        if not isinstance(entry, str):
+            studies.append(entry)
+            continue
+        if not os.path.exists(entry):
+            raise ValueError(f"config: studies lists {entry!r}, which does not exist")
+        with open(entry, encoding="utf-8") as handle:
+            included = _yaml.safe_load(handle)
+        validate(included, SCHEMA)
+        if any(isinstance(s, str) for s in included["studies"]):
+            raise ValueError(f"config: {entry} lists further study files; list studies there, not files")
+        studies += included["studies"]
+    return studies
+
+
+config["studies"] = _resolve_studies(config["studies"])
 STUDIES = {study["name"]: study for study in config["studies"]}
 if len(STUDIES) != len(config["studies"]):
     raise ValueError("config: two studies share a name; every study needs its own `name`")
