@@ -1,0 +1,198 @@
+"""The Snakemake workflow run as a user runs it: real DAG, real boundaries, configs only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import REFERENCE_DATA, REPO
+
+pytestmark = pytest.mark.workflow
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+
+def run(workdir: Path, config: dict | None, *args: str) -> subprocess.CompletedProcess:
+    command = SNAKEMAKE + ["--directory", str(workdir)]
+    if config is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        command += ["--configfile", str(workdir / "config.yaml")]
+    return subprocess.run(
+        command + list(args), capture_output=True, text=True, cwd=workdir if workdir.exists() else None
+    )
+
+
+def default_study(name: str) -> dict:
+    return yaml.safe_load((REPO / "config" / "studies" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def test_dry_run_shows_the_dag_of_the_default_studies():
+    result = subprocess.run(SNAKEMAKE + ["-n", "--forceall"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    for rule in ("boundaries", "boundary_contiguity", "demo_statistics", "panel", "all"):
+        assert f"rule {rule}:" in result.stdout or f"localrule {rule}:" in result.stdout
+    for target in ("results/demo_province/data/panel.csv", "results/demo_city/data/panel.csv"):
+        assert target in result.stdout
+
+
+def test_a_study_file_that_lists_study_files_is_refused(tmp_path):
+    config = {"studies": [str(REPO / "config" / "studies" / "demo_province.yaml")]}
+    (tmp_path / "nested.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = run(tmp_path / "w", {"studies": [str(tmp_path / "nested.yaml")]}, "-n")
+    assert result.returncode != 0
+    assert "lists further study files" in result.stdout + result.stderr
+
+
+def test_lint_is_clean():
+    result = subprocess.run(SNAKEMAKE + ["--lint"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations" in result.stdout + result.stderr
+
+
+def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
+    config = default_study("demo_province")
+    outputs = {}
+    for cores in ("1", "2"):
+        workdir = tmp_path / f"cores{cores}"
+        result = run(workdir, config, "--cores", cores, "results/demo_province/data/panel.csv")
+        assert result.returncode == 0, result.stderr[-3000:]
+        data = workdir / "results" / "demo_province" / "data"
+        outputs[cores] = {p.name: p.read_bytes() for p in sorted(data.glob("*.csv"))}
+        outputs[cores].update(
+            {p.name: p.read_bytes() for p in (workdir / "resources/demo/demo_province").iterdir()}
+        )
+    assert outputs["1"] == outputs["2"]
+    frame = pd.read_csv(tmp_path / "cores1/results/demo_province/data/panel.csv", dtype={"code": str})
+    assert len(frame) == 31 * 12 and frame["code"].nunique() == 31
+    assert list(frame.columns[:3]) == ["code", "name", "year"]
+    text = (tmp_path / "cores1/results/demo_province/data/validation.md").read_text(encoding="utf-8")
+    assert "Simulated demo data" in text and "variables with gaps: none" in text
+    assert (tmp_path / "cores1/logs/demo_province/panel.log").exists()
+
+
+def test_bad_config_stops_before_any_job(tmp_path):
+    config = default_study("demo_province")
+    config["studies"][0]["statistics"]["files"][0]["unti"] = "地区"
+    result = run(tmp_path, config, "--cores", "1")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Additional properties are not allowed ('unti' was unexpected)" in output
+    assert not (tmp_path / "results").exists()
+
+
+def test_bad_statistics_stop_with_a_clear_message_and_no_output(tmp_path):
+    data = tmp_path / "stats.csv"
+    data.write_text("地区,年份,GDP\n北京,2019,1\n天津,2019,2.5亿\n", encoding="utf-8")
+    config = {
+        "studies": [
+            {
+                "name": "bad",
+                "units": {"level": "province"},
+                "years": {"first": 2019, "last": 2019},
+                "statistics": {
+                    "files": [
+                        {
+                            "path": str(data),
+                            "layout": "wide",
+                            "unit": "地区",
+                            "year": "年份",
+                            "variables": {"GDP": "gdp"},
+                        }
+                    ]
+                },
+            }
+        ]
+    }
+    result = run(tmp_path, config, "--cores", "1", "results/bad/data/panel.csv")
+    assert result.returncode != 0
+    log = (tmp_path / "logs/bad/panel.log").read_text(encoding="utf-8")
+    assert f"{data} row 3, column GDP: '2.5亿'" in log
+    assert "fix:" in log
+    assert not (tmp_path / "results/bad/data/panel.csv").exists()
+    assert not (tmp_path / "results/bad/data/validation.md").exists()
+
+
+@pytest.mark.reference_data
+def test_real_provincial_panel_with_short_names(tmp_path):
+    if not REFERENCE_DATA.is_dir():
+        pytest.skip("../shared/reference-data is absent")
+    config = {
+        "studies": [
+            {
+                "name": "real_province",
+                "units": {"level": "province"},
+                "years": {"first": 2011, "last": 2022},
+                "statistics": {
+                    "files": [
+                        {
+                            "path": str(REFERENCE_DATA / "province_panel/panel_long.csv"),
+                            "layout": "long",
+                            "unit": "province",
+                            "year": "year",
+                            "variable": "variable",
+                            "value": "value",
+                        }
+                    ]
+                },
+                "derived": {"rd_share": "rd_expenditure / gdp * 100"},
+                "panel": {"require_complete": ["gdp", "rd_intensity", "patents_invention"]},
+            }
+        ]
+    }
+    result = run(tmp_path, config, "--cores", "2", "results/real_province/data/panel.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = tmp_path / "results/real_province/data"
+    matches = pd.read_csv(data / "unit_matches.csv", dtype={"code": str})
+    assert len(matches) == 31 and matches["code"].nunique() == 31
+    assert set(matches["method"]) == {"short name"}
+    frame = pd.read_csv(data / "panel.csv", dtype={"code": str})
+    assert len(frame) == 31 * 12 and frame.drop(columns=["code", "name", "year"]).notna().all().all()
+    beijing_2022 = frame[(frame.code == "110000") & (frame.year == 2022)].iloc[0]
+    # R&D expenditure over GDP agrees with the published R&D intensity to its rounding.
+    assert beijing_2022["rd_share"] == pytest.approx(beijing_2022["rd_intensity"], abs=0.06)
+
+
+@pytest.mark.reference_data
+def test_real_city_panel_with_float_and_old_codes(tmp_path):
+    if not REFERENCE_DATA.is_dir():
+        pytest.skip("../shared/reference-data is absent")
+    config = {
+        "studies": [
+            {
+                "name": "real_city",
+                "units": {"level": "prefecture"},
+                "years": {"first": 2019, "last": 2019},
+                "statistics": {
+                    "files": [
+                        {
+                            "path": str(REFERENCE_DATA / "city_rgdp_chen/city_rgdp.csv"),
+                            "layout": "wide",
+                            "unit": "Ctnm_id",
+                            "year": "Sgnyea",
+                            "variables": {"Gdpct01": "gdp", "GDP_PerCapita": "gdp_per_capita"},
+                        }
+                    ],
+                    "unmatched": "drop",
+                },
+            }
+        ]
+    }
+    result = run(tmp_path, config, "--cores", "2", "results/real_city/data/panel.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = tmp_path / "results/real_city/data"
+    matches = pd.read_csv(data / "unit_matches.csv", dtype={"code": str, "raw": str})
+    assert len(matches) == 337
+    matched = matches[matches["method"] != "unmatched"]
+    assert len(matched) >= 335 and matched["code"].is_unique
+    assert set(matches.loc[matches["method"] == "unmatched", "raw"]) == {"429000"}
+    assert set(matched["method"]) == {"code", "crosswalk: recoded", "crosswalk: municipality"}
+    by_raw = matched.set_index("raw")["code"]
+    assert by_raw["5e+05"] == "500100"  # Chongqing, written by R in scientific notation
+    assert by_raw["110000"] == "110100" and by_raw["469003"] == "460400"
+    text = (data / "validation.md").read_text(encoding="utf-8")
+    assert "429000" in text and "652100 吐鲁番地区 was recoded as 650400 吐鲁番市" in text
