@@ -48,6 +48,8 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+|年|年度)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_LISTED = 30
+# The columns of a long record: what was read, where it came from.
+RECORD_COLUMNS = ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column"]
 
 
 @dataclass
@@ -295,21 +297,7 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
     long["file"] = path
     long["sheet"] = None if sheet is None else str(sheet)
     report.records += len(long)
-    return long[
-        [
-            "unit_raw",
-            "parent_raw",
-            "year",
-            "variable",
-            "value",
-            "value_raw",
-            "file",
-            "sheet",
-            "row",
-            "column",
-            "bad",
-        ]
-    ]
+    return long[RECORD_COLUMNS + ["bad"]]
 
 
 def _melt(table, unit_col, parent_col, value_cols: dict, year_col=None) -> pd.DataFrame:
@@ -410,16 +398,4 @@ def _raise_bad_cells(records: pd.DataFrame) -> None:
 
 
 def _empty_records() -> pd.DataFrame:
-    columns = [
-        "unit_raw",
-        "parent_raw",
-        "year",
-        "variable",
-        "value",
-        "value_raw",
-        "file",
-        "sheet",
-        "row",
-        "column",
-    ]
-    return pd.DataFrame({c: [] for c in columns + ["bad"]})
+    return pd.DataFrame({c: [] for c in RECORD_COLUMNS + ["bad"]})

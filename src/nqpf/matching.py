@@ -153,11 +153,7 @@ class UnitMatcher:
             target = change.new_codes[0] if change.new_codes[0] in self.codes else change.old_code
             return Match(raw, target, f"crosswalk: {change.change}", change.describe())
         if change is not None:
-            return Unmatched(
-                raw,
-                change.describe() + "; its figures cannot stand for the units that absorbed it",
-                [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names, strict=True)],
-            )
+            return _absorbed(raw, change)
         return Unmatched(raw, "no unit with this code in the boundary table", self._nearest_codes(code))
 
     def _match_name(self, raw: str, text: str, parent: object) -> Match | Unmatched:
@@ -189,11 +185,7 @@ class UnitMatcher:
         for key in (text, *_english_keys(raw)):
             change = self._gone_names.get(key)
             if change is not None:
-                return Unmatched(
-                    raw,
-                    change.describe() + "; its figures cannot stand for the units that absorbed it",
-                    [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names, strict=True)],
-                )
+                return _absorbed(raw, change)
         return Unmatched(raw, "no unit with this name", self._nearest_names(text))
 
     def _within_parent(self, codes: set[str], parent: object) -> set[str] | None:
@@ -250,6 +242,15 @@ class UnitMatcher:
                 if label not in labels:
                     labels.append(label)
         return labels[:n]
+
+
+def _absorbed(raw: str, change: crosswalk.CodeChange) -> Unmatched:
+    """A merged or abolished unit: never matched, with the units that took it over as candidates."""
+    return Unmatched(
+        raw,
+        change.describe() + "; its figures cannot stand for the units that absorbed it",
+        [f"{c} {n}" for c, n in zip(change.new_codes, change.new_names, strict=True)],
+    )
 
 
 def _as_int(code: str) -> int:

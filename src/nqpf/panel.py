@@ -233,8 +233,9 @@ def _match_units(records, matcher, spec, notes, dropped):
         records = records[~by_drop]
 
     # The unmatched keys are gone from the records by now; their counts are zero.
-    used = records.groupby("_key", sort=False).agg(files=("file", lambda f: "; ".join(sorted(set(f)))),
-                                                    records=("file", "size"))
+    used = records.groupby("_key", sort=False).agg(
+        files=("file", lambda f: "; ".join(sorted(set(f)))), records=("file", "size")
+    )
     rows = []
     for key, m in outcome.items():
         files, count = used.loc[[key]].iloc[0] if key in used.index else ("", 0)
