@@ -29,7 +29,7 @@ def test_same_seed_gives_identical_files(tmp_path, province_gdf, params):
     first = demo.write(demo.simulate(province_gdf, 2012, 2023, params), tmp_path / "a")
     demo.write(demo.simulate(province_gdf, 2012, 2023, params), tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == 6
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == 7
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert set(first) == set(demo.FILES)
@@ -128,5 +128,6 @@ def test_truth_json_is_written(tmp_path, drawn):
     demo.write(drawn, tmp_path)
     parameters = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
     assert parameters["note"] == "simulated demo data"
+    assert "simulated demo data" in (tmp_path / "README.md").read_text(encoding="utf-8")
     truth = pd.read_csv(tmp_path / "truth.csv", dtype={"code": str})
     assert len(truth) == 31 * 12

@@ -636,7 +636,8 @@ def _yearbook_tables(gdf, years, economy, indicators, rng, missing_share) -> dic
 
 
 def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
-    """Write the raw tables (and ``truth.csv``, ``truth.json``) to ``directory``; returns the paths by file key."""
+    """Write the raw tables (and ``README.md``, ``truth.csv``, ``truth.json``) to ``directory``; returns the paths
+    of the tables by file key."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {key: directory / name for key, name in FILES.items()}
@@ -644,6 +645,12 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
     _write_xlsx(data.tables["innovation"], paths["innovation"])
     data.tables["environment"].to_csv(paths["environment"], index=False, encoding="gbk")
     data.tables["infrastructure"].to_csv(paths["infrastructure"], index=False, encoding="utf-8")
+    (directory / "README.md").write_text(
+        f"# Simulated demo data\n\nEvery number in this folder is {SIMULATED_NOTE}, drawn by nqpf.demo with seed "
+        f"{data.parameters['seed']} on real boundaries; no figure is an official statistic. The process is documented "
+        "in resources/README.md; truth.csv and truth.json hold its latent values and parameters.\n",
+        encoding="utf-8",
+    )
     data.truth.to_csv(directory / "truth.csv", index=False)
     (directory / "truth.json").write_text(json.dumps(data.parameters, ensure_ascii=False, indent=2) + "\n")
     return paths

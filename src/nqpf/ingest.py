@@ -49,7 +49,18 @@ _YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+|年|年度)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_LISTED = 30
 # The columns of a long record: what was read, where it came from.
-RECORD_COLUMNS = ["unit_raw", "parent_raw", "year", "variable", "value", "value_raw", "file", "sheet", "row", "column"]
+RECORD_COLUMNS = [
+    "unit_raw",
+    "parent_raw",
+    "year",
+    "variable",
+    "value",
+    "value_raw",
+    "file",
+    "sheet",
+    "row",
+    "column",
+]
 
 
 @dataclass
@@ -231,7 +242,9 @@ def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
 def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFrame:
     table = table.reset_index(drop=True)
     table.index = table.index + first_row  # spreadsheet row numbers
-    blank = (table.isna() | table.astype(str).apply(lambda col: col.str.strip().isin(("", "nan", "None")))).all(axis=1)
+    blank = (
+        table.isna() | table.astype(str).apply(lambda col: col.str.strip().isin(("", "nan", "None")))
+    ).all(axis=1)
     report.blank_rows += int(blank.sum())
     table = table[~blank]
     report.rows += len(table)
@@ -286,7 +299,9 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
             long["year_raw"] = found.group(0)
     # Years repeat across rows: parse each distinct (value, first row) once, so an error names a real row.
     first_rows = long.drop_duplicates("year_raw")[["year_raw", "row"]]
-    years = {v: _parse_year(v, path, r, spec.year or spec.year_from) for v, r in first_rows.itertuples(index=False)}
+    years = {
+        v: _parse_year(v, path, r, spec.year or spec.year_from) for v, r in first_rows.itertuples(index=False)
+    }
     long["year"] = long["year_raw"].map(years)
     parsed = [_parse_value(v, markers) for v in long["value_raw"]]
     long["value"] = [p[0] for p in parsed]

@@ -11,6 +11,7 @@ rule demo_statistics:
         tables=expand("resources/demo/{{study}}/{file}", file=DEMO_FILES),
         truth="resources/demo/{study}/truth.csv",
         parameters="resources/demo/{study}/truth.json",
+        readme="resources/demo/{study}/README.md",
     log:
         "logs/{study}/demo_statistics.log",
     conda:
@@ -28,8 +29,18 @@ rule panel:
         boundaries=boundary_file,
         statistics=statistics_files,
     output:
-        panel="results/{study}/data/panel.csv",
-        validation="results/{study}/data/validation.md",
+        panel=report(
+            "results/{study}/data/panel.csv",
+            caption="../report/panel.rst",
+            category="Data",
+            subcategory="{study}",
+        ),
+        validation=report(
+            "results/{study}/data/validation.md",
+            caption="../report/validation.rst",
+            category="Data",
+            subcategory="{study}",
+        ),
         units="results/{study}/data/units.csv",
         matches="results/{study}/data/unit_matches.csv",
         gaps="results/{study}/data/gaps.csv",
