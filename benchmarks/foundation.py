@@ -71,7 +71,9 @@ def stage(name: str, level: str) -> dict:
 
         from nqpf import demo, panel
 
-        study = yaml.safe_load((REPO / "config/studies" / f"{STUDIES[level]}.yaml").read_text(encoding="utf-8"))
+        study = yaml.safe_load(
+            (REPO / "config/studies" / f"{STUDIES[level]}.yaml").read_text(encoding="utf-8")
+        )
         study = study["studies"][0]
         gdf = _boundaries(level)
         with tempfile.TemporaryDirectory() as tmp:
@@ -111,7 +113,10 @@ def main() -> None:
     rows = []
     for name, level in PLAN:
         result = subprocess.run(
-            [sys.executable, __file__, "--stage", name, "--level", level], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--stage", name, "--level", level],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
         print(rows[-1], flush=True)
@@ -130,7 +135,9 @@ def write_table(rows: list[dict]) -> None:
     ]
     for r in rows:
         facts = ", ".join(
-            f"{k} {v}" for k, v in r.items() if k not in ("stage", "level", "seconds", "reference_seconds", "peak_mb")
+            f"{k} {v}"
+            for k, v in r.items()
+            if k not in ("stage", "level", "seconds", "reference_seconds", "peak_mb")
         )
         ref = r.get("reference_seconds")
         ratio = f"{ref / r['seconds']:.0f}x faster" if ref else ""

@@ -168,7 +168,9 @@ def test_written_tables_read_back_with_string_codes(tmp_path, province_gdf):
         (650100.0, "650100"),
         ("5e+05", "500000"),
         (" 110000 ", "110000"),
-        ("A-7", "a-7"),
+        ("A-7", "A-7"),
+        ("Nan", "Nan"),  # 南县 in the Hunan teaching data
+        (float("nan"), None),
         (None, None),
         ("", None),
     ],

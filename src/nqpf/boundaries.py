@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,7 +29,7 @@ import shapely
 
 from nqpf import crs
 from nqpf.errors import InputError
-from nqpf.names import english_name, normalise
+from nqpf.names import english_name
 from nqpf.regions import MUNICIPALITIES, PROVINCE_BY_CODE, province_code, region_of
 
 log = logging.getLogger(__name__)
@@ -284,12 +285,13 @@ def normalise_code(value: object) -> str | None:
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         return str(int(value)) if float(value).is_integer() else str(value)
-    text = normalise(value)
-    if not text or text in ("nan", "none", "null"):
+    # Ids keep their case and inner spaces ("Nan" is a county of Hunan, not a missing value).
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
         return None
-    if _FLOAT_CODE.match(text):
+    if _FLOAT_CODE.match(text.lower()):
         # Codes that passed through a spreadsheet or R as numbers: "650100.0", "6.501e+05", "5e+05".
-        number = float(text)
+        number = float(text.lower())
         if number.is_integer() and 1e5 <= number < 1e12:
             return str(int(number))
     return text

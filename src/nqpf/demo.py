@@ -20,7 +20,8 @@ in realistic units and magnitudes, and writes in the shapes yearbooks give them.
 5. NQPF (latent, index scale) from a two-way fixed-effects spatial Durbin process, year by year:
    q_t = (I - rho W)^-1 (beta x_t + theta W x_t + C_t gamma + mu + lambda_t + eps_t),
    mu_i = unit_effect * p_i, lambda_t = time_trend * (t - t0), eps ~ N(0, sigma^2). W: queen contiguity of the
-   real polygons (exact touching), units without a neighbour linked to their 2 nearest units, row-standardised.
+   real polygons (exact touching) as the weights stage builds it, islands linked to their 2 nearest units by
+   polygon distance, row-standardised.
    With beta > 0 and theta < -rho beta the direct effect of new infrastructure is positive and the indirect
    (spillover) effect negative; their exact values (LeSage and Pace 2009, eq. 2.46) go to ``truth.json``.
 6. Economy: GDP per capita from p_i, growing 8 % a year falling to 5 %, and rising with q; employment, value
@@ -45,7 +46,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from nqpf import crs, indices, topology
+from nqpf import crs, indices
 from nqpf.names import short_forms
 from nqpf.regions import PROVINCE_BY_CODE
 
@@ -284,31 +285,13 @@ def _centroids_km(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def contiguity_w(gdf: gpd.GeoDataFrame, island_neighbours: int = 2) -> tuple[sp.csr_matrix, list[str]]:
-    """Row-standardised queen contiguity of the polygons; units without a neighbour get their nearest units.
+    """The row-standardised queen contiguity W the weights stage builds (exact touching, islands linked to
+    their nearest units); returns W and the links added for islands, as "code-code"."""
+    from nqpf import weights
 
-    Returns W and the list of links added for islands (as "code-code").
-    """
-    n = len(gdf)
-    pairs = topology.touching_pairs(gdf.geometry.to_numpy())
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    degree = np.bincount(rows, minlength=n)
-    xy = _centroids_km(gdf)
-    added = []
-    codes = gdf["code"].to_numpy()
-    for i in np.flatnonzero(degree == 0):
-        dist = np.hypot(*(xy - xy[i]).T)
-        dist[i] = np.inf
-        for j in np.argsort(dist, kind="stable")[:island_neighbours]:
-            rows = np.append(rows, [i, j])
-            cols = np.append(cols, [j, i])
-            added.append(f"{codes[i]}-{codes[j]}")
-    binary = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-    binary.data[:] = 1.0  # duplicates from symmetric island links collapse to one link
-    binary.sum_duplicates()
-    binary.data[:] = 1.0
-    row_sums = np.asarray(binary.sum(axis=1)).ravel()
-    return sp.diags(1.0 / row_sums) @ binary, added
+    spec = {"name": "dgp", "kind": "contiguity", "islands": {"policy": "nearest", "k": island_neighbours}}
+    w, facts = weights.build(spec, gdf)
+    return w.matrix, [f"{link['code_a']}-{link['code_b']}" for link in facts["added_links"]]
 
 
 def sdm_effects(w: sp.csr_matrix, rho: float, beta: float, theta: float) -> dict[str, float]:
@@ -523,7 +506,7 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
         "region_effects": params["region_effects"],
         "indicator_noise": noise,
         "w": "queen contiguity (exact touching) of the boundary polygons, islands linked to their 2 nearest "
-        "units, row-standardised",
+        "units by polygon distance, row-standardised (nqpf.weights)",
         "w_island_links": island_links,
         "effects_of_infrastructure_index": effects,
     }

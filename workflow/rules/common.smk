@@ -56,6 +56,7 @@ LIBRARY = _library_hash()
 wildcard_constraints:
     study="|".join(STUDIES) or "no-study",
     level="|".join(CNMAPS_LEVELS),
+    w=r"[A-Za-z][A-Za-z0-9_-]*",
 
 
 def study(wildcards):
@@ -84,9 +85,29 @@ def statistics_files(wildcards):
     return paths
 
 
+def weights_spec(wildcards):
+    for spec in study(wildcards)["weights"]:
+        if spec["name"] == wildcards.w:
+            return spec
+    raise ValueError(f"study {wildcards.study} has no weights named {wildcards.w!r}")
+
+
+EXPORTS = {"stata": "stata.txt", "csv": "matrix.csv"}
+
+
+def weights_targets(name, s):
+    targets = []
+    for spec in s.get("weights", []):
+        stem = f"results/{name}/weights/{spec['name']}"
+        targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.summary.json", f"{stem}.png"]
+        targets += [f"{stem}.{EXPORTS[fmt]}" for fmt in spec.get("export", [])]
+    return targets
+
+
 def all_targets():
     targets = []
     for name, s in STUDIES.items():
         targets += [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
         targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
+        targets += weights_targets(name, s)
     return sorted(set(targets))

@@ -1,0 +1,150 @@
+"""Reading and writing weights in the formats other tools exchange.
+
+- GAL (GeoDa): a header ``0 n <source> <id variable>``, then for each unit a line ``id k`` followed by a line
+  with its k neighbour ids. Read by spdep ``read.gal``, libpysal and GeoDa. Carries the links only.
+- GWT (GeoDa): the same header, then one line ``id_i id_j w_ij`` per link. Read by spdep ``read.gwt2nb``
+  (weights in its ``GeoDa$dist`` attribute), libpysal and GeoDa.
+- Stata ``spmatrix export`` text: a first line with n, then one line per unit, ``id w_i1 ... w_in`` (the full
+  matrix, ids numeric); ``spmatrix import W using file`` reads it.
+- CSV matrix: a header ``code,id_1,...,id_n``, then one row per unit ``id_i,w_i1,...,w_in``.
+Weights are written with 17 significant digits, so a file read back gives the same floating-point numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from nqpf.boundaries import normalise_code
+from nqpf.errors import InputError
+
+FORMATS = ("gal", "gwt", "stata", "csv")
+
+
+def _number(value: float) -> str:
+    return format(float(value), ".17g")
+
+
+def write_gal(ids, matrix: sp.csr_matrix, path, source: str = "nqpf", id_variable: str = "code") -> None:
+    matrix = sp.csr_matrix(matrix)
+    lines = [f"0 {len(ids)} {source} {id_variable}"]
+    for i, unit in enumerate(ids):
+        neighbours = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
+        lines.append(f"{unit} {len(neighbours)}")
+        lines.append(" ".join(ids[j] for j in neighbours))
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_gwt(ids, matrix: sp.csr_matrix, path, source: str = "nqpf", id_variable: str = "code") -> None:
+    matrix = sp.csr_matrix(matrix)
+    lines = [f"0 {len(ids)} {source} {id_variable}"]
+    for i, unit in enumerate(ids):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        for j, value in zip(matrix.indices[start:end], matrix.data[start:end], strict=True):
+            lines.append(f"{unit} {ids[j]} {_number(value)}")
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_stata(ids, matrix: sp.csr_matrix, path) -> None:
+    if not all(str(i).isdigit() for i in ids):
+        raise InputError(
+            "Stata's spmatrix needs numeric unit ids",
+            file=str(path),
+            fix="export this weights matrix as csv instead (weights[].export)",
+        )
+    dense = sp.csr_matrix(matrix).toarray()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(f"{len(ids)}\n")
+        for unit, row in zip(ids, dense, strict=True):
+            handle.write(unit + " " + " ".join(_number(v) for v in row) + "\n")
+
+
+def write_csv(ids, matrix: sp.csr_matrix, path) -> None:
+    dense = sp.csr_matrix(matrix).toarray()
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["code", *ids])
+        for unit, row in zip(ids, dense, strict=True):
+            writer.writerow([unit, *(_number(v) for v in row)])
+
+
+def read(path, fmt: str | None = None) -> tuple[list[str], sp.csr_matrix]:
+    """Read a weights file (format from ``fmt`` or the file suffix); returns its ids and matrix."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("weights file not found", file=str(path), fix="check weights[].path in the config")
+    fmt = fmt or {".gal": "gal", ".gwt": "gwt", ".csv": "csv", ".txt": "stata"}.get(path.suffix.lower())
+    readers = {"gal": _read_gal, "gwt": _read_gwt, "stata": _read_stata, "csv": _read_csv}
+    if fmt not in readers:
+        raise InputError(
+            f"unknown weights format for {path.name}",
+            file=str(path),
+            fix=f"set weights[].format to one of {FORMATS}",
+        )
+    try:
+        return readers[fmt](path)
+    except (ValueError, IndexError) as err:
+        raise InputError(f"cannot read the {fmt} weights file: {err}", file=str(path)) from err
+
+
+def _code(value: str) -> str:
+    return normalise_code(value) or value
+
+
+def _read_gal(path: Path):
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    header, body = lines[0], lines[1:]
+    n = int(header[1] if len(header) >= 2 and header[0] == "0" else header[0])
+    ids, neighbours, row = [], [], 0
+    while len(ids) < n:
+        unit, k = body[row][0], int(body[row][1])
+        ids.append(_code(unit))
+        listed = body[row + 1] if row + 1 < len(body) else []
+        if len(listed) != k:
+            raise ValueError(f"unit {unit} announces {k} neighbours but lists {len(listed)} (line {row + 3})")
+        neighbours.append([_code(x) for x in listed])
+        row += 2
+    index = {unit: i for i, unit in enumerate(ids)}
+    rows, cols = [], []
+    for i, listed in enumerate(neighbours):
+        for unit in listed:
+            if unit not in index:
+                raise ValueError(f"neighbour {unit} of {ids[i]} is not one of the file's units")
+            rows.append(i)
+            cols.append(index[unit])
+    return ids, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+
+
+def _read_gwt(path: Path):
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    triples = [(_code(a), _code(b), float(w)) for a, b, w in (line[:3] for line in lines[1:])]
+    ids = list(dict.fromkeys([t[0] for t in triples] + [t[1] for t in triples]))
+    index = {unit: i for i, unit in enumerate(ids)}
+    rows = [index[a] for a, _, _ in triples]
+    cols = [index[b] for _, b, _ in triples]
+    n = len(ids)
+    return ids, sp.csr_matrix(([w for *_, w in triples], (rows, cols)), shape=(n, n))
+
+
+def _read_stata(path: Path):
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    n = int(lines[0][0])
+    ids = [_code(line[0]) for line in lines[1 : n + 1]]
+    values = np.array([[float(v) for v in line[1:]] for line in lines[1 : n + 1]])
+    if values.shape != (n, n):
+        raise ValueError(f"expected {n} rows of {n} weights, found {values.shape}")
+    return ids, sp.csr_matrix(values)
+
+
+def _read_csv(path: Path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = [_code(x) for x in rows[0][1:]]
+    ids = [_code(r[0]) for r in rows[1:]]
+    if header != ids:
+        raise ValueError("the column ids must repeat the row ids in the same order")
+    values = np.array([[float(v) if v.strip() else 0.0 for v in r[1:]] for r in rows[1:]])
+    return ids, sp.csr_matrix(values)
