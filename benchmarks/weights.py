@@ -104,7 +104,7 @@ def main() -> None:
         "nqpf counts polygons within 100 m of each other (STRtree `dwithin`); libpysal the same through 50 m buffers; "
         "spdep boundary points within 100 m, so it can miss a contact between two edges whose vertices are "
         "farther apart. All three find the same 8,148 links. nqpf's components are counted after its island policy "
-        "linked the 6 islands (长海, 岱山, 金门, 南澳, 西沙, 南沙) and the island groups (Hainan's 26 units, Zhoushan) "
+        "linked the 6 islands (长海, 岱山, 金门, 南澳, 西沙, 南沙) and the island groups (Hainan's 24 units; 定海 and 普陀 of Zhoushan) "
         "to their nearest units; the references leave 9 components.",
     ]
     (HERE / "results").mkdir(exist_ok=True)
