@@ -26,6 +26,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/boundaries.smk"
 include: "workflow/rules/statistics.smk"
+include: "workflow/rules/indices.smk"
 include: "workflow/rules/weights.smk"
 
 

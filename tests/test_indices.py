@@ -1,9 +1,11 @@
-"""The entropy weight method on a case worked by hand."""
+"""Composite indices: entropy weights and TOPSIS on cases worked by hand, and the index builder."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from nqpf import indices
+from nqpf import coupling, indices
+from nqpf.errors import InputError
 
 
 def test_entropy_weights_worked_by_hand():
@@ -32,3 +34,101 @@ def test_negative_indicators_are_reversed():
 def test_a_constant_indicator_cannot_be_normalised():
     with pytest.raises(ValueError, match="constant"):
         indices.minmax(np.array([2.0, 2.0]))
+
+
+def test_topsis_worked_by_hand():
+    # z from the example above, weights w = (0.296162, 0.703838): v = z w; best = (0.296162, 0.703838), worst = 0.
+    # Unit 2, v = (0.148081, 0): D+ = sqrt(0.148081^2 + 0.703838^2) = 0.719247, D- = 0.148081,
+    # C = 0.148081 / (0.719247 + 0.148081) = 0.170732. Units 1 and 3 are the worst and the best: C = 0 and 1.
+    z = np.array([[0.0, 0.0], [0.5, 0.0], [1.0, 1.0]])
+    closeness = indices.topsis(z, np.array([0.296162, 0.703838]))
+    np.testing.assert_allclose(closeness, [0.0, 0.170732, 1.0], atol=1e-6)
+
+
+def spec(method="entropy", weights_by="pooled"):
+    return indices.IndexSpec.from_config(
+        {
+            "name": "toy",
+            "method": method,
+            "weights_by": weights_by,
+            "dimensions": {
+                "a": [{"variable": "x1", "direction": "+"}, {"variable": "x2", "direction": "-"}],
+                "b": [{"variable": "x3"}],
+            },
+        }
+    )
+
+
+@pytest.fixture
+def toy_panel():
+    rng = np.random.default_rng(7)
+    rows = []
+    for year in (2020, 2021):
+        for code in ("a", "b", "c", "d"):
+            rows.append(
+                {
+                    "code": code,
+                    "name": code.upper(),
+                    "year": year,
+                    "x1": rng.uniform(1, 9),
+                    "x2": rng.uniform(1, 9),
+                    "x3": rng.uniform(1, 9),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_dimension_sub_indices_add_up_to_the_index(toy_panel):
+    result = indices.build(toy_panel, spec())
+    values = result.values
+    np.testing.assert_allclose(values["a"] + values["b"], values["index"], rtol=1e-12)
+    assert result.weights["weight"].sum() == pytest.approx(1.0)
+    assert list(result.weights["direction"]) == ["+", "-", "+"]
+    # pooled: the lowest x2 (a negative indicator) of all unit-years gets z = 1
+    z2 = 1 - (toy_panel["x2"] - toy_panel["x2"].min()) / np.ptp(toy_panel["x2"])
+    z1 = (toy_panel["x1"] - toy_panel["x1"].min()) / np.ptp(toy_panel["x1"])
+    w = result.weights.set_index("indicator")["weight"]
+    np.testing.assert_allclose(values["a"], w["x1"] * z1 + w["x2"] * z2, rtol=1e-12)
+
+
+def test_weights_by_year_normalise_within_each_year(toy_panel):
+    result = indices.build(toy_panel, spec(weights_by="year"))
+    assert set(result.weights["year"]) == {2020, 2021}
+    for _, values in result.values.groupby("year"):
+        assert values["index"].between(0, 1).all()
+    assert result.weights.groupby("year")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_equal_weights_and_topsis_methods(toy_panel):
+    equal = indices.build(toy_panel, spec("equal"))
+    assert equal.weights["weight"].tolist() == pytest.approx([1 / 3] * 3)
+    topsis = indices.build(toy_panel, spec("entropy_topsis"))
+    assert topsis.values["index"].between(0, 1).all() and "TOPSIS" in topsis.method
+
+
+def test_constant_indicators_get_no_weight_and_gaps_no_index(toy_panel):
+    toy_panel["x3"] = 5.0
+    toy_panel.loc[0, "x1"] = np.nan
+    result = indices.build(toy_panel, spec())
+    assert result.weights.set_index("indicator").loc["x3", "weight"] == pytest.approx(0.0, abs=1e-12)
+    assert any("x3 is constant" in note for note in result.notes)
+    assert np.isnan(result.values.loc[0, "index"]) and any("1 unit-years lack" in n for n in result.notes)
+
+
+def test_index_needs_its_variables(toy_panel):
+    with pytest.raises(InputError, match="does not have: x3"):
+        indices.build(toy_panel.drop(columns="x3"), spec())
+
+
+def test_indices_join_the_panel_as_variables(toy_panel):
+    result = indices.build(toy_panel, spec())
+    merged = indices.with_indices(toy_panel, {"toy": result.values})
+    assert {"toy", "toy_a", "toy_b"} <= set(merged.columns) and len(merged) == len(toy_panel)
+
+
+def test_coupling_coordination_worked_by_hand():
+    # U1 = 0.4, U2 = 0.1: C = 2 sqrt(0.04) / 0.5 = 0.8, T = 0.25, D = sqrt(0.2) = 0.447214: 濒临失调 (0.4-0.5).
+    out = coupling.coupling_coordination(np.array([0.4, 0.5, np.nan]), np.array([0.1, 0.5, 0.2]))
+    np.testing.assert_allclose(out.loc[0, ["C", "T", "D"]].to_numpy(float), [0.8, 0.25, np.sqrt(0.2)])
+    assert out.loc[0, "grade"] == "濒临失调" and out.loc[1, "D"] == pytest.approx(np.sqrt(0.5))
+    assert np.isnan(out.loc[2, "D"]) and pd.isna(out.loc[2, "grade"])

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import panel, validation
+from nqpf import io, panel, validation
 from nqpf.errors import InputError
 from nqpf.ingest import TableSpec
 
@@ -172,8 +172,8 @@ def test_study_units_by_province():
 def test_csv_output_is_stable(tmp_path, province_units, mainland):
     path = short_name_table(tmp_path, mainland)
     result = panel.build(province_units, spec([economy_spec(path)], derived={"r": "gdp / 3"}))
-    panel.write_csv(result.panel, tmp_path / "a.csv")
-    panel.write_csv(result.panel.copy(), tmp_path / "b.csv")
+    io.write_csv(result.panel, tmp_path / "a.csv")
+    io.write_csv(result.panel.copy(), tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     back = pd.read_csv(tmp_path / "a.csv", dtype={"code": str})
     np.testing.assert_array_equal(back["r"].to_numpy(), result.panel["r"].to_numpy())  # floats round-trip

@@ -59,19 +59,33 @@ def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
     outputs = {}
     for cores in ("1", "2"):
         workdir = tmp_path / f"cores{cores}"
-        targets = ["results/demo_province/data/panel.csv"] + [
-            f"results/demo_province/weights/{w}.summary.json" for w in ("queen", "nested")
-        ]
+        targets = [
+            "results/demo_province/data/panel.csv",
+            "results/demo_province/indices/coupling/nqpf_infrastructure.csv",
+            "results/demo_province/disparity/dagum_gini.csv",
+        ] + [f"results/demo_province/weights/{w}.summary.json" for w in ("queen", "nested")]
         result = run(workdir, config, "--cores", cores, *targets)
         assert result.returncode == 0, result.stderr[-3000:]
         data = workdir / "results" / "demo_province" / "data"
         outputs[cores] = {p.name: p.read_bytes() for p in sorted(data.glob("*.csv"))}
-        outputs[cores].update({p.name: p.read_bytes() for p in (data.parent / "weights").iterdir()})
+        for folder in ("weights", "indices", "indices/coupling", "disparity"):
+            outputs[cores].update({p.name: p.read_bytes() for p in (data.parent / folder).glob("*.*")})
         outputs[cores].update(
             {p.name: p.read_bytes() for p in (workdir / "resources/demo/demo_province").iterdir()}
         )
     assert outputs["1"] == outputs["2"]
-    assert {"queen.gal", "queen.gwt", "queen.summary.json", "nested.gwt"} <= set(outputs["1"])
+    assert {
+        "queen.gal",
+        "queen.gwt",
+        "queen.summary.json",
+        "nested.gwt",
+        "nqpf.csv",
+        "nqpf.weights.csv",
+        "nqpf_infrastructure.csv",
+        "dagum_gini.csv",
+        "theil.csv",
+        "convergence.csv",
+    } <= set(outputs["1"])
     frame = pd.read_csv(tmp_path / "cores1/results/demo_province/data/panel.csv", dtype={"code": str})
     assert len(frame) == 31 * 12 and frame["code"].nunique() == 31
     assert list(frame.columns[:3]) == ["code", "name", "year"]

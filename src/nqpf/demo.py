@@ -383,7 +383,11 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     # 1. potential
     region_effect = gdf["region"].map(params["region_effects"]).fillna(0.0).to_numpy()
     smooth = splu(sp.csc_matrix(sp.eye(n) - 0.6 * w)).solve(rng.normal(size=n))
-    z = _poles_potential(xy, params["poles"]) + region_effect + 0.08 * smooth / smooth.std()
+    z = (
+        _poles_potential(xy, params["poles"])
+        + region_effect
+        + params.get("local_variation", 0.08) * smooth / smooth.std()
+    )
     p = (z - z.mean()) / z.std()
 
     # 2. population: log population rises with potential and with the unit's area (elasticity 0.6) and falls

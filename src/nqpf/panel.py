@@ -424,8 +424,3 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
             "no boundary unit lies in the provinces of units.provinces", column="units.provinces"
         )
     return codes
-
-
-def write_csv(frame: pd.DataFrame, path) -> None:
-    """CSV with a fixed layout (UTF-8, \\n line ends, shortest round-trip floats) so equal data give equal bytes."""
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")

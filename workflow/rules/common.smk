@@ -57,6 +57,9 @@ wildcard_constraints:
     study="|".join(STUDIES) or "no-study",
     level="|".join(CNMAPS_LEVELS),
     w=r"[A-Za-z][A-Za-z0-9_-]*",
+    index=r"[A-Za-z][A-Za-z0-9_]*",
+    pair=r"[A-Za-z][A-Za-z0-9_-]*",
+    variable=r"[A-Za-z_][A-Za-z0-9_]*",
 
 
 def study(wildcards):
@@ -92,6 +95,28 @@ def weights_spec(wildcards):
     raise ValueError(f"study {wildcards.study} has no weights named {wildcards.w!r}")
 
 
+def index_spec(wildcards):
+    for spec in study(wildcards).get("indices", []):
+        if spec["name"] == wildcards.index:
+            return spec
+    raise ValueError(f"study {wildcards.study} has no index named {wildcards.index!r}")
+
+
+def index_files(wildcards):
+    return [f"results/{wildcards.study}/indices/{spec['name']}.csv" for spec in study(wildcards).get("indices", [])]
+
+
+def coupling_spec(wildcards):
+    for spec in study(wildcards).get("coupling", []):
+        if spec["name"] == wildcards.pair:
+            return spec
+    raise ValueError(f"study {wildcards.study} has no coupling named {wildcards.pair!r}")
+
+
+def coupling_inputs(wildcards):
+    return [f"results/{wildcards.study}/indices/{name}.csv" for name in coupling_spec(wildcards)["indices"]]
+
+
 EXPORTS = {"stata": "stata.txt", "csv": "matrix.csv"}
 
 
@@ -104,10 +129,25 @@ def weights_targets(name, s):
     return targets
 
 
+def index_targets(name, s):
+    targets = []
+    for spec in s.get("indices", []):
+        stem = f"results/{name}/indices/{spec['name']}"
+        targets += [f"{stem}.csv", f"{stem}.weights.csv", f"{stem}.method.md", f"{stem}.regions.png"]
+    targets += [f"results/{name}/indices/coupling/{spec['name']}.csv" for spec in s.get("coupling", [])]
+    variables = s.get("disparity", {}).get("variables", [])
+    if variables:
+        targets.append(f"results/{name}/disparity/dagum_gini.csv")
+        for variable in variables:
+            targets += [f"results/{name}/disparity/kernel_{variable}.png", f"results/{name}/disparity/gini_{variable}.png"]
+    return targets
+
+
 def all_targets():
     targets = []
     for name, s in STUDIES.items():
         targets += [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
         targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
+        targets += index_targets(name, s)
         targets += weights_targets(name, s)
     return sorted(set(targets))

@@ -3,14 +3,14 @@
 from nqpf import boundaries
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"boundaries {snakemake.wildcards.level}") as log:  # noqa: F821
-    settings = snakemake.params.settings  # noqa: F821
+with step(snakemake.log[0], f"boundaries {snakemake.wildcards.level}") as log:
+    settings = snakemake.params.settings
     gdf, report = boundaries.build_cnmaps(
-        snakemake.wildcards.level,  # noqa: F821
+        snakemake.wildcards.level,
         exclude_provinces=settings["exclude_provinces"],
         include_province_administered=settings["prefecture_include_province_administered"],
     )
     for action in report.actions:
         log.info(action)
     log.info("%d units from %s", report.n_units, report.source)
-    boundaries.write(gdf, snakemake.output.gpkg, layer=snakemake.wildcards.level)  # noqa: F821
+    boundaries.write(gdf, snakemake.output.gpkg, layer=snakemake.wildcards.level)

@@ -1,11 +1,11 @@
 """Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv."""
 
-from nqpf import boundaries, panel, validation
+from nqpf import boundaries, io, panel, validation
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"panel {snakemake.wildcards.study}") as log:  # noqa: F821
-    study = snakemake.params.study  # noqa: F821
-    units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")  # noqa: F821
+with step(snakemake.log[0], f"panel {snakemake.wildcards.study}") as log:
+    study = snakemake.params.study
+    units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")
     study_codes = panel.study_units(units, study["units"].get("provinces"))
     result = panel.build(units, panel.PanelSpec.from_config(study), study_codes)
     for note in result.notes:
@@ -14,11 +14,11 @@ with step(snakemake.log[0], f"panel {snakemake.wildcards.study}") as log:  # noq
         result,
         study=study["name"],
         units=units[units["code"].isin(study_codes)],
-        boundary_source=f"{study['units']['level']} boundaries ({snakemake.input.boundaries})",  # noqa: F821
+        boundary_source=f"{study['units']['level']} boundaries ({snakemake.input.boundaries})",
         simulated="demo" in study,
     )
-    out = snakemake.output  # noqa: F821
-    panel.write_csv(result.panel, out.panel)
+    out = snakemake.output
+    io.write_csv(result.panel, out.panel)
     units[units["code"].isin(study_codes)].to_csv(out.units, index=False)
     result.matches.to_csv(out.matches, index=False)
     result.gaps.to_csv(out.gaps, index=False)

@@ -7,14 +7,14 @@ import pandas as pd
 from nqpf import boundaries, weights
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"weights {snakemake.wildcards.study}/{snakemake.wildcards.w}") as log:  # noqa: F821
-    study_units = pd.read_csv(snakemake.input.units, dtype={"code": str})["code"]  # noqa: F821
-    gdf = boundaries.read(snakemake.input.boundaries)  # noqa: F821
+with step(snakemake.log[0], f"weights {snakemake.wildcards.study}/{snakemake.wildcards.w}") as log:
+    study_units = pd.read_csv(snakemake.input.units, dtype={"code": str})["code"]
+    gdf = boundaries.read(snakemake.input.boundaries)
     gdf = gdf[gdf["code"].isin(set(study_units))]
-    panel = pd.read_csv(snakemake.input.panel, dtype={"code": str})  # noqa: F821
-    years = snakemake.params.years  # noqa: F821
-    w, facts = weights.build(snakemake.params.spec, gdf, panel, (years["first"], years["last"]))  # noqa: F821
-    summary = weights.write(w, facts, Path(snakemake.output.summary).parent)  # noqa: F821
+    panel = pd.read_csv(snakemake.input.panel, dtype={"code": str})
+    years = snakemake.params.years
+    w, facts = weights.build(snakemake.params.spec, gdf, panel, (years["first"], years["last"]))
+    summary = weights.write(w, facts, Path(snakemake.output.summary).parent)
     for action in summary["actions"]:
         log.info(action)
     log.info(

@@ -5,9 +5,9 @@ import json
 from nqpf import boundaries, figures, weights
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake.wildcards.w}"):  # noqa: F821
-    w = weights.load(snakemake.input.gwt, snakemake.input.summary)  # noqa: F821
-    with open(snakemake.input.summary, encoding="utf-8") as handle:  # noqa: F821
+with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake.wildcards.w}"):
+    w = weights.load(snakemake.input.gwt, snakemake.input.summary)
+    with open(snakemake.input.summary, encoding="utf-8") as handle:
         summary = json.load(handle)
-    gdf = boundaries.read(snakemake.input.boundaries)  # noqa: F821
-    figures.connectivity_map(gdf, w, snakemake.output.png, summary.get("added_links"))  # noqa: F821
+    gdf = boundaries.read(snakemake.input.boundaries)
+    figures.connectivity_map(gdf, w, snakemake.output.png, summary.get("added_links"))

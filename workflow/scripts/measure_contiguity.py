@@ -5,17 +5,17 @@ import json
 from nqpf import boundaries, topology
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"contiguity {snakemake.wildcards.name}") as log:  # noqa: F821
-    gdf = boundaries.read(snakemake.input.gpkg)  # noqa: F821
-    report = topology.snapping_report(gdf, list(snakemake.params.tolerances))  # noqa: F821
+with step(snakemake.log[0], f"contiguity {snakemake.wildcards.name}") as log:
+    gdf = boundaries.read(snakemake.input.gpkg)
+    report = topology.snapping_report(gdf, list(snakemake.params.tolerances))
     log.info(
         "%d units, %d exact links; %s",
         report["units"],
         report["exact_links"],
         ", ".join(f"{t['tolerance_m']:g} m: +{t['gained']}" for t in report["tolerances"]),
     )
-    with open(snakemake.output.json, "w", encoding="utf-8") as handle:  # noqa: F821
+    with open(snakemake.output.json, "w", encoding="utf-8") as handle:
         json.dump(report, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
-    with open(snakemake.output.md, "w", encoding="utf-8") as handle:  # noqa: F821
-        handle.write(topology.snapping_markdown(report, snakemake.wildcards.name))  # noqa: F821
+    with open(snakemake.output.md, "w", encoding="utf-8") as handle:
+        handle.write(topology.snapping_markdown(report, snakemake.wildcards.name))

@@ -3,8 +3,8 @@
 from nqpf import boundaries
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"custom boundaries {snakemake.wildcards.study}") as log:  # noqa: F821
-    spec = snakemake.params.file  # noqa: F821
+with step(snakemake.log[0], f"custom boundaries {snakemake.wildcards.study}") as log:
+    spec = snakemake.params.file
     gdf, report = boundaries.read_file(
         spec["path"],
         id_field=spec["id_field"],
@@ -18,4 +18,4 @@ with step(snakemake.log[0], f"custom boundaries {snakemake.wildcards.study}") as
     for action in report.actions:
         log.info(action)
     log.info("%d units from %s", report.n_units, report.source)
-    boundaries.write(gdf, snakemake.output.gpkg, layer="units")  # noqa: F821
+    boundaries.write(gdf, snakemake.output.gpkg, layer="units")

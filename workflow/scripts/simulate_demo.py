@@ -5,11 +5,11 @@ from pathlib import Path
 from nqpf import boundaries, demo
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"demo statistics {snakemake.wildcards.study}") as log:  # noqa: F821
-    gdf = boundaries.read(snakemake.input.boundaries)  # noqa: F821
-    years = snakemake.params.years  # noqa: F821
-    data = demo.simulate(gdf, years["first"], years["last"], snakemake.params.demo)  # noqa: F821
-    paths = demo.write(data, Path(snakemake.output.truth).parent)  # noqa: F821
+with step(snakemake.log[0], f"demo statistics {snakemake.wildcards.study}") as log:
+    gdf = boundaries.read(snakemake.input.boundaries)
+    years = snakemake.params.years
+    data = demo.simulate(gdf, years["first"], years["last"], snakemake.params.demo)
+    paths = demo.write(data, Path(snakemake.output.truth).parent)
     effects = data.parameters["effects_of_infrastructure_index"]
     log.info(
         "%d units x %d years; true effects of the new-infrastructure index: direct %.4f, indirect %.4f, total %.4f",

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from nqpf import crs
 from nqpf.errors import InputError
+from nqpf.io import write_json
 from nqpf.weights import contiguity, distance, economic, io, islands
 from nqpf.weights.core import SpatialWeights, clean
 from nqpf.weights.standardise import standardise
@@ -237,17 +238,8 @@ def write(w: SpatialWeights, facts: dict, directory, formats: tuple[str, ...] = 
         io.write_stata(list(w.ids), w.matrix, directory / f"{w.name}.stata.txt")
     if "csv" in formats:
         io.write_csv(list(w.ids), w.matrix, directory / f"{w.name}.matrix.csv")
-    text = json.dumps(summary, ensure_ascii=False, indent=2, allow_nan=False, default=_json_default)
-    (directory / f"{w.name}.summary.json").write_text(text + "\n", encoding="utf-8")
+    write_json(summary, directory / f"{w.name}.summary.json")
     return summary
-
-
-def _json_default(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    raise TypeError(type(value))
 
 
 def load(gwt_path, summary_path) -> SpatialWeights:

@@ -1,0 +1,30 @@
+"""Writing results in a fixed layout, so that equal results give byte-identical files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def write_csv(frame: pd.DataFrame, path) -> None:
+    """CSV with a fixed layout: UTF-8, \\n line ends, no index, shortest round-trip floats."""
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_json(data, path) -> None:
+    """Indented JSON, UTF-8 (Chinese names kept), NaN refused, numpy numbers converted."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def _plain(value):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,0 +1,23 @@
+"""Rule index: one composite index of a study, its weights table, method statement and regional trend figure."""
+
+import pandas as pd
+
+from nqpf import disparity, figures, indices, io
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"index {snakemake.wildcards.study}/{snakemake.wildcards.index}") as log:
+    spec = indices.IndexSpec.from_config(snakemake.params.spec)
+    result = indices.build(pd.read_csv(snakemake.input.panel, dtype={"code": str}), spec)
+    for note in result.notes:
+        log.info(note)
+    out = snakemake.output
+    io.write_csv(result.values, out.values)
+    io.write_csv(result.weights, out.weights)
+    with open(out.method, "w", encoding="utf-8") as handle:
+        handle.write(indices.method_markdown(spec, result, snakemake.params.simulated))
+    units = pd.read_csv(snakemake.input.units, dtype={"code": str})
+    means = disparity.regional_means(result.values.merge(units[["code", "region"]], on="code"), "index")
+    figures.regional_trend(
+        means, spec.name, out.figure, "simulated demo data" if snakemake.params.simulated else ""
+    )
+    log.info("weights: %s", ", ".join(f"{r.indicator} {r.weight:.4f}" for r in result.weights.itertuples()))
