@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Re-resolve the pinned versions (needs uv; the result is committed).
 lock:
-	uv pip compile pyproject.toml --extra workflow --extra test --extra build \
+	uv pip compile pyproject.toml --extra workflow --extra test --extra bench --extra build \
 	    --generate-hashes --python-version 3.11 --index-url https://pypi.org/simple --no-header \
 	    -o requirements.lock
 

@@ -28,6 +28,7 @@ include: "workflow/rules/boundaries.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/weights.smk"
+include: "workflow/rules/esda.smk"
 
 
 rule all:

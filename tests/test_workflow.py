@@ -63,12 +63,13 @@ def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
             "results/demo_province/data/panel.csv",
             "results/demo_province/indices/coupling/nqpf_infrastructure.csv",
             "results/demo_province/disparity/dagum_gini.csv",
+            "results/demo_province/esda/named_clusters.csv",
         ] + [f"results/demo_province/weights/{w}.summary.json" for w in ("queen", "nested")]
         result = run(workdir, config, "--cores", cores, *targets)
         assert result.returncode == 0, result.stderr[-3000:]
         data = workdir / "results" / "demo_province" / "data"
         outputs[cores] = {p.name: p.read_bytes() for p in sorted(data.glob("*.csv"))}
-        for folder in ("weights", "indices", "indices/coupling", "disparity"):
+        for folder in ("weights", "indices", "indices/coupling", "disparity", "esda"):
             outputs[cores].update({p.name: p.read_bytes() for p in (data.parent / folder).glob("*.*")})
         outputs[cores].update(
             {p.name: p.read_bytes() for p in (workdir / "resources/demo/demo_province").iterdir()}
@@ -92,6 +93,21 @@ def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
     text = (tmp_path / "cores1/results/demo_province/data/validation.md").read_text(encoding="utf-8")
     assert "Simulated demo data" in text and "variables with gaps: none" in text
     assert (tmp_path / "cores1/logs/demo_province/panel.log").exists()
+
+
+def test_demo_city_finds_the_three_named_hot_spots(tmp_path):
+    """The demo's prefecture-level NQPF has significant High-High clusters matched to the Bohai Rim, the Yangtze
+    River Delta and the Pearl River Delta (queen W, FDR 0.05; 999 permutations to keep the test short)."""
+    config = default_study("demo_city")
+    config["studies"][0]["esda"].update(weights=["queen"], permutations=999, bivariate=[])
+    result = run(tmp_path, config, "--cores", "2", "results/demo_city/esda/named_clusters.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = pd.read_csv(tmp_path / "results/demo_city/esda/named_clusters.csv")
+    lisa = found[(found["statistic"] == "lisa") & (found["variable"] == "nqpf")]
+    for year, clusters in lisa.groupby("year"):
+        assert {"Bohai Rim", "Yangtze River Delta", "Pearl River Delta"} <= set(clusters["region"]), year
+    prd = lisa[lisa["region"] == "Pearl River Delta"]
+    assert prd["jaccard"].max() > 0.6  # the PRD cluster is most of the nine cities
 
 
 def test_bad_config_stops_before_any_job(tmp_path):

@@ -117,6 +117,40 @@ def coupling_inputs(wildcards):
     return [f"results/{wildcards.study}/indices/{name}.csv" for name in coupling_spec(wildcards)["indices"]]
 
 
+def esda_weights(s):
+    esda = s.get("esda", {})
+    return esda.get("weights") or [spec["name"] for spec in s.get("weights", [])]
+
+
+def esda_years(wildcards):
+    s = study(wildcards)
+    return s.get("esda", {}).get("years") or list(range(s["years"]["first"], s["years"]["last"] + 1))
+
+
+def esda_parts(wildcards):
+    s = study(wildcards)
+    parts = [
+        f"results/{wildcards.study}/esda/parts/{variable}.{w}.{kind}.csv"
+        for variable in s["esda"]["variables"]
+        for w in esda_weights(s)
+        for kind in ("global", "local")
+    ]
+    if s["esda"].get("bivariate"):
+        parts += [f"results/{wildcards.study}/esda/parts/bivariate/{w}.global.csv" for w in esda_weights(s)]
+    return parts
+
+
+def esda_targets(name, s):
+    esda = s.get("esda", {})
+    if not esda.get("variables"):
+        return []
+    targets = [f"results/{name}/esda/{f}" for f in ("global.csv", "local.csv", "named_clusters.csv", "moran_trend.png")]
+    for variable in esda["variables"]:
+        for w in esda_weights(s):
+            targets += [f"results/{name}/esda/lisa_{variable}.{w}.png", f"results/{name}/esda/scatter_{variable}.{w}.png"]
+    return targets
+
+
 EXPORTS = {"stata": "stata.txt", "csv": "matrix.csv"}
 
 
@@ -150,4 +184,5 @@ def all_targets():
         targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
         targets += index_targets(name, s)
         targets += weights_targets(name, s)
+        targets += esda_targets(name, s)
     return sorted(set(targets))

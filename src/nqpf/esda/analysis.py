@@ -1,0 +1,201 @@
+"""Exploratory spatial data analysis of one variable on one weights matrix, year by year: global statistics,
+local statistics with multiple-testing control, and clusters of significant units.
+
+Every random draw comes from a seed made of the configured seed and the names of the variable and the weights,
+so a result does not depend on which other analyses run, in which order or on how many cores.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nqpf.errors import InputError
+from nqpf.esda import clusters, global_, local, permutation
+from nqpf.weights.core import SpatialWeights
+
+LOCAL_STATISTICS = ("lisa", "gi_star")
+
+
+@dataclass(frozen=True)
+class Settings:
+    permutations: int = 9999
+    seed: int = 0
+    method: str = "fdr"
+    alpha: float = 0.05
+    global_statistics: tuple[str, ...] = global_.STATISTICS
+    local_statistics: tuple[str, ...] = LOCAL_STATISTICS
+
+    @classmethod
+    def from_config(cls, esda: dict) -> Settings:
+        significance = esda.get("significance", {})
+        return cls(
+            permutations=int(esda.get("permutations", 9999)),
+            seed=int(esda.get("seed", 0)),
+            method=significance.get("method", "fdr"),
+            alpha=float(significance.get("alpha", 0.05)),
+            global_statistics=tuple(esda.get("global", global_.STATISTICS)),
+            local_statistics=tuple(esda.get("local", LOCAL_STATISTICS)),
+        )
+
+
+def rng_for(seed: int, *names: str) -> np.random.Generator:
+    """A generator seeded by the config's seed and the analysis's names (CRC-32, stable across runs)."""
+    return np.random.default_rng(np.random.SeedSequence([seed, *(zlib.crc32(n.encode()) for n in names)]))
+
+
+def values_by_year(frame: pd.DataFrame, variable: str, ids, years) -> dict[int, np.ndarray]:
+    """The variable for the W's units in each year; a missing value stops with the cells listed."""
+    if variable not in frame.columns:
+        raise InputError(
+            f"ESDA variable {variable!r} is not in the panel or the indices", column="esda.variables"
+        )
+    table = frame.pivot(index="code", columns="year", values=variable).reindex(index=list(ids))
+    out = {}
+    for year in years:
+        if year not in table.columns:
+            raise InputError(f"year {year} is not in the panel", column="esda.years")
+        column = table[year]
+        if column.isna().any():
+            raise InputError(
+                f"{variable} is missing for {int(column.isna().sum())} units in {year}",
+                unit=", ".join(column.index[column.isna()][:20]),
+                column=variable,
+                fix="fill the gaps (panel.fill) or leave the year out (esda.years)",
+            )
+        out[int(year)] = column.to_numpy(dtype=float)
+    return out
+
+
+def analyse(
+    frame: pd.DataFrame, variable: str, w: SpatialWeights, years, settings: Settings, names: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Global rows (one per statistic and year), local rows (one per statistic, year and unit) and notes."""
+    data = values_by_year(frame, variable, w.ids, years)
+    rng = rng_for(settings.seed, variable, w.name)
+    matrix = w.matrix.tocsr()
+    card = np.diff(matrix.indptr)
+    linked = card > 0
+    core = matrix[linked][:, linked] if not linked.all() else matrix
+    draws = None
+    if settings.local_statistics and settings.permutations:
+        draws = permutation.draws_for(matrix, settings.permutations, rng)
+    # Gi* counts a unit's neighbours against all units: when every unit neighbours every other, it is undefined
+    dense = bool((card >= w.n - 1).any())
+    notes = (
+        ["Gi* is undefined on a W in which a unit neighbours every other unit; it is left out"]
+        if dense and "gi_star" in settings.local_statistics
+        else []
+    )
+    # one set of total permutations serves every year (drawn once: they cost more than the statistics)
+    orderings = (
+        list(permutation.total_permutations(int(linked.sum()), settings.permutations, rng))
+        if settings.global_statistics and settings.permutations
+        else []
+    )
+    global_rows, local_rows = [], []
+    for year, x in data.items():
+        table = global_.global_statistics(x[linked], core, settings.global_statistics, orderings)
+        table.insert(0, "year", year)
+        global_rows.append(table)
+        for statistic in settings.local_statistics:
+            if statistic == "gi_star" and dense:
+                continue
+            result = (
+                local.local_moran(x, matrix, draws)
+                if statistic == "lisa"
+                else local.gi_star(x, matrix, draws)
+            )
+            p = result["p_sim"] if draws is not None else result["p_norm"]
+            result["p_adjusted"] = clusters.adjust(p.to_numpy(), settings.method)
+            result["significant"] = (result["p_adjusted"] <= settings.alpha).fillna(False).astype(bool)
+            target = "HH" if statistic == "lisa" else "hot"
+            result["cluster_id"] = clusters.components(
+                (result["significant"] & (result["quadrant"] == target)).to_numpy(), matrix
+            )
+            result.insert(0, "statistic", statistic)
+            result.insert(0, "name", [names.get(c, c) for c in w.ids])
+            result.insert(0, "code", list(w.ids))
+            result.insert(0, "year", year)
+            local_rows.append(result)
+    global_table = pd.concat(global_rows, ignore_index=True)
+    global_table.insert(0, "weights", w.name)
+    global_table.insert(0, "variable", variable)
+    local_table = pd.concat(local_rows, ignore_index=True)
+    local_table.insert(0, "weights", w.name)
+    local_table.insert(0, "variable", variable)
+    return _global_columns(global_table), _local_columns(local_table), notes
+
+
+GLOBAL_COLUMNS = [
+    "variable",
+    "weights",
+    "year",
+    "statistic",
+    "value",
+    "expected",
+    "variance_norm",
+    "variance_rand",
+    "z_norm",
+    "z_rand",
+    "p_norm",
+    "p_rand",
+    "p_sim",
+    "permutations",
+]
+LOCAL_COLUMNS = [
+    "variable",
+    "weights",
+    "year",
+    "code",
+    "name",
+    "statistic",
+    "value",
+    "z",
+    "p_sim",
+    "quadrant",
+    "significant",
+    "cluster_id",
+    "expected",
+    "variance",
+    "p_norm",
+    "p_adjusted",
+    "lag",
+]
+
+
+def _global_columns(table: pd.DataFrame) -> pd.DataFrame:
+    table["permutations"] = table["permutations"].astype(int)
+    return table[GLOBAL_COLUMNS]
+
+
+def _local_columns(table: pd.DataFrame) -> pd.DataFrame:
+    return table[LOCAL_COLUMNS]
+
+
+def bivariate_moran(x: np.ndarray, y: np.ndarray, w, orderings) -> dict:
+    """Global bivariate Moran's I of x and the spatial lag of y (Anselin, Syabri and Smirnov 2002):
+    I_xy = (n / S0) z_x' W z_y / sqrt(z_x' z_x z_y' z_y), which is Moran's I when y = x; its p-value comes from
+    relabelling y (two-sided), ``orderings`` being blocks of random orderings of the units."""
+    permutations = int(sum(len(block) for block in orderings))
+    zx, zy = x - x.mean(), y - y.mean()
+    n, s0 = len(x), float(w.sum())
+    scale = n / s0 / np.sqrt((zx @ zx) * (zy @ zy))
+    value = scale * (zx @ (w @ zy))
+    simulated = []
+    for block in orderings:
+        simulated.append(scale * (zx @ (w @ zy[block].T)))
+    values = np.concatenate(simulated) if simulated else np.array([])
+    tol = 1e-12 * max(1.0, abs(value))
+    p = permutation.two_sided_p(
+        value, (values >= value - tol).sum(), (values <= value + tol).sum(), permutations
+    )
+    return {
+        "statistic": "bivariate_moran",
+        "value": value,
+        "p_sim": p if permutations else np.nan,
+        "permutations": permutations,
+    }

@@ -1,0 +1,220 @@
+"""ESDA: global and local statistics against spdep, the permutation engine's exactness, significance control,
+clusters and named regions."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from scipy import stats
+
+from nqpf import boundaries, weights
+from nqpf.esda import analysis, clusters, global_, local, permutation, regions
+from tests.conftest import attributes
+from tests.fixtures import make_spdep_esda
+
+FIXTURE = json.loads((make_spdep_esda.HERE / "spdep_esda.json").read_text())
+
+
+def lattice():
+    units, values = make_spdep_esda.lattice_case()
+    w, _ = weights.build({"name": "lattice", "kind": "contiguity"}, units)
+    order = [list(units["code"]).index(c) for c in w.ids]
+    return w, values[order]
+
+
+def hunan(reference_data):
+    units, _ = boundaries.read_file(
+        reference_data / "hunan" / "Hunan.shp", id_field="County", name_field="County"
+    )
+    w, _ = weights.build({"name": "queen", "kind": "contiguity"}, units)
+    data = pd.read_csv(reference_data / "hunan" / "Hunan_2012.csv").set_index("County")
+    return w, data.loc[list(w.ids), "GDPPC"].to_numpy(float)
+
+
+def check_against_spdep(w, x, expected):
+    table = global_.global_statistics(x, w.matrix).set_index("statistic")
+    moran, geary, g = table.loc["moran"], table.loc["geary"], table.loc["getis_ord"]
+    assert moran["value"] == pytest.approx(expected["moran"]["I"], rel=1e-10)
+    assert moran["expected"] == pytest.approx(expected["moran"]["E"], rel=1e-12)
+    assert moran["variance_rand"] == pytest.approx(expected["moran"]["var_rand"], rel=1e-10)
+    assert moran["variance_norm"] == pytest.approx(expected["moran"]["var_norm"], rel=1e-10)
+    assert moran["z_rand"] == pytest.approx(expected["moran"]["z_rand"], rel=1e-10)
+    assert geary["value"] == pytest.approx(expected["geary"]["C"], rel=1e-10)
+    assert geary["variance_rand"] == pytest.approx(expected["geary"]["var_rand"], rel=1e-10)
+    assert geary["variance_norm"] == pytest.approx(expected["geary"]["var_norm"], rel=1e-10)
+    assert geary["z_rand"] == pytest.approx(expected["geary"]["z_rand"], rel=1e-10)
+    assert g["value"] == pytest.approx(expected["general_g"]["G"], rel=1e-10)
+    assert g["variance_rand"] == pytest.approx(expected["general_g"]["var"], rel=1e-9)
+    assert g["z_rand"] == pytest.approx(np.ravel(expected["general_g"]["z"])[0], rel=1e-9)
+    lm = local.local_moran(x, w.matrix)
+    for ours, theirs in (
+        ("value", "Ii"),
+        ("expected", "E"),
+        ("variance", "var"),
+        ("z", "z"),
+        ("p_norm", "p"),
+    ):
+        # R writes a unit whose value equals the mean (z_i = 0, variance 0) as "NaN": so do we
+        reference = np.array(expected["localmoran"][theirs], dtype=float)
+        np.testing.assert_allclose(lm[ours], reference, rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(
+        local.gi_star(x, w.matrix)["z"], np.array(expected["localG"]["z"], float), rtol=1e-9
+    )
+
+
+def test_statistics_equal_spdep_on_a_lattice():
+    w, x = lattice()
+    check_against_spdep(w, x, FIXTURE["lattice"])
+
+
+@pytest.mark.reference_data
+def test_statistics_equal_spdep_on_hunan(reference_data):
+    w, x = hunan(reference_data)
+    check_against_spdep(w, x, FIXTURE["hunan"])
+    # the published spdep output for GDPPC, queen, row-standardised
+    moran = global_.moran(x, w.matrix)
+    assert moran["value"] == pytest.approx(0.300749970, abs=5e-10)
+    assert moran["expected"] == pytest.approx(-0.011494253, abs=5e-10)
+    assert moran["variance_rand"] == pytest.approx(0.004348351, abs=5e-10)
+    assert moran["z_rand"] == pytest.approx(4.7351, abs=5e-5)
+    assert global_.geary(x, w.matrix)["value"] == pytest.approx(0.6907223, abs=5e-8)
+
+
+def exact_distribution_p(lags, others, weights_i):
+    """Chi-square p of simulated lags against the exact distribution over all injections."""
+    k = len(weights_i)
+    sums = np.array(
+        [(others[list(c)] * weights_i).sum() for c in itertools.permutations(range(len(others)), k)]
+    )
+    values, counts = np.unique(np.round(sums, 6), return_counts=True)
+    observed = np.array([np.sum(np.isclose(lags, v, atol=1e-6)) for v in values])
+    assert observed.sum() == len(lags)
+    expected = counts / counts.sum() * len(lags)
+    return stats.chi2.sf(((observed - expected) ** 2 / expected).sum(), len(values) - 1)
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["equal weights: prefix", "any weights: relabelling"])
+def test_conditional_permutations_are_exact_draws_without_replacement(weighted):
+    rng = np.random.default_rng(0)
+    n = 9
+    a = np.triu((rng.random((n, n)) < 0.35).astype(float), 1)
+    a = a + a.T
+    for i in range(n):
+        if a[i].sum() == 0:
+            a[i, (i + 1) % n] = a[(i + 1) % n, i] = 1
+    w = sp.csr_matrix(a * np.round(rng.uniform(0.5, 2.0, (n, n)), 2) if weighted else a)
+    x = np.round(rng.normal(size=n), 2)
+    draws = permutation.draws_for(w, 20_000, np.random.default_rng(1))
+    assert draws.full == weighted
+    lags = np.zeros((draws.permutations, n))
+    for units, block in permutation.conditional_lags(x, w, draws):
+        lags[:, units] = block
+    for i in range(n):
+        start, end = w.indptr[i], w.indptr[i + 1]
+        if end - start <= 3:
+            assert exact_distribution_p(lags[:, i], np.delete(x, i), w.data[start:end]) > 0.001
+
+
+def test_two_sided_rank_p():
+    assert permutation.two_sided_p(1.0, 0, 999, 999) == pytest.approx(2 / 1000)
+    assert permutation.two_sided_p(1.0, 500, 500, 999) == 1.0
+
+
+def test_permutation_p_agrees_with_the_analytic_p_in_large_samples():
+    w, x = lattice()
+    draws = permutation.draws_for(w.matrix, 9999, np.random.default_rng(3))
+    lm = local.local_moran(x, w.matrix, draws)
+    # two routes to the same question: rank correlation of the p-values is high
+    assert stats.spearmanr(lm["p_sim"], lm["p_norm"], nan_policy="omit").statistic > 0.9
+
+
+def test_benjamini_hochberg_and_bonferroni():
+    p = np.array([0.01, 0.04, 0.03, 0.2, np.nan])
+    # sorted 0.01, 0.03, 0.04, 0.2 times m / rank: 0.04, 0.06, 0.0533, 0.2; monotone from the top: 0.04, 0.0533, 0.0533
+    np.testing.assert_allclose(clusters.adjust(p, "fdr")[:4], [0.04, 0.16 / 3, 0.16 / 3, 0.2])
+    np.testing.assert_allclose(clusters.adjust(p, "bonferroni")[:4], [0.04, 0.16, 0.12, 0.8])
+    assert np.isnan(clusters.adjust(p, "fdr")[4])
+    np.testing.assert_array_equal(clusters.adjust(p, "alpha")[:4], p[:4])
+
+
+def test_clusters_are_components_numbered_by_size():
+    w, _ = lattice()
+    selected = np.zeros(w.n, bool)
+    selected[[0, 1, 5, 24]] = True  # c00, c01, c10 touch; c44 alone
+    labels = clusters.components(selected, w.matrix)
+    assert labels[[0, 1, 5]].tolist() == [1, 1, 1] and labels[24] == 2 and labels.sum() == 5
+
+
+def test_matching_to_named_regions():
+    regions_ = {"A": {"a", "b", "c", "d"}, "B": {"e", "f"}}
+    assert clusters.match({"a", "b", "x"}, regions_) == ("A", 0.5, 0.4)
+    assert clusters.match({"e"}, regions_) == ("B", 0.5, 0.5)
+    assert clusters.match({"z"}, regions_) == ("", 0.0, 0.0)
+
+
+def test_default_named_regions_are_real_units():
+    prefectures = set(attributes("prefecture")["code"])
+    provinces = set(attributes("province")["code"])
+    sizes = {r.name: len(r.prefectures) for r in regions.DEFAULTS}
+    assert sizes == {"Bohai Rim": 25, "Yangtze River Delta": 27, "Pearl River Delta": 9}
+    for region in regions.DEFAULTS:
+        assert set(region.prefectures) <= prefectures and set(region.provinces) <= provinces
+    counties = attributes("county")
+    members = regions.DEFAULTS[2].members(counties)
+    assert "440106" in members and all(c.startswith("44") for c in members)
+
+
+def test_islands_get_no_local_statistic_and_stay_out_of_global_ones():
+    w, x = lattice()
+    matrix = w.matrix.tolil()
+    matrix[24, :] = 0
+    matrix[:, 24] = 0
+    island = weights.SpatialWeights(ids=w.ids, matrix=matrix.tocsr(), raw=matrix.tocsr(), name="cut")
+    frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
+    settings = analysis.Settings(permutations=99, seed=1)
+    glob, loc, _ = analysis.analyse(frame, "v", island, [2020], settings, {})
+    lisa = loc[loc["statistic"] == "lisa"].set_index("code")
+    assert lisa.loc["c44", "quadrant"] == "island" and np.isnan(lisa.loc["c44", "value"])
+    assert not lisa.loc["c44", "significant"]
+    core = global_.moran(x[:24], matrix.tocsr()[:24, :24])["value"]
+    assert glob[glob["statistic"] == "moran"]["value"].iloc[0] == pytest.approx(core)
+
+
+def test_results_depend_on_the_seed_and_names_only():
+    w, x = lattice()
+    frame = pd.DataFrame({"code": list(w.ids) * 2, "year": [2020] * 25 + [2021] * 25, "v": np.r_[x, x[::-1]]})
+    settings = analysis.Settings(permutations=199, seed=7)
+    first = analysis.analyse(frame, "v", w, [2020, 2021], settings, {})
+    second = analysis.analyse(frame, "v", w, [2020, 2021], settings, {})
+    pd.testing.assert_frame_equal(first[0], second[0])
+    pd.testing.assert_frame_equal(first[1], second[1])
+    other = analysis.analyse(frame, "v", w, [2020, 2021], analysis.Settings(permutations=199, seed=8), {})
+    assert not np.allclose(first[1]["p_sim"], other[1]["p_sim"])
+
+
+def test_missing_values_stop_with_the_units():
+    w, x = lattice()
+    x[3] = np.nan
+    frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
+    with pytest.raises(Exception, match="missing for 1 units in 2020"):
+        analysis.analyse(frame, "v", w, [2020], analysis.Settings(permutations=9), {})
+
+
+def test_gi_star_is_left_out_on_a_dense_w():
+    units, values = make_spdep_esda.lattice_case()
+    w, _ = weights.build({"name": "inv", "kind": "inverse_distance"}, units)
+    frame = pd.DataFrame({"code": list(units["code"]), "year": 2020, "v": values})
+    _, loc, notes = analysis.analyse(frame, "v", w, [2020], analysis.Settings(permutations=99), {})
+    assert set(loc["statistic"]) == {"lisa"} and "undefined" in notes[0]
+
+
+def test_bivariate_moran_reduces_to_moran():
+    w, x = lattice()
+    blocks = list(permutation.total_permutations(w.n, 99, np.random.default_rng(0)))
+    same = analysis.bivariate_moran(x, x, w.matrix, blocks)
+    assert same["value"] == pytest.approx(global_.moran(x, w.matrix)["value"])

@@ -1,0 +1,132 @@
+# Exploratory spatial data analysis: global Moran's I, Geary's C and General G; local Moran (LISA) and Gi* with
+# conditional permutation inference; clusters matched to named regions; maps and plots. One job per variable
+# and weights matrix, merged into the study's tables.
+
+
+rule esda_part:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+    output:
+        global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
+        local="results/{study}/esda/parts/{variable}.{w}.local.csv",
+    log:
+        "logs/{study}/esda/{variable}.{w}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["esda"],
+        years=esda_years,
+        library=LIBRARY,
+    script:
+        "../scripts/esda_part.py"
+
+
+rule esda_bivariate:
+    input:
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+    output:
+        "results/{study}/esda/parts/bivariate/{w}.global.csv",
+    log:
+        "logs/{study}/esda/bivariate.{w}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["esda"],
+        years=esda_years,
+        library=LIBRARY,
+    script:
+        "../scripts/esda_bivariate.py"
+
+
+rule esda:
+    input:
+        parts=esda_parts,
+        units="results/{study}/data/units.csv",
+    output:
+        global_=report(
+            "results/{study}/esda/global.csv",
+            caption="../report/esda_global.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+        local="results/{study}/esda/local.csv",
+        clusters=report(
+            "results/{study}/esda/named_clusters.csv",
+            caption="../report/named_clusters.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+    log:
+        "logs/{study}/esda/merge.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["esda"],
+        library=LIBRARY,
+    script:
+        "../scripts/esda_merge.py"
+
+
+rule esda_maps:
+    input:
+        boundaries=boundary_file,
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        local="results/{study}/esda/parts/{variable}.{w}.local.csv",
+        global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+    output:
+        lisa=report(
+            "results/{study}/esda/lisa_{variable}.{w}.png",
+            caption="../report/lisa_map.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+        scatter=report(
+            "results/{study}/esda/scatter_{variable}.{w}.png",
+            caption="../report/moran_scatter.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+    log:
+        "logs/{study}/esda/maps_{variable}.{w}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["esda"],
+        years=esda_years,
+        simulated=lambda wildcards: "demo" in study(wildcards),
+        library=LIBRARY,
+    script:
+        "../scripts/esda_maps.py"
+
+
+rule moran_trend:
+    input:
+        "results/{study}/esda/global.csv",
+    output:
+        report(
+            "results/{study}/esda/moran_trend.png",
+            caption="../report/moran_trend.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+    log:
+        "logs/{study}/esda/moran_trend.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["esda"],
+        simulated=lambda wildcards: "demo" in study(wildcards),
+        library=LIBRARY,
+    script:
+        "../scripts/plot_moran_trend.py"

@@ -1,0 +1,35 @@
+"""Rule esda: the study's global and local tables, and the clusters matched to named regions."""
+
+import pandas as pd
+
+from nqpf import io
+from nqpf.esda import clusters, regions
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
+    parts = list(snakemake.input.parts)
+    global_table = pd.concat(
+        [pd.read_csv(p, dtype={"variable": str}) for p in parts if p.endswith(".global.csv")],
+        ignore_index=True,
+    )
+    local_table = pd.concat(
+        [pd.read_csv(p, dtype={"code": str}) for p in parts if p.endswith(".local.csv")], ignore_index=True
+    )
+    units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
+    named = snakemake.params.settings.get("named_regions") or regions.as_config()
+    found = clusters.named_clusters(local_table, [regions.NamedRegion.from_config(r) for r in named], units)
+    io.write_csv(global_table, snakemake.output.global_)
+    io.write_csv(local_table, snakemake.output.local)
+    io.write_csv(found, snakemake.output.clusters)
+    latest = found[found["year"] == found["year"].max()] if len(found) else found
+    for row in latest.itertuples():
+        log.info(
+            "%s %s %s %d: %s cluster of %d units (Jaccard %.2f)",
+            row.variable,
+            row.weights,
+            row.statistic,
+            row.year,
+            row.region or "unnamed",
+            row.n_members,
+            row.jaccard,
+        )

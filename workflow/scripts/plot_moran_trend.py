@@ -1,0 +1,12 @@
+"""Rule moran_trend: Moran's I of every variable and weights matrix by year."""
+
+import pandas as pd
+
+from nqpf import figures
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"Moran trend {snakemake.wildcards.study}"):
+    table = pd.read_csv(snakemake.input[0])
+    alpha = snakemake.params.settings.get("significance", {}).get("alpha", 0.05)
+    note = "simulated demo data" if snakemake.params.simulated else ""
+    figures.moran_trend(table, snakemake.output[0], alpha, note)
