@@ -397,3 +397,33 @@ def test_r_spdep_reads_our_files_as_the_same_weights(province_gdf, name):
     w, _ = weights.build(spec, province_gdf)
     assert (w.n, w.links) == (fixture["n"], fixture["gal_links"]) == (fixture["n"], fixture["gwt_links"])
     assert cliff_ord_constants(w) == pytest.approx((fixture["S0"], fixture["S1"], fixture["S2"]), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "how, symmetric", [("row", True), ("spectral", True), ("row", False), ("minmax", False)]
+)
+def test_spectrum_gives_exact_log_determinants_and_total_weights(tmp_path, how, symmetric):
+    """The stored eigenvalues give ln|I - rho W| and l'(I - rho W)^-1 l / n as dense algebra does, through a
+    write and read of ``<w>.eigen.csv``."""
+    from nqpf.weights import spectrum
+
+    rng = np.random.default_rng(5)
+    raw = sp.random(40, 40, density=0.12, random_state=3, data_rvs=lambda k: np.ones(k)).tocsr()
+    raw = raw + raw.T if symmetric else raw + sp.eye(40, k=1)
+    raw.setdiag(0)
+    raw = sp.csr_matrix((raw > 0).astype(float))
+    matrix, _ = standardise(raw, how)
+    eigen = spectrum.compute(raw, matrix)
+    spectrum.write(eigen, tmp_path / "w.eigen.csv")
+    again = spectrum.read(tmp_path / "w.eigen.csv")
+    dense = matrix.toarray()
+    for rho in rng.uniform(-0.5, 0.8, 4) / max(abs(eigen.values)):
+        a = np.eye(40) - rho * dense
+        assert again.logdet(rho) == pytest.approx(np.linalg.slogdet(a)[1], rel=1e-10)
+        total = np.linalg.solve(a, np.ones(40)).sum() / 40
+        if again.row_sum is not None:
+            assert 1 / (1 - rho * again.row_sum) == pytest.approx(total, rel=1e-10)
+        else:
+            assert np.real(np.sum(again.total_weights / (1 - rho * again.values))) == pytest.approx(
+                total, rel=1e-9
+            )

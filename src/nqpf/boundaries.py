@@ -15,9 +15,7 @@ not for overlaying survey-grade WGS84 data.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,6 +26,7 @@ import pandas as pd
 import shapely
 
 from nqpf import crs
+from nqpf.codes import normalise_code
 from nqpf.errors import InputError
 from nqpf.names import english_name
 from nqpf.regions import MUNICIPALITIES, PROVINCE_BY_CODE, province_code, region_of
@@ -272,29 +271,6 @@ def _codes_from_field(values: pd.Series, path: Path, column: str) -> pd.Series:
             fix="dissolve the parts into one feature per unit, or choose a unique units.file.id_field",
         )
     return codes.reset_index(drop=True)
-
-
-_FLOAT_CODE = re.compile(r"^\d+(\.\d*)?(e\+?\d+)?$")
-
-
-def normalise_code(value: object) -> str | None:
-    """A unit id as a clean string: "650100.0" and 650100.0 become "650100"; blanks become None."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return str(int(value)) if float(value).is_integer() else str(value)
-    # Ids keep their case and inner spaces ("Nan" is a county of Hunan, not a missing value).
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    if not text:
-        return None
-    if _FLOAT_CODE.match(text.lower()):
-        # Codes that passed through a spreadsheet or R as numbers: "650100.0", "6.501e+05", "5e+05".
-        number = float(text.lower())
-        if number.is_integer() and 1e5 <= number < 1e12:
-            return str(int(number))
-    return text
 
 
 def _romanise(name: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nqpf import crosswalk
-from nqpf.boundaries import normalise_code
+from nqpf.codes import normalise_code
 from nqpf.names import english_name, latin_key, normalise, short_forms
 from nqpf.regions import PROVINCE_BY_CODE, PROVINCES, province_code
 

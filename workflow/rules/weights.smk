@@ -10,6 +10,7 @@ rule weights:
     output:
         gal="results/{study}/weights/{w}.gal",
         gwt="results/{study}/weights/{w}.gwt",
+        eigen="results/{study}/weights/{w}.eigen.csv",
         summary="results/{study}/weights/{w}.summary.json",
     log:
         "logs/{study}/weights/{w}.log",

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from nqpf import frames, io, weights
+from nqpf import frames, io, seeds, weights
 from nqpf.esda import analysis, permutation
 from nqpf.logs import step
 
@@ -14,7 +14,7 @@ with step(snakemake.log[0], f"bivariate Moran on {snakemake.wildcards.w}"):
     for x_name, y_name in snakemake.params.settings.get("bivariate", []):
         x_years = analysis.values_by_year(frame, x_name, w.ids, snakemake.params.years)
         y_years = analysis.values_by_year(frame, y_name, w.ids, snakemake.params.years)
-        rng = analysis.rng_for(settings.seed, x_name, y_name, w.name)
+        rng = seeds.rng_for(settings.seed, x_name, y_name, w.name)
         orderings = list(permutation.total_permutations(w.n, settings.permutations, rng))
         for year in x_years:
             row = analysis.bivariate_moran(x_years[year], y_years[year], w.matrix, orderings)

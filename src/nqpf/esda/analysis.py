@@ -7,7 +7,6 @@ so a result does not depend on which other analyses run, in which order or on ho
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ import pandas as pd
 
 from nqpf.errors import InputError
 from nqpf.esda import clusters, global_, local, permutation
+from nqpf.seeds import rng_for
 from nqpf.weights.core import SpatialWeights
 
 LOCAL_STATISTICS = ("lisa", "gi_star")
@@ -40,11 +40,6 @@ class Settings:
             global_statistics=tuple(esda.get("global", global_.STATISTICS)),
             local_statistics=tuple(esda.get("local", LOCAL_STATISTICS)),
         )
-
-
-def rng_for(seed: int, *names: str) -> np.random.Generator:
-    """A generator seeded by the config's seed and the analysis's names (CRC-32, stable across runs)."""
-    return np.random.default_rng(np.random.SeedSequence([seed, *(zlib.crc32(n.encode()) for n in names)]))
 
 
 def values_by_year(frame: pd.DataFrame, variable: str, ids, years) -> dict[int, np.ndarray]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nqpf.boundaries import normalise_code
+from nqpf.codes import normalise_code
 from nqpf.errors import InputError
 
 FORMATS = ("gal", "gwt", "stata", "csv")

@@ -21,14 +21,19 @@ def cliff_ord_constants(w: SpatialWeights) -> tuple[float, float, float]:
     return s0, s1, s2
 
 
-def summarise(w: SpatialWeights, names: list[str] | None = None, extra: dict | None = None) -> dict:
+def summarise(
+    w: SpatialWeights, names: list[str] | None = None, extra: dict | None = None, spectrum=None
+) -> dict:
     """A JSON-ready account of ``w``: size, links, neighbours, islands, components, symmetry, eigenvalues,
     parameter bounds, Cliff-Ord constants and every action taken."""
     names = names or list(w.ids)
     card = w.cardinalities()
     labels = w.components()
     sizes = np.bincount(labels)
-    lam_min, lam_max, method = eigen_range(w.raw, w.matrix)
+    if spectrum is not None:
+        lam_min, lam_max, method = float(spectrum.real.min()), float(spectrum.real.max()), spectrum.method
+    else:
+        lam_min, lam_max, method = eigen_range(w.raw, w.matrix)
     lower, upper = parameter_bounds(lam_min, lam_max)
     s0, s1, s2 = cliff_ord_constants(w)
     histogram = {int(k): int(v) for k, v in zip(*np.unique(card, return_counts=True), strict=True)}

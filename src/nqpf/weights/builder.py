@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,7 +12,7 @@ import scipy.sparse as sp
 from nqpf import crs
 from nqpf.errors import InputError
 from nqpf.io import write_json
-from nqpf.weights import contiguity, distance, economic, io, islands
+from nqpf.weights import contiguity, distance, economic, io, islands, spectrum
 from nqpf.weights.core import SpatialWeights, clean
 from nqpf.weights.standardise import standardise
 from nqpf.weights.summary import summarise
@@ -226,12 +225,15 @@ def _from_file(spec: dict, ids: list[str]) -> sp.csr_matrix:
 
 
 def write(w: SpatialWeights, facts: dict, directory, formats: tuple[str, ...] = ()) -> dict:
-    """Write ``<name>.gal`` (links), ``<name>.gwt`` (weights before standardisation), ``<name>.summary.json``
-    and any further ``formats`` (stata, csv; of the standardised matrix). Returns the summary."""
+    """Write ``<name>.gal`` (links), ``<name>.gwt`` (weights before standardisation), ``<name>.eigen.csv`` (its
+    spectrum, for the models), ``<name>.summary.json`` and any further ``formats`` (stata, csv; of the
+    standardised matrix). Returns the summary."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     names = facts.get("names")
-    summary = summarise(w, names, {k: v for k, v in facts.items() if k != "names"})
+    eigen = spectrum.compute(w.raw, w.matrix)
+    spectrum.write(eigen, directory / f"{w.name}.eigen.csv")
+    summary = summarise(w, names, {k: v for k, v in facts.items() if k != "names"}, eigen)
     io.write_gal(list(w.ids), w.raw, directory / f"{w.name}.gal")
     io.write_gwt(list(w.ids), w.raw, directory / f"{w.name}.gwt")
     if "stata" in formats:
@@ -240,33 +242,3 @@ def write(w: SpatialWeights, facts: dict, directory, formats: tuple[str, ...] = 
         io.write_csv(list(w.ids), w.matrix, directory / f"{w.name}.matrix.csv")
     write_json(summary, directory / f"{w.name}.summary.json")
     return summary
-
-
-def load(gwt_path, summary_path) -> SpatialWeights:
-    """The weights a later stage uses: the GWT weights, standardised as the summary says, ids in its order."""
-    summary = json.loads(Path(summary_path).read_text(encoding="utf-8"))
-    ids = summary["ids"]
-    file_ids, matrix = io.read(gwt_path, "gwt")
-    # Put the file's rows and columns in the summary's unit order (units without links are absent from a GWT).
-    position = {unit: i for i, unit in enumerate(ids)}
-    to_summary = np.array([position[unit] for unit in file_ids])
-    coo = matrix.tocoo()
-    raw = clean(
-        sp.csr_matrix((coo.data, (to_summary[coo.row], to_summary[coo.col])), shape=(len(ids), len(ids)))
-    )
-    how = summary["standardisation"]
-    if how in ("spectral", "minmax"):
-        matrix = raw / summary["scale"]
-    else:
-        matrix, _ = standardise(raw, how)
-    return SpatialWeights(
-        ids=tuple(ids),
-        matrix=sp.csr_matrix(matrix),
-        raw=raw,
-        name=summary["name"],
-        kind=summary["kind"],
-        standardisation=how,
-        scale=summary["scale"],
-        actions=tuple(summary["actions"]),
-        parameters=summary["parameters"],
-    )
