@@ -29,6 +29,7 @@ include: "workflow/rules/statistics.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/weights.smk"
 include: "workflow/rules/esda.smk"
+include: "workflow/rules/models.smk"
 
 
 rule all:

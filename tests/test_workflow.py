@@ -65,11 +65,14 @@ def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
             "results/demo_province/disparity/dagum_gini.csv",
             "results/demo_province/esda/named_clusters.csv",
         ] + [f"results/demo_province/weights/{w}.summary.json" for w in ("queen", "nested")]
+        targets += [
+            f"results/demo_province/models/sdm/queen/{f}" for f in ("effects.csv", "tests.csv", "fit.json")
+        ]
         result = run(workdir, config, "--cores", cores, *targets)
         assert result.returncode == 0, result.stderr[-3000:]
         data = workdir / "results" / "demo_province" / "data"
         outputs[cores] = {p.name: p.read_bytes() for p in sorted(data.glob("*.csv"))}
-        for folder in ("weights", "indices", "indices/coupling", "disparity", "esda"):
+        for folder in ("weights", "indices", "indices/coupling", "disparity", "esda", "models/sdm/queen"):
             outputs[cores].update({p.name: p.read_bytes() for p in (data.parent / folder).glob("*.*")})
         outputs[cores].update(
             {p.name: p.read_bytes() for p in (workdir / "resources/demo/demo_province").iterdir()}
@@ -93,6 +96,12 @@ def test_demo_province_runs_and_is_byte_identical_with_1_and_2_cores(tmp_path):
     text = (tmp_path / "cores1/results/demo_province/data/validation.md").read_text(encoding="utf-8")
     assert "Simulated demo data" in text and "variables with gaps: none" in text
     assert (tmp_path / "cores1/logs/demo_province/panel.log").exists()
+    # the two-way FE SDM recovers the signs the demo's process set: direct > 0, indirect < 0, both significant
+    effects = pd.read_csv(tmp_path / "cores1/results/demo_province/models/sdm/queen/effects.csv")
+    infrastructure = effects[(effects["spec"] == "main") & (effects["variable"] == "infrastructure")]
+    infrastructure = infrastructure.set_index("effect")
+    assert infrastructure.loc["direct", "ci_low"] > 0
+    assert infrastructure.loc["indirect", "ci_high"] < 0
 
 
 def test_demo_city_finds_the_three_named_hot_spots(tmp_path):

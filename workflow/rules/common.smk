@@ -31,6 +31,19 @@ if len(STUDIES) != len(config["studies"]):
 for _study in STUDIES.values():
     if _study["years"]["first"] > _study["years"]["last"]:
         raise ValueError(f"config: study {_study['name']}: years.first is after years.last")
+    _weights = {spec["name"] for spec in _study.get("weights", [])}
+    for _stage in ("esda", "models"):
+        _unknown = [w for w in _study.get(_stage, {}).get("weights", []) if w not in _weights]
+        if _unknown:
+            raise ValueError(
+                f"config: study {_study['name']}: {_stage}.weights names {', '.join(_unknown)}, which the study's "
+                f"weights do not define (defined: {', '.join(sorted(_weights)) or 'none'})"
+            )
+    _model_years = _study.get("models", {}).get("years")
+    if _model_years and not (
+        _study["years"]["first"] <= _model_years["first"] <= _model_years["last"] <= _study["years"]["last"]
+    ):
+        raise ValueError(f"config: study {_study['name']}: models.years must lie within the study's years")
 
 CNMAPS_LEVELS = ("province", "prefecture", "county")
 
@@ -60,6 +73,7 @@ wildcard_constraints:
     index=r"[A-Za-z][A-Za-z0-9_]*",
     pair=r"[A-Za-z][A-Za-z0-9_-]*",
     variable=r"[A-Za-z_][A-Za-z0-9_]*",
+    model="ols|slx|sar|sem|sdm|sdem",
 
 
 def study(wildcards):
@@ -158,7 +172,7 @@ def weights_targets(name, s):
     targets = []
     for spec in s.get("weights", []):
         stem = f"results/{name}/weights/{spec['name']}"
-        targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.summary.json", f"{stem}.png"]
+        targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.eigen.csv", f"{stem}.summary.json", f"{stem}.png"]
         targets += [f"{stem}.{EXPORTS[fmt]}" for fmt in spec.get("export", [])]
     return targets
 
@@ -177,6 +191,38 @@ def index_targets(name, s):
     return targets
 
 
+MODEL_FILES = ("estimates.csv", "effects.csv", "tests.csv", "fit.json")
+
+
+def model_years(s):
+    years = s.get("models", {}).get("years") or s["years"]
+    return list(range(years["first"], years["last"] + 1))
+
+
+def model_weights(s):
+    models = s.get("models", {})
+    return models.get("weights") or [spec["name"] for spec in s.get("weights", [])]
+
+
+def model_parts(wildcards):
+    s = study(wildcards)
+    return [
+        f"results/{wildcards.study}/models/{model}/{w}/{f}"
+        for model in s["models"].get("models", MODELS_DEFAULT)
+        for w in model_weights(s)
+        for f in MODEL_FILES
+    ]
+
+
+MODELS_DEFAULT = ["ols", "slx", "sar", "sem", "sdm", "sdem"]
+
+
+def model_targets(name, s):
+    if not s.get("models"):
+        return []
+    return [f"results/{name}/models/{f}" for f in ("estimates.csv", "effects.csv", "tests.csv", "fit.csv")]
+
+
 def all_targets():
     targets = []
     for name, s in STUDIES.items():
@@ -185,4 +231,5 @@ def all_targets():
         targets += index_targets(name, s)
         targets += weights_targets(name, s)
         targets += esda_targets(name, s)
+        targets += model_targets(name, s)
     return sorted(set(targets))

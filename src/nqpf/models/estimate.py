@@ -1,0 +1,321 @@
+"""Maximum likelihood estimation of spatial panel models with fixed effects: SAR and SDM (spatial lag), SEM and
+SDEM (spatial error), and the OLS-based OLS and SLX; a cross-section is the case T = 1.
+
+Model (time-major stacking, y_t the N values of period t):
+    SAR/SDM:  y_t = rho W y_t + X_t b + W X_t t + mu + alpha_t + e_t        (t = 0 for SAR)
+    SEM/SDEM: y_t = X_t b + W X_t t + mu + alpha_t + u_t,  u_t = lambda W u_t + e_t
+Fixed effects (none, unit, time, two-way) are removed by demeaning every variable, spatial lags included (taken
+before demeaning). The log-likelihood, concentrated in the spatial parameter (Anselin 1988; Elhorst 2014, ch. 3),
+    ln L(rho) = -(n t / 2) ln(SSR(rho) / (n t)) + t (ln|I - rho W| - c ln(1 - rho)) + const
+is maximised exactly over the interval (1/lambda_min, 1/lambda_max) of W (a coarse scan brackets the maximum,
+bounded Brent refines it to 1e-10). With the Lee and Yu (2010) transformation approach (method ``lee_yu``, the
+default) n and t are the numbers of units and periods left after the orthonormal transformations, N - 1 with
+time effects and T - 1 with unit effects, and c = 1 with time effects (the eigenvalue 1 of a row-standardised W
+drops out), which removes the O(1/T) bias of sigma^2 and rho of the direct approach (``direct``, Elhorst 2014:
+n = N, t = T, c = 0).
+
+Standard errors come from the analytic information matrix (Lee 2004; Lee and Yu 2010; Elhorst 2014, eq. 3.18),
+with G = W (I - rho W)^-1 and H the demeaned G X b:
+    I_bb = X'X / s2,  I_b,rho = X'H / s2,  I_rho,rho = t (tr(G*G*) + tr(G*'G*)) + H'H / s2,
+    I_rho,s2 = t tr(G*) / s2,  I_s2,s2 = n t / (2 s2^2)
+(G* the transformed G; error models the same with B = W (I - lambda W)^-1 and no H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from nqpf.errors import InputError
+from nqpf.models.data import Panel, demean, effective_size, fixed_effect_parameters, lag
+from nqpf.models.operator import SpatialOperator
+
+MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
+METHODS = ("lee_yu", "direct")
+
+
+@dataclass
+class Fit:
+    model: str
+    effects: str
+    method: str
+    terms: list[str]
+    coef: np.ndarray
+    spatial: float | None
+    spatial_name: str | None  # rho or lambda
+    sigma2: float
+    cov: np.ndarray  # covariance of (coef, spatial)
+    loglik: float
+    n_units: int
+    n_periods: int
+    n_obs: int  # observations the likelihood counts
+    r2: float
+    converged: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> int:
+        """Estimated parameters (coefficients, spatial parameter, sigma^2), fixed effects not counted."""
+        return len(self.coef) + (self.spatial is not None) + 1
+
+    @property
+    def aic(self) -> float:
+        return -2 * self.loglik + 2 * self.parameters
+
+    @property
+    def bic(self) -> float:
+        return -2 * self.loglik + self.parameters * np.log(self.n_obs)
+
+    def std_errors(self) -> np.ndarray:
+        return np.sqrt(np.diag(self.cov))
+
+    def coefficient(self, term: str) -> float:
+        return float(self.coef[self.terms.index(term)])
+
+
+@dataclass
+class Design:
+    y: np.ndarray  # (NT,) demeaned
+    z: np.ndarray  # (NT, K) demeaned regressors (X, W X, constant)
+    wy: np.ndarray  # (NT,) demeaned W y
+    wz: np.ndarray  # (NT, K) demeaned W of each regressor column (error models)
+    terms: list[str]
+    n: int
+    t: int
+
+
+def design(panel: Panel, op: SpatialOperator, model: str, effects: str) -> Design:
+    """Demeaned variables of a model, spatial lags taken before demeaning."""
+    x = panel.x
+    terms = list(panel.names)
+    if model in ("slx", "sdm", "sdem"):
+        x = np.concatenate([x, lag(op.w, x)], axis=2)
+        terms += [f"W.{name}" for name in panel.names]
+    if effects == "none":
+        x = np.concatenate([np.ones(panel.y.shape + (1,)), x], axis=2)
+        terms = ["const", *terms]
+    nt = panel.n * panel.t
+    z = demean(x, effects).reshape(nt, -1)
+    y = demean(panel.y, effects).reshape(nt)
+    wy = demean(lag(op.w, panel.y), effects).reshape(nt)
+    wz = demean(lag(op.w, x), effects).reshape(nt, -1) if model in ("sem", "sdem") else np.empty((nt, 0))
+    rank = np.linalg.matrix_rank(z)
+    if rank < z.shape[1]:
+        raise InputError(
+            f"perfectly collinear regressors in the {model.upper()} design ({rank} of {z.shape[1]} independent)",
+            column=", ".join(terms),
+            fix="drop a variable that is a linear combination of others, or one the fixed effects absorb "
+            "(a variable constant over time with unit effects, or over units with time effects)",
+        )
+    return Design(y, z, wy, wz, terms, panel.n, panel.t)
+
+
+def logdet_adjustment(op: SpatialOperator, effects: str, method: str) -> bool:
+    """Whether the Lee-Yu time transformation removes W's eigenvalue 1 from the log-determinant."""
+    adjust = method == "lee_yu" and effects in ("time", "two-way")
+    if adjust and not op.row_normalised:
+        raise InputError(
+            "the Lee-Yu transformation of time effects needs a row-standardised W",
+            column="models.method",
+            fix="row-standardise the weights matrix (weights[].standardise: row) or use models.method: direct",
+        )
+    return adjust
+
+
+def transformed_traces(op: SpatialOperator, rho: float, adjust: bool) -> tuple[float, float, float]:
+    """tr(G), tr(GG), tr(G'G) of G = W (I - rho W)^-1, or of G* = F_N' G F_N after the Lee-Yu transformation of
+    time effects (F_N the orthonormal complement of l): with W l = l, G l = l / (1 - rho), so
+    tr(G*) = tr(G) - 1/(1 - rho), tr(G*G*) = tr(GG) - 1/(1 - rho)^2, tr(G*'G*) = tr(G'G) - ||G'l||^2 / N."""
+    tr = op.traces(rho)
+    tr_g, tr_gg, tr_gtg = tr["g"], tr["gg"], op.trace_gtg(rho)
+    if adjust:
+        gtl = op.solve_transposed(rho, np.asarray(op.w.sum(axis=0)).ravel())  # G'l = A^-T W'l
+        tr_g -= 1.0 / (1.0 - rho)
+        tr_gg -= 1.0 / (1.0 - rho) ** 2
+        tr_gtg -= gtl @ gtl / op.n
+    return tr_g, tr_gg, tr_gtg
+
+
+def _maximise(objective, lower: float, upper: float) -> tuple[float, bool]:
+    """Maximum of a smooth function of one variable on (lower, upper): a scan brackets it, Brent refines it."""
+    span = upper - lower
+    grid = np.linspace(lower + 1e-6 * span, upper - 1e-6 * span, 81)
+    values = np.array([objective(r) for r in grid])
+    k = int(np.nanargmax(values))
+    a, b = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    result = minimize_scalar(
+        lambda r: -objective(r), bounds=(a, b), method="bounded", options={"xatol": 1e-10, "maxiter": 500}
+    )
+    best = float(result.x)
+    converged = bool(result.success and grid[0] < best < grid[-1])
+    return best, converged
+
+
+def fit_ols(
+    panel: Panel, op: SpatialOperator, effects: str, slx: bool = False, method: str = "direct"
+) -> tuple[Fit, Design]:
+    """OLS (or SLX, with W X) on the demeaned data; classical standard errors with LSDV degrees of freedom.
+    The log-likelihood counts the observations the spatial models of ``method`` count, so that LR tests
+    against them compare like with like."""
+    d = design(panel, op, "slx" if slx else "ols", effects)
+    coef, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
+    e = d.y - d.z @ coef
+    df = len(d.y) - d.z.shape[1] - fixed_effect_parameters(panel.n, panel.t, effects)
+    s2 = e @ e / df
+    cov = s2 * np.linalg.inv(d.z.T @ d.z)
+    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    nt = n_eff * t_eff
+    sigma2 = e @ e / nt
+    loglik = -nt / 2 * (np.log(2 * np.pi) + np.log(sigma2) + 1)
+    fit = Fit(
+        "slx" if slx else "ols",
+        effects,
+        method,
+        d.terms,
+        coef,
+        None,
+        None,
+        sigma2,
+        cov,
+        loglik,
+        panel.n,
+        panel.t,
+        nt,
+        _r2(d.y, d.y - e),
+        extra={"residual_df": df, "s2": s2},
+    )
+    return fit, d
+
+
+def fit_lag(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds, durbin: bool) -> Fit:
+    """SAR (or SDM with ``durbin``) by concentrated maximum likelihood; see the module docstring."""
+    d = design(panel, op, "sdm" if durbin else "sar", effects)
+    adjust = logdet_adjustment(op, effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    nt = n_eff * t_eff
+    b0, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
+    b1, *_ = np.linalg.lstsq(d.z, d.wy, rcond=None)
+    e0, e1 = d.y - d.z @ b0, d.wy - d.z @ b1
+    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+    def loglik(rho):
+        ssr = a - 2 * rho * b + rho * rho * c
+        logdet = op.logdet(rho) - (np.log(1 - rho) if adjust else 0.0)
+        return -nt / 2 * np.log(ssr / nt) + t_eff * logdet
+
+    rho, converged = _maximise(loglik, *bounds)
+    coef = b0 - rho * b1
+    e = e0 - rho * e1
+    sigma2 = e @ e / nt
+    full = loglik(rho) - nt / 2 * (np.log(2 * np.pi) + 1)
+    cov = _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_eff)
+    return Fit(
+        "sdm" if durbin else "sar",
+        effects,
+        method,
+        d.terms,
+        coef,
+        rho,
+        "rho",
+        sigma2,
+        cov,
+        full,
+        panel.n,
+        panel.t,
+        nt,
+        _r2(d.y, d.y - e),
+        converged,
+        {"at_bound": at_bound(rho, bounds)},
+    )
+
+
+def _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_eff):
+    k = len(coef)
+    zb = (d.z @ coef).reshape(panel.t, panel.n)
+    # H: the expected demeaned W y given X, G X b, period by period
+    h = demean((op.w @ op.solve(rho, zb.T)).T, effects).reshape(-1)
+    tr_g, tr_gg, tr_gtg = transformed_traces(op, rho, adjust)
+    info = np.zeros((k + 2, k + 2))
+    info[:k, :k] = d.z.T @ d.z / sigma2
+    info[:k, k] = info[k, :k] = d.z.T @ h / sigma2
+    info[k, k] = t_eff * (tr_gg + tr_gtg) + h @ h / sigma2
+    info[k, k + 1] = info[k + 1, k] = t_eff * tr_g / sigma2
+    info[k + 1, k + 1] = n_eff * t_eff / (2 * sigma2**2)
+    return np.linalg.inv(info)[: k + 1, : k + 1]
+
+
+def fit_error(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds, durbin: bool) -> Fit:
+    """SEM (or SDEM with ``durbin``) by maximum likelihood concentrated in lambda."""
+    d = design(panel, op, "sdem" if durbin else "sem", effects)
+    adjust = logdet_adjustment(op, effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    nt = n_eff * t_eff
+
+    def regression(lam):
+        yl, zl = d.y - lam * d.wy, d.z - lam * d.wz
+        coef, *_ = np.linalg.lstsq(zl, yl, rcond=None)
+        e = yl - zl @ coef
+        return coef, e, zl
+
+    def loglik(lam):
+        _, e, _ = regression(lam)
+        logdet = op.logdet(lam) - (np.log(1 - lam) if adjust else 0.0)
+        return -nt / 2 * np.log(e @ e / nt) + t_eff * logdet
+
+    lam, converged = _maximise(loglik, *bounds)
+    coef, e, zl = regression(lam)
+    sigma2 = e @ e / nt
+    full = loglik(lam) - nt / 2 * (np.log(2 * np.pi) + 1)
+    k = len(coef)
+    tr_b, tr_bb, tr_btb = transformed_traces(op, lam, adjust)
+    info = np.zeros((k + 2, k + 2))
+    info[:k, :k] = zl.T @ zl / sigma2
+    info[k, k] = t_eff * (tr_bb + tr_btb)
+    info[k, k + 1] = info[k + 1, k] = t_eff * tr_b / sigma2
+    info[k + 1, k + 1] = nt / (2 * sigma2**2)
+    cov = np.linalg.inv(info)[: k + 1, : k + 1]
+    return Fit(
+        "sdem" if durbin else "sem",
+        effects,
+        method,
+        d.terms,
+        coef,
+        lam,
+        "lambda",
+        sigma2,
+        cov,
+        full,
+        panel.n,
+        panel.t,
+        nt,
+        _r2(d.y, d.z @ coef),
+        converged,
+        {"at_bound": at_bound(lam, bounds)},
+    )
+
+
+def at_bound(value: float, bounds) -> bool:
+    """Whether the spatial parameter's maximum lies at the edge of W's interval (within 1e-4 of its width): the
+    likelihood still rises toward the bound, a sign that the model or W does not suit the data."""
+    margin = 1e-4 * (bounds[1] - bounds[0])
+    return bool(value < bounds[0] + margin or value > bounds[1] - margin)
+
+
+def _r2(y: np.ndarray, fitted: np.ndarray) -> float:
+    """Squared correlation of the (demeaned) dependent variable and the fitted values."""
+    if np.ptp(y) == 0 or np.ptp(fitted) == 0:
+        return float("nan")
+    return float(np.corrcoef(y, fitted)[0, 1] ** 2)
+
+
+def fit(model: str, panel: Panel, op: SpatialOperator, effects: str, method: str, bounds) -> Fit:
+    """Any model of ``MODELS``."""
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}", column="models.models", fix=", ".join(MODELS))
+    if model in ("ols", "slx"):
+        return fit_ols(panel, op, effects, slx=model == "slx", method=method)[0]
+    if model in ("sar", "sdm"):
+        return fit_lag(panel, op, effects, method, bounds, durbin=model == "sdm")
+    return fit_error(panel, op, effects, method, bounds, durbin=model == "sdem")

@@ -1,0 +1,101 @@
+"""What spatial models need from W at a value of the spatial parameter rho, A = I - rho W, G = W A^-1:
+the log-determinant ln|A|, the traces of A^-1, G, G G and G'G, and solves with A.
+
+With the spectrum of W (stored by the weights stage, :mod:`nqpf.weights.spectrum`) the log-determinant and the
+traces tr(A^-1) = sum 1/(1 - rho l), tr(G) = sum l/(1 - rho l), tr(GG) = sum (l/(1 - rho l))^2 are exact sums
+over the eigenvalues l. tr(G'G) = ||G||_F^2 is exact too: from the dense inverse for small n, else from one
+sparse LU factorisation of A and solves for blocks of unit vectors. Without a spectrum (very large n) the
+log-determinant comes from the sparse LU factorisation of A (Pace and Barry 1997), never from a grid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from nqpf.weights.spectrum import Spectrum
+
+_DENSE = 1500
+_BLOCK = 128  # unit vectors solved at once: small blocks stay in cache (measured on 2,848 counties)
+
+
+class SpatialOperator:
+    def __init__(self, matrix: sp.csr_matrix, spectrum: Spectrum | None):
+        self.w = sp.csr_matrix(matrix)
+        self.n = self.w.shape[0]
+        self.spectrum = spectrum
+        sums = np.asarray(self.w.sum(axis=1)).ravel()
+        self.row_sum = float(sums[0]) if np.allclose(sums, sums[0], rtol=1e-10, atol=1e-12) else None
+        self._lu_rho = None
+        self._lu = None
+
+    @property
+    def row_normalised(self) -> bool:
+        return self.row_sum is not None and abs(self.row_sum - 1.0) < 1e-10
+
+    def _factor(self, rho: float):
+        if self._lu_rho != rho:
+            self._lu = splu(sp.csc_matrix(sp.eye(self.n) - rho * self.w), permc_spec="MMD_ATA")
+            self._lu_rho = rho
+        return self._lu
+
+    def logdet(self, rho: float) -> float:
+        if self.spectrum is not None:
+            return self.spectrum.logdet(rho)
+        lu = self._factor(rho)
+        return float(np.log(np.abs(lu.L.diagonal())).sum() + np.log(np.abs(lu.U.diagonal())).sum())
+
+    def solve(self, rho: float, b: np.ndarray) -> np.ndarray:
+        return self._factor(rho).solve(np.asarray(b, dtype=float))
+
+    def solve_transposed(self, rho: float, b: np.ndarray) -> np.ndarray:
+        return self._factor(rho).solve(np.asarray(b, dtype=float), trans="T")
+
+    def traces(self, rho: float) -> dict[str, float]:
+        """tr(A^-1), tr(G), tr(GG) at rho."""
+        if self.spectrum is not None:
+            values = self.spectrum.values
+            inverse = 1.0 / (1.0 - rho * values)
+            g = values * inverse
+            return {
+                "inverse": float(np.real(inverse.sum())),
+                "g": float(np.real(g.sum())),
+                "gg": float(np.real((g * g).sum())),
+            }
+        inverse = self._inverse(rho)
+        g = self.w @ inverse
+        return {"inverse": float(np.trace(inverse)), "g": float(np.trace(g)), "gg": float((g * g.T).sum())}
+
+    def trace_gtg(self, rho: float) -> float:
+        """tr(G'G) = ||W A^-1||_F^2, exactly."""
+        if self.n <= _DENSE:
+            g = self.w @ self._inverse(rho)
+            return float((g * g).sum())
+        total = 0.0
+        for start in range(0, self.n, _BLOCK):
+            stop = min(start + _BLOCK, self.n)
+            unit = np.zeros((self.n, stop - start))
+            unit[np.arange(start, stop), np.arange(stop - start)] = 1.0
+            g = self.w @ self.solve(rho, unit)
+            total += float((g * g).sum())
+        return total
+
+    def _inverse(self, rho: float) -> np.ndarray:
+        if self.n > 4 * _DENSE and self.spectrum is None:
+            raise ValueError(f"exact traces for {self.n} units need the spectrum of W (weights stage)")
+        return np.linalg.inv(np.eye(self.n) - rho * self.w.toarray())
+
+    def total_multiplier(self, rho: float, beta: float, theta: float) -> float:
+        """l'A^-1 (beta I + theta W) l / n: the average total effect of a regressor with coefficients
+        beta (own) and theta (its spatial lag)."""
+        if self.row_sum is not None:
+            c = self.row_sum
+            return (beta + theta * c) / (1.0 - rho * c)
+        if self.spectrum is not None and self.spectrum.total_weights is not None:
+            values = self.spectrum.values
+            return float(
+                np.real((self.spectrum.total_weights * (beta + theta * values) / (1 - rho * values)).sum())
+            )
+        ones = np.ones(self.n)
+        return float(ones @ self.solve(rho, beta * ones + theta * (self.w @ ones)) / self.n)

@@ -1,0 +1,67 @@
+"""Tests between models: Wald and likelihood-ratio tests of the spatial Durbin model against SAR (theta = 0) and
+SEM (the common-factor restriction theta = -rho beta; Burridge 1981; Elhorst 2014, sec. 2.7), LR tests of the
+joint significance of unit and of time fixed effects (Elhorst 2014, sec. 3.2), and the Hausman test between
+fixed and random effects (Hausman 1978; Lee and Yu 2012; Elhorst 2014, sec. 3.4).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from nqpf.models.estimate import Fit
+
+COLUMNS = ["test", "statistic", "df", "p"]
+
+
+def _row(test: str, statistic: float, df: int) -> tuple:
+    p = float(special.chdtrc(df, statistic)) if np.isfinite(statistic) and statistic >= 0 else float("nan")
+    return (test, float(statistic), int(df), p)
+
+
+def _lag_positions(fit: Fit, variables) -> tuple[list[int], list[int]]:
+    beta = [fit.terms.index(v) for v in variables]
+    theta = [fit.terms.index(f"W.{v}") for v in variables]
+    return beta, theta
+
+
+def wald_no_lags(durbin: Fit, variables, test: str) -> tuple:
+    """Wald test of theta = 0 (SDM against SAR, SDEM against SEM): theta' V_theta^-1 theta ~ chi2(K)."""
+    _, theta = _lag_positions(durbin, variables)
+    value = durbin.coef[theta]
+    return _row(test, value @ np.linalg.solve(durbin.cov[np.ix_(theta, theta)], value), len(theta))
+
+
+def wald_common_factor(sdm: Fit, variables) -> tuple:
+    """Wald test of theta + rho beta = 0 (SDM against SEM), with the delta method's Jacobian
+    [rho I, I, beta] in (beta, theta, rho)."""
+    beta, theta = _lag_positions(sdm, variables)
+    rho = sdm.spatial
+    g = sdm.coef[theta] + rho * sdm.coef[beta]
+    k = len(sdm.coef)
+    jac = np.zeros((len(beta), k + 1))
+    for row, (b, t) in enumerate(zip(beta, theta, strict=True)):
+        jac[row, b] = rho
+        jac[row, t] = 1.0
+        jac[row, k] = sdm.coef[b]
+    return _row("wald_sdm_vs_sem", g @ np.linalg.solve(jac @ sdm.cov @ jac.T, g), len(beta))
+
+
+def lr(test: str, unrestricted: Fit, restricted: Fit, df: int) -> tuple:
+    """2 (ln L_unrestricted - ln L_restricted) ~ chi2(df)."""
+    return _row(test, 2.0 * (unrestricted.loglik - restricted.loglik), df)
+
+
+def hausman(fixed: Fit, random: Fit) -> tuple[tuple, str | None]:
+    """(b_FE - b_RE)' (V_FE - V_RE)^-1 (b_FE - b_RE) over the slope coefficients and rho, ~ chi2(K + 1).
+    When V_FE - V_RE is not positive definite (possible in finite samples) the statistic is reported with a
+    note; a negative value has no p-value."""
+    common = [term for term in fixed.terms if term in random.terms and term != "const"]
+    fe = [fixed.terms.index(term) for term in common] + [len(fixed.coef)]
+    re = [random.terms.index(term) for term in common] + [len(random.coef)]
+    d = np.append(fixed.coef, fixed.spatial)[fe] - np.append(random.coef, random.spatial)[re]
+    v = fixed.cov[np.ix_(fe, fe)] - random.cov[np.ix_(re, re)]
+    note = None
+    if np.linalg.eigvalsh((v + v.T) / 2).min() <= 0:
+        note = "hausman: V_FE - V_RE is not positive definite; the statistic uses its inverse as it is"
+    return _row("hausman", d @ np.linalg.solve(v, d), len(d)), note

@@ -1,0 +1,60 @@
+# Spatial panel econometrics: one job per model and weights matrix (main estimates and effects, tests between
+# models, random effects and Hausman, regional heterogeneity), merged into the study's result set.
+
+
+rule model:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+        eigen="results/{study}/weights/{w}.eigen.csv",
+    output:
+        estimates="results/{study}/models/{model}/{w}/estimates.csv",
+        effects="results/{study}/models/{model}/{w}/effects.csv",
+        tests="results/{study}/models/{model}/{w}/tests.csv",
+        fit="results/{study}/models/{model}/{w}/fit.json",
+    log:
+        "logs/{study}/models/{model}.{w}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["models"],
+        years=lambda wildcards: model_years(study(wildcards)),
+        library=LIBRARY,
+    script:
+        "../scripts/model.py"
+
+
+rule models:
+    input:
+        model_parts,
+    output:
+        estimates=report(
+            "results/{study}/models/estimates.csv",
+            caption="../report/model_estimates.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        effects=report(
+            "results/{study}/models/effects.csv",
+            caption="../report/model_effects.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        tests=report(
+            "results/{study}/models/tests.csv",
+            caption="../report/model_tests.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        fit="results/{study}/models/fit.csv",
+    log:
+        "logs/{study}/models/merge.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        library=LIBRARY,
+    script:
+        "../scripts/models_merge.py"

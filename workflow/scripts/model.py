@@ -1,0 +1,30 @@
+"""Rule model: one spatial model on one weights matrix (estimates, effects, tests, fit)."""
+
+import pandas as pd
+
+from nqpf import frames, io, weights
+from nqpf.logs import step
+from nqpf.models import analysis
+from nqpf.weights import spectrum
+
+model, w_name = snakemake.wildcards.model, snakemake.wildcards.w
+with step(snakemake.log[0], f"{model} on {w_name}") as log:
+    frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
+    units = pd.read_csv(snakemake.input.units, dtype=str)
+    w = weights.load(snakemake.input.gwt, snakemake.input.summary)
+    eigen = spectrum.read(snakemake.input.eigen)
+    settings = analysis.Settings.from_config(snakemake.params.settings)
+    result = analysis.analyse(model, frame, snakemake.params.years, w, eigen, units, settings)
+    for note in result.notes:
+        log.info(note)
+    io.write_csv(result.estimates, snakemake.output.estimates)
+    io.write_csv(result.effects, snakemake.output.effects)
+    io.write_csv(result.tests, snakemake.output.tests)
+    io.write_json(result.fit, snakemake.output.fit)
+    for record in result.fit["specs"]:
+        log.info(
+            "%s: log-likelihood %.4f, %s",
+            record["spec"],
+            record["loglik"],
+            ", ".join(f"{k} {record[k]:.4f}" for k in ("rho", "lambda") if record.get(k) is not None),
+        )
