@@ -536,17 +536,33 @@ def test_sparse_lu_log_determinants_give_the_eigenvalue_fit(stacked):
 def test_a_cross_section_runs_through_the_analysis(columbus):
     w, panel, op, _ = columbus
     frame = pd.DataFrame(
-        {"code": list(w.ids), "year": 2000, "CRIME": panel.y[0], "INC": panel.x[0, :, 0], "HOVAL": panel.x[0, :, 1]}
+        {
+            "code": list(w.ids),
+            "year": 2000,
+            "CRIME": panel.y[0],
+            "INC": panel.x[0, :, 0],
+            "HOVAL": panel.x[0, :, 1],
+        }
     )
     settings = analysis.Settings.from_config(
-        {"dependent": "CRIME", "explanatory": ["INC", "HOVAL"], "fixed_effects": "none", "effects": {"seed": 1}}
+        {
+            "dependent": "CRIME",
+            "explanatory": ["INC", "HOVAL"],
+            "fixed_effects": "none",
+            "effects": {"seed": 1},
+        }
     )
     units = pd.DataFrame({"code": list(w.ids)})
     result = analysis.analyse("sdm", frame, [2000], w, op.spectrum, units, settings)
     assert set(result.estimates["spec"]) == {"main"}
     rows = result.estimates.set_index("term")
     assert rows.loc["rho", "estimate"] == pytest.approx(R_COLUMBUS["sdm"]["rho"], rel=1e-6)
-    assert set(result.tests["test"]) == {"wald_sdm_vs_sar", "lr_sdm_vs_sar", "wald_sdm_vs_sem", "lr_sdm_vs_sem"}
+    assert set(result.tests["test"]) == {
+        "wald_sdm_vs_sar",
+        "lr_sdm_vs_sar",
+        "wald_sdm_vs_sem",
+        "lr_sdm_vs_sem",
+    }
     ols = analysis.analyse("ols", frame, [2000], w, op.spectrum, units, settings)
     assert set(ols.tests["spec"]) == {"pooled"}
     unit_effects = analysis.Settings.from_config({"dependent": "CRIME", "explanatory": ["INC"]})

@@ -18,7 +18,7 @@ from nqpf.errors import InputError
 from nqpf.models import effects as effects_
 from nqpf.models import lm_tests, selection, subsample
 from nqpf.models.data import EFFECTS, Panel, from_frame
-from nqpf.models.estimate import METHODS, MODELS, Fit, fit
+from nqpf.models.estimate import METHODS, MODELS, Fit, fit, lag_covariance_at
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.random_effects import fit_random
 from nqpf.regions import REGIONS
@@ -230,8 +230,10 @@ def analyse(
         estimates.append(estimates_table(random, "random"))
         records.append(fit_record(random, "random"))
         notes.extend(_warnings(random, "random", bounds))
-        fixed = fit(model, panel, op, "two-way" if time_effects else "unit", settings.method, bounds)
-        row, note = selection.hausman(fixed, random)
+        fixed_effects = "two-way" if time_effects else "unit"
+        fixed = fit(model, panel, op, fixed_effects, settings.method, bounds)
+        at_random = lag_covariance_at(panel, op, model, fixed_effects, settings.method, random)
+        row, note = selection.hausman(fixed, random, at_random)
         tests.append(("main", *row))
         notes += [note] if note else []
     if model == "ols":

@@ -246,6 +246,16 @@ def _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_e
     return np.linalg.inv(info)[: k + 1, : k + 1]
 
 
+def lag_covariance_at(panel: Panel, op: SpatialOperator, model: str, effects: str, method: str, fit_: Fit):
+    """The fixed-effects covariance of (coef, rho) of a SAR/SDM evaluated at the parameters of another fit
+    (``fit_``: its coefficients on this model's terms, its rho and sigma^2)."""
+    d = design(panel, op, model, effects)
+    adjust = logdet_adjustment(op, effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    coef = np.array([fit_.coefficient(term) for term in d.terms])
+    return _lag_covariance(panel, op, d, coef, fit_.spatial, fit_.sigma2, effects, adjust, n_eff, t_eff)
+
+
 def fit_error(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds, durbin: bool) -> Fit:
     """SEM (or SDEM with ``durbin``) by maximum likelihood concentrated in lambda."""
     d = design(panel, op, "sdem" if durbin else "sem", effects)
