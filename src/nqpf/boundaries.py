@@ -211,7 +211,10 @@ def read_file(
             raise InputError(
                 "the boundary file has no coordinate reference system",
                 file=str(path),
-                fix="add a .prj file, or set units.file.crs (for example EPSG:4326) in the config",
+                unit=f"all {len(gdf)} features",
+                column="geometry",
+                fix="add the .prj file that belongs to the shapefile (or save the file with its CRS), or set "
+                "units.file.crs (for example EPSG:4326 for longitude and latitude) in the config",
             )
         gdf = gdf.set_crs(assume_crs)
         report.actions.append(f"no CRS in the file; assumed {assume_crs} (units.file.crs)")
@@ -259,13 +262,15 @@ def _codes_from_field(values: pd.Series, path: Path, column: str) -> pd.Series:
         )
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
+        groups = duplicated.groupby(duplicated).groups
         details = [
-            f"id {code}: features {', '.join(str(i + 1) for i in idx)}"
-            for code, idx in duplicated.groupby(duplicated).groups.items()
+            f"id {code}: features {', '.join(str(i + 1) for i in idx)}" for code, idx in groups.items()
         ]
         raise InputError(
-            "duplicate ids in the boundary file",
+            f"duplicate ids in the boundary file: {len(groups)} ids appear more than once",
             file=str(path),
+            unit=", ".join(groups),
+            row="features " + ", ".join(str(i + 1) for idx in groups.values() for i in idx),
             column=column,
             details=details,
             fix="dissolve the parts into one feature per unit, or choose a unique units.file.id_field",
@@ -299,12 +304,23 @@ def _check_geometry(
         reasons = shapely.is_valid_reason(gdf.geometry[invalid].to_numpy())
         details = [f"{c}: {r}" for c, r in zip(gdf.loc[invalid, "code"], reasons, strict=True)]
         if not repair_invalid:
+            repaired = gpd.GeoSeries(shapely.make_valid(gdf.geometry[invalid].to_numpy()), crs=gdf.crs)
+            areas = repaired.to_crs(crs.CHINA_ALBERS).area / 1e6
+            would = [
+                f"{line}; shapely.make_valid would make it a {g.geom_type} of {shapely.get_num_geometries(g)} "
+                f"part(s), {a:,.1f} km2"
+                for line, g, a in zip(details, repaired, areas, strict=True)
+            ]
+            codes = list(gdf.loc[invalid, "code"])
             raise InputError(
-                "invalid polygons in the boundary file",
+                f"{len(codes)} invalid polygons in the boundary file (self-intersecting rings or the like)",
                 file=str(path),
+                unit=", ".join(codes[:20]),
+                row="features " + ", ".join(str(i + 1) for i in np.flatnonzero(invalid)[:20]),
                 column="geometry",
-                details=details,
-                fix="repair them in a GIS, or set units.file.repair_invalid: true to repair with shapely.make_valid",
+                details=would,
+                fix="repair them in a GIS (QGIS: Vector > Geometry Tools > Fix Geometries), or set "
+                "units.file.repair_invalid: true to repair them with shapely.make_valid as described above",
             )
         gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.geometry[invalid].to_numpy())
         report.actions.append("repaired invalid polygons with shapely.make_valid: " + "; ".join(details))
@@ -343,10 +359,21 @@ def _ordered(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.sort_values("code", ignore_index=True)
 
 
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+
+
 def write(gdf: gpd.GeoDataFrame, path: str | Path, layer: str) -> None:
-    """Write a boundary table as a GeoPackage layer."""
+    """Write a boundary table as a GeoPackage layer; the same table gives the same bytes."""
+    import pyogrio
+
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+    # GDAL stamps the time of writing into gpkg_contents.last_change unless OGR_CURRENT_DATE fixes it.
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    try:
+        gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
 def read(path: str | Path) -> gpd.GeoDataFrame:

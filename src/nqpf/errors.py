@@ -6,8 +6,11 @@ from __future__ import annotations
 class InputError(ValueError):
     """Bad input that the user must fix; the message says where and how.
 
-    ``problem`` says what is wrong; ``file``, ``row``, ``unit`` and ``column`` locate it; ``fix`` says what to do.
+    ``problem`` says what is wrong; ``file``, ``row``, ``unit`` and ``column`` locate it in a data file, ``key``
+    (a configuration key such as ``models.explanatory``) in the configuration; ``fix`` says what to do.
     ``details`` holds extra lines (for example every unmatched value with its nearest candidates).
+    An error about the configuration may leave ``file`` unset: :func:`nqpf.logs.step` names the configuration
+    file the study came from.
     """
 
     def __init__(
@@ -18,6 +21,7 @@ class InputError(ValueError):
         row: int | str | None = None,
         unit: str | None = None,
         column: str | None = None,
+        key: str | None = None,
         fix: str | None = None,
         details: list[str] | None = None,
     ) -> None:
@@ -26,11 +30,12 @@ class InputError(ValueError):
         self.row = row
         self.unit = unit
         self.column = column
+        self.key = key
         self.fix = fix
         self.details = list(details or [])
-        super().__init__(self._message())
+        super().__init__(problem)
 
-    def _message(self) -> str:
+    def __str__(self) -> str:
         where = [
             f"{label} {value}"
             for label, value in (
@@ -38,6 +43,7 @@ class InputError(ValueError):
                 ("row", self.row),
                 ("unit", self.unit),
                 ("column", self.column),
+                ("key", self.key),
             )
             if value is not None
         ]

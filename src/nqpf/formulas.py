@@ -18,6 +18,7 @@ number) is an error listing the cells.
 from __future__ import annotations
 
 import ast
+import difflib
 from collections.abc import Callable
 
 import numpy as np
@@ -169,9 +170,13 @@ def evaluate(name: str, formula: str, panel: pd.DataFrame) -> pd.Series:
     tree, names = parse(name, formula)
     unknown = sorted(names - set(panel.columns))
     if unknown:
+        close = {v: difflib.get_close_matches(v, list(panel.columns), n=1) for v in unknown}
+        hints = "; ".join(f"{v!r}: did you mean {c[0]!r}?" for v, c in close.items() if c)
         raise InputError(
-            f"the formula of {name!r} uses unknown variables: {', '.join(unknown)}",
-            column=f"derived.{name}",
+            f"the formula of {name!r} ({formula!r}) uses unknown variables: {', '.join(unknown)}"
+            + (f" ({hints})" if hints else ""),
+            key=f"derived.{name}",
+            column=", ".join(unknown),
             fix="use variables read from the statistics files or derived earlier in the list; available: "
             + ", ".join(sorted(panel.columns)),
         )

@@ -6,6 +6,7 @@ statistics, derived, or built as an index (``<index>`` and ``<index>_<dimension>
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pandas as pd
@@ -39,3 +40,48 @@ def require(frame: pd.DataFrame, variables, where: str) -> None:
             fix="name panel variables (read or derived) or indices of the study; available: "
             + ", ".join(c for c in frame.columns if c not in ("code", "name", "year")),
         )
+
+
+def check_names(study: dict, variables: list[str]) -> None:
+    """Stop when a later stage of a study names a variable its frame will not have: ``variables`` are the
+    panel's (read and derived); indices add ``<index>`` and ``<index>_<dimension>``. Checked when the panel is
+    built, so a misspelt name stops the run before any weights, index or model is computed."""
+    indices = study.get("indices") or []
+    index_names = [spec["name"] for spec in indices]
+    frame = list(variables) + index_names
+    frame += [f"{spec['name']}_{dimension}" for spec in indices for dimension in spec["dimensions"]]
+    wanted: list[tuple[str, str, list[str]]] = []  # (key, name, the names it may take)
+    for spec in indices:
+        for dimension, items in spec["dimensions"].items():
+            key = f"indices[{spec['name']}].dimensions.{dimension}"
+            wanted += [(key, item["variable"], list(variables)) for item in items]
+    for spec in study.get("coupling") or []:
+        wanted += [(f"coupling[{spec['name']}].indices", name, index_names) for name in spec["indices"]]
+    for i, spec in enumerate(study.get("weights") or []):
+        if spec.get("variable"):
+            wanted.append((f"weights[{i}].variable", spec["variable"], list(variables)))
+    disparity, esda, models = (study.get(k) or {} for k in ("disparity", "esda", "models"))
+    wanted += [("disparity.variables", v, frame) for v in disparity.get("variables", [])]
+    wanted += [("esda.variables", v, frame) for v in esda.get("variables", [])]
+    wanted += [("esda.bivariate", v, frame) for pair in esda.get("bivariate", []) for v in pair]
+    if models:
+        wanted.append(("models.dependent", models["dependent"], frame))
+        wanted += [("models.explanatory", v, frame) for v in models["explanatory"]]
+    unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
+    if not unknown:
+        return
+    lines = []
+    for key, name, pool in unknown:
+        close = difflib.get_close_matches(name, pool, n=1)
+        lines.append(f"{key}: {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    key, name, _ = unknown[0]
+    raise InputError(
+        f"the study names {len(unknown)} variables it does not have: "
+        + ", ".join(dict.fromkeys(n for _, n, _ in unknown)),
+        key=key,
+        column=name,
+        details=lines,
+        fix="correct the names; variables read or derived: "
+        + ", ".join(variables)
+        + (f"; indices: {', '.join(frame[len(variables) :])}" if index_names else ""),
+    )

@@ -145,6 +145,7 @@ def build(panel: pd.DataFrame, spec: IndexSpec) -> IndexResult:
     if missing:
         raise InputError(
             f"index {spec.name!r} needs variables the panel does not have: {', '.join(missing)}",
+            key=f"indices[{spec.name}].dimensions",
             column=", ".join(missing),
             fix="read or derive them in the study (statistics, derived), or correct the names",
         )

@@ -14,10 +14,11 @@ log = logging.getLogger("nqpf")
 
 
 @contextmanager
-def step(log_file: str | Path | None, name: str) -> Iterator[logging.Logger]:
+def step(log_file: str | Path | None, name: str, config_file: str | None = None) -> Iterator[logging.Logger]:
     """Run a workflow step: log to ``log_file`` and stderr; on bad input print the message and exit 1.
 
-    Any other exception propagates with its traceback, since it is a bug rather than bad input.
+    An error that names no file is about the configuration: it is located in ``config_file``, the file the
+    study came from. Any other exception propagates with its traceback, since it is a bug rather than bad input.
     """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
@@ -33,6 +34,8 @@ def step(log_file: str | Path | None, name: str) -> Iterator[logging.Logger]:
     try:
         yield log
     except InputError as err:
+        if err.file is None and config_file:
+            err.file = config_file
         log.error("%s failed on bad input:\n%s", name, err)
         raise SystemExit(1) from None
     log.info("step %s finished", name)

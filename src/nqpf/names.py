@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 # The 55 minority nationalities as they appear in the names of autonomous units (longest first when matching).
 ETHNIC_GROUPS: tuple[str, ...] = tuple(
     sorted(
@@ -140,6 +138,10 @@ def short_forms(name: str) -> list[str]:
 
 def pinyin(text: str) -> str:
     """Place-name pinyin of Chinese text, syllables joined with apostrophes where GB/T 16159 needs them."""
+    # Imported here: pypinyin's phrase tables take about a second to load, which every Snakemake start and every
+    # job importing this module would pay, while only romanising needs them.
+    from pypinyin import Style, lazy_pinyin
+
     for chars, reading in _PLACE_READINGS.items():
         if text.startswith(chars):
             rest = text[len(chars) :]

@@ -52,10 +52,16 @@ class PanelSpec:
     derived: dict[str, str] = field(default_factory=dict)
     fill: dict[str, dict] = field(default_factory=dict)
     require_complete: list[str] = field(default_factory=list)
+    # The variables of the study's models (models.dependent, models.explanatory) and their years: the read and
+    # derived ones among them must be complete there, since the models need a balanced panel.
+    model_variables: list[str] = field(default_factory=list)
+    model_years: tuple[int, int] | None = None
 
     @classmethod
     def from_config(cls, study: dict) -> PanelSpec:
         stats = study["statistics"]
+        models = study.get("models") or {}
+        span = models.get("years") or study["years"]
         return cls(
             first_year=int(study["years"]["first"]),
             last_year=int(study["years"]["last"]),
@@ -67,6 +73,8 @@ class PanelSpec:
             derived=dict(study.get("derived", {}) or {}),
             fill=dict(study.get("panel", {}).get("fill", {}) or {}),
             require_complete=list(study.get("panel", {}).get("require_complete", []) or []),
+            model_variables=[models["dependent"], *models["explanatory"]] if models else [],
+            model_years=(int(span["first"]), int(span["last"])) if models else None,
         )
 
 
@@ -81,13 +89,21 @@ class PanelResult:
     derived: dict[str, str]
     notes: list[str] = field(default_factory=list)  # every other action taken, for the report
     dropped: Counter = field(default_factory=Counter)  # reason -> records
+    codes: list[str] = field(default_factory=list)  # the study's units (without those left out)
 
 
-def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] | None = None) -> PanelResult:
+def build(
+    boundary_units: pd.DataFrame,
+    spec: PanelSpec,
+    study_codes: list[str] | None = None,
+    boundary_source: str | None = None,
+) -> PanelResult:
     """Build the panel of a study.
 
-    ``boundary_units`` is the attribute table of the boundaries the names and codes are matched against;
-    ``study_codes`` restricts the panel to some of its units (all of them by default).
+    ``boundary_units`` is the attribute table of the boundaries the names and codes are matched against (read
+    from ``boundary_source``, for messages); ``study_codes`` restricts the panel to some of its units (all of
+    them by default). A unit of the study without any statistics is an error, or, with ``unmatched: drop``, is
+    left out of the study; units listed in ``drop_units`` are left out too.
     """
     if spec.first_year > spec.last_year:
         raise InputError(
@@ -100,6 +116,7 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
     for table in spec.files:
         records, file_reports = ingest.read_table(table, spec.missing_markers)
         records["unit_by"] = table.unit_by
+        records["unit_column"] = table.unit
         frames.append(records)
         reports += file_reports
     records = pd.concat(frames, ignore_index=True)
@@ -128,7 +145,7 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
     records = records[~outside]
 
     matcher = UnitMatcher(boundary_units)
-    records, matches = _match_units(records, matcher, spec, notes, dropped)
+    records, matches, drop_codes = _match_units(records, matcher, spec, notes, dropped)
 
     in_study = records["code"].isin(study_codes)
     if not in_study.all():
@@ -140,19 +157,27 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
     records = records[in_study]
 
     _check_duplicates(records)
-    variables = list(dict.fromkeys(records["variable"]))
+    # Variables the config maps but no record within the study's years carries are missing everywhere too.
+    declared = [v for table in spec.files for v in (table.variables or {}).values()]
+    declared += [table.variable_name for table in spec.files if table.variable_name]
+    variables = list(dict.fromkeys(list(records["variable"]) + declared))
     names = boundary_units.set_index("code")["name"]
     grid = pd.MultiIndex.from_product(
         [study_codes, range(spec.first_year, spec.last_year + 1)], names=["code", "year"]
     )
     wide = records.pivot(index=["code", "year"], columns="variable", values="value").reindex(grid)
-    wide = wide[variables]
-    _check_variables_present(wide, records, variables)
+    wide = wide.reindex(columns=variables)
+    _check_variables_present(wide, records, variables, spec)
+    study_codes = _units_without_statistics(
+        records, study_codes, drop_codes, spec, names, boundary_source, notes
+    )
+    wide = wide[wide.index.get_level_values("code").isin(study_codes)]
     wide, filled = _fill(wide, spec.fill, names)
     wide = formulas.derive(wide, spec.derived)
     all_variables = variables + list(spec.derived)
     gaps = _gaps(wide, all_variables, names)
     _check_complete(gaps, spec.require_complete, all_variables)
+    _check_model_balance(gaps, records, spec, all_variables)
 
     panel = wide.reset_index()
     panel.insert(1, "name", panel["code"].map(names))
@@ -168,6 +193,7 @@ def build(boundary_units: pd.DataFrame, spec: PanelSpec, study_codes: list[str] 
         derived=spec.derived,
         notes=notes,
         dropped=dropped,
+        codes=list(study_codes),
     )
 
 
@@ -196,6 +222,7 @@ def _match_units(records, matcher, spec, notes, dropped):
                 file=first["file"],
                 row=first["row"],
                 unit=str(first["unit_raw"]),
+                column=first["unit_column"],
                 details=lines,
                 fix="correct the names or codes, list units to leave out in statistics.drop_units, or set "
                 "statistics.unmatched: drop to skip them with a report",
@@ -211,8 +238,8 @@ def _match_units(records, matcher, spec, notes, dropped):
     dropped["unmatched units"] += int(unmatched.sum())
     records = records[~unmatched]
 
+    drop_codes: set[str] = set()
     if spec.drop_units:
-        drop_codes = set()
         for value in spec.drop_units:
             m = matcher.match(value)
             if isinstance(m, Unmatched):
@@ -251,7 +278,7 @@ def _match_units(records, matcher, spec, notes, dropped):
             }
         )
     matches = pd.DataFrame(rows, columns=["raw", "parent", "code", "method", "note", "files", "records"])
-    return records.drop(columns="_key"), matches
+    return records.drop(columns="_key"), matches, drop_codes
 
 
 def _none_if_missing(value: object) -> object:
@@ -282,19 +309,143 @@ def _check_duplicates(records: pd.DataFrame) -> None:
     )
 
 
-def _check_variables_present(wide: pd.DataFrame, records: pd.DataFrame, variables: list[str]) -> None:
+def _check_variables_present(
+    wide: pd.DataFrame, records: pd.DataFrame, variables: list[str], spec: PanelSpec
+) -> None:
     empty = [v for v in variables if wide[v].isna().all()]
-    if empty:
-        details = []
-        for v in empty:
-            src = records[records["variable"] == v][["file", "column"]].drop_duplicates()
-            details.append(f"{v}: " + "; ".join(f"{r.file} column {r.column}" for r in src.itertuples()))
-        raise InputError(
-            f"variables without any value in the study's units and years: {', '.join(empty)}",
-            column=", ".join(empty),
-            details=details,
-            fix="check the column mapping and the year range, or remove the variable from the config",
+    if not empty:
+        return
+    details, first = [], None
+    for v in empty:
+        src = records[records["variable"] == v]
+        places = []
+        for (file, column), group in src.groupby(["file", "column"], sort=False):
+            places.append(
+                f"{file} column {column}: rows {group['row'].min()}-{group['row'].max()} hold no number"
+            )
+            first = first or (file, column, f"{group['row'].min()}-{group['row'].max()}")
+        if not places:
+            tables = [t for t in spec.files if v in (t.variables or {}).values() or v == t.variable_name]
+            columns = [c for t in tables for c, name in (t.variables or {}).items() if name == v]
+            files = ", ".join(t.path for t in tables)
+            places.append(
+                f"{files} column {', '.join(columns) or v}: no row in {spec.first_year}-{spec.last_year}"
+            )
+            first = first or (tables[0].path if tables else None, ", ".join(columns) or v, "none")
+        details.append(f"{v}: " + "; ".join(places))
+    raise InputError(
+        f"variables without any value in the study's units and years ({spec.first_year}-{spec.last_year}): "
+        + ", ".join(empty),
+        file=first[0],
+        row=first[2],
+        column=first[1],
+        details=details,
+        fix="check the column mapping (statistics.files[].variables) and the years of the file against the "
+        "study's years, fill in the values, or remove the variable from the config",
+    )
+
+
+def _units_without_statistics(
+    records: pd.DataFrame,
+    study_codes: list[str],
+    drop_codes: set[str],
+    spec: PanelSpec,
+    names: pd.Series,
+    boundary_source: str | None,
+    notes: list[str],
+) -> list[str]:
+    """The study's units without those left out: units listed in drop_units, and units no statistics cover
+    (an error unless ``unmatched: drop``)."""
+    listed = [c for c in study_codes if c in drop_codes]
+    if listed:
+        notes.append(
+            "left out of the study, as statistics.drop_units lists them: "
+            + ", ".join(f"{c} {names.get(c, '')}" for c in listed)
         )
+    codes = [c for c in study_codes if c not in drop_codes]
+    covered = set(records["code"])
+    without = [c for c in codes if c not in covered]
+    if not without:
+        return codes
+    labels = [f"{c} {names.get(c, '')}" for c in without]
+    if spec.unmatched == "error":
+        files = ", ".join(dict.fromkeys(t.path for t in spec.files))
+        columns = ", ".join(dict.fromkeys(t.unit for t in spec.files))
+        details = [f"{label}: no row in {files}" for label in labels[:_MAX_LISTED]]
+        if len(labels) > _MAX_LISTED:
+            details.append(f"... and {len(labels) - _MAX_LISTED} more")
+        raise InputError(
+            f"{len(without)} units of the boundaries have no statistics in {spec.first_year}-{spec.last_year}",
+            file=boundary_source,
+            unit=", ".join(labels[:5]) + (" ..." if len(labels) > 5 else ""),
+            column=columns,
+            details=details,
+            fix="add their rows to the statistics, restrict the study to the units you have (units.provinces, "
+            "or a boundary file without them), list them in statistics.drop_units, or set "
+            "statistics.unmatched: drop to leave them out with a report",
+        )
+    notes.append(
+        f"left out of the study {len(without)} units without any statistics in {spec.first_year}-"
+        f"{spec.last_year} (statistics.unmatched: drop): " + ", ".join(labels)
+    )
+    return [c for c in codes if c in covered]
+
+
+def _gap_place(code: str, year: int, variable: str, found: dict, spec: PanelSpec) -> tuple[str | None, str]:
+    """(file, where and why) of one missing cell: the cell that holds a missing marker, the files without a row
+    for it, or the formula it is derived by."""
+    if variable in spec.derived:
+        return None, f"derived by {spec.derived[variable]!r}; an input has no value"
+    record = found.get((code, year, variable))
+    if record is not None:
+        return record.file, f"{record.file} row {record.row}, column {record.column}: {record.value_raw!r}"
+    tables = [
+        t for t in spec.files if variable in (t.variables or {}).values() or variable == t.variable_name
+    ]
+    files = ", ".join(t.path for t in tables) or "the statistics files"
+    return (tables[0].path if tables else None), f"no row for it in {files}"
+
+
+def _check_model_balance(
+    gaps: pd.DataFrame, records: pd.DataFrame, spec: PanelSpec, variables: list[str]
+) -> None:
+    """The models need a balanced panel: their read and derived variables may have no gap in their years
+    (indices are checked when the models run)."""
+    if not spec.model_variables or spec.model_years is None:
+        return
+    first, last = spec.model_years
+    needed = [v for v in spec.model_variables if v in variables]
+    missing = gaps[gaps["variable"].isin(needed) & gaps["year"].between(first, last)]
+    if missing.empty:
+        return
+    found = {
+        (r.code, r.year, r.variable): r
+        for r in records[records["value"].isna()].itertuples(index=False)
+        if r.variable in needed
+    }
+    places = [
+        (r, *_gap_place(r.code, int(r.year), r.variable, found, spec))
+        for r in missing.head(_MAX_LISTED).itertuples(index=False)
+    ]
+    details = [f"unit {r.code} {r.name}, year {r.year}, {r.variable}: {text}" for r, _, text in places]
+    if len(missing) > _MAX_LISTED:
+        details.append(
+            f"... and {len(missing) - _MAX_LISTED} more (gaps.csv lists every gap once the panel builds)"
+        )
+    head, file, _ = places[0]
+    record = found.get((head.code, head.year, head.variable))
+    raise InputError(
+        f"the models need a balanced panel, but {len(missing)} cells of their variables in {first}-{last} have "
+        "no value (after panel.fill)",
+        file=file,
+        row=record.row if record is not None else f"none for {head.year}",
+        unit=f"{head.code} {head.name}",
+        column=record.column if record is not None else head.variable,
+        key="models.explanatory" if head.variable in spec.model_variables[1:] else "models.dependent",
+        details=details,
+        fix="supply the missing values, fill them with panel.fill (linear fills between a unit's observed "
+        "years only; constant fills any year), narrow models.years, or choose complete variables",
+    )
 
 
 def _fill(wide: pd.DataFrame, rules: dict[str, dict], names: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

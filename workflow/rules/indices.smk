@@ -7,14 +7,24 @@ rule index:
         panel="results/{study}/data/panel.csv",
         units="results/{study}/data/units.csv",
     output:
-        values="results/{study}/indices/{index}.csv",
+        values=report(
+            "results/{study}/indices/{index}.csv",
+            caption="../report/index_values.rst",
+            category="Indices",
+            subcategory="{study}",
+        ),
         weights=report(
             "results/{study}/indices/{index}.weights.csv",
             caption="../report/index_weights.rst",
             category="Indices",
             subcategory="{study}",
         ),
-        method="results/{study}/indices/{index}.method.md",
+        method=report(
+            "results/{study}/indices/{index}.method.md",
+            caption="../report/index_method.rst",
+            category="Indices",
+            subcategory="{study}",
+        ),
         figure=report(
             "results/{study}/indices/{index}.regions.png",
             caption="../report/index_regions.rst",
@@ -28,6 +38,7 @@ rule index:
     params:
         spec=index_spec,
         simulated=lambda wildcards: "demo" in study(wildcards),
+        config_file=config_file,
         library=LIBRARY,
     script:
         "../scripts/build_index.py"
@@ -37,7 +48,12 @@ rule coupling:
     input:
         indices=coupling_inputs,
     output:
-        "results/{study}/indices/coupling/{pair}.csv",
+        report(
+            "results/{study}/indices/coupling/{pair}.csv",
+            caption="../report/coupling.rst",
+            category="Indices",
+            subcategory="{study}",
+        ),
     log:
         "logs/{study}/indices/coupling_{pair}.log",
     conda:
@@ -55,19 +71,34 @@ rule disparity:
         units="results/{study}/data/units.csv",
         indices=index_files,
     output:
-        **{
-            table: f"results/{{study}}/disparity/{table}.csv"
-            for table in (
-                "regional_means",
-                "regional_growth",
-                "dagum_gini",
-                "dagum_gini_within",
-                "dagum_gini_between",
-                "theil",
-                "dispersion",
-                "convergence",
-            )
-        },
+        regional_means="results/{study}/disparity/regional_means.csv",
+        regional_growth=report(
+            "results/{study}/disparity/regional_growth.csv",
+            caption="../report/regional_growth.rst",
+            category="Disparity",
+            subcategory="{study}",
+        ),
+        dagum_gini=report(
+            "results/{study}/disparity/dagum_gini.csv",
+            caption="../report/dagum_gini_table.rst",
+            category="Disparity",
+            subcategory="{study}",
+        ),
+        dagum_gini_within="results/{study}/disparity/dagum_gini_within.csv",
+        dagum_gini_between="results/{study}/disparity/dagum_gini_between.csv",
+        theil=report(
+            "results/{study}/disparity/theil.csv",
+            caption="../report/theil.rst",
+            category="Disparity",
+            subcategory="{study}",
+        ),
+        dispersion="results/{study}/disparity/dispersion.csv",
+        convergence=report(
+            "results/{study}/disparity/convergence.csv",
+            caption="../report/convergence.rst",
+            category="Disparity",
+            subcategory="{study}",
+        ),
     log:
         "logs/{study}/disparity/tables.log",
     conda:

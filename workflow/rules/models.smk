@@ -22,6 +22,7 @@ rule model:
     params:
         settings=lambda wildcards: study(wildcards)["models"],
         years=lambda wildcards: model_years(study(wildcards)),
+        config_file=config_file,
         library=LIBRARY,
     script:
         "../scripts/model.py"
@@ -49,7 +50,12 @@ rule models:
             category="Models",
             subcategory="{study}",
         ),
-        fit="results/{study}/models/fit.csv",
+        fit=report(
+            "results/{study}/models/fit.csv",
+            caption="../report/model_fit.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
     log:
         "logs/{study}/models/merge.log",
     conda:

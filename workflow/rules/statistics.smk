@@ -51,6 +51,7 @@ rule panel:
         "../envs/nqpf.yaml"
     params:
         study=study,
+        config_file=config_file,
         library=LIBRARY,
     script:
         "../scripts/build_panel.py"

@@ -19,6 +19,7 @@ rule weights:
     params:
         spec=weights_spec,
         years=lambda wildcards: study(wildcards)["years"],
+        config_file=config_file,
         library=LIBRARY,
     resources:
         mem_mb=4000,

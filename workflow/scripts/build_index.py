@@ -5,7 +5,11 @@ import pandas as pd
 from nqpf import disparity, figures, indices, io
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"index {snakemake.wildcards.study}/{snakemake.wildcards.index}") as log:
+with step(
+    snakemake.log[0],
+    f"index {snakemake.wildcards.study}/{snakemake.wildcards.index}",
+    snakemake.params.config_file,
+) as log:
     spec = indices.IndexSpec.from_config(snakemake.params.spec)
     result = indices.build(pd.read_csv(snakemake.input.panel, dtype={"code": str}), spec)
     for note in result.notes:

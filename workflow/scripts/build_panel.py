@@ -1,25 +1,31 @@
 """Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv."""
 
-from nqpf import boundaries, io, panel, validation
+from nqpf import boundaries, frames, io, panel, validation
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"panel {snakemake.wildcards.study}") as log:
-    study = snakemake.params.study
+study = snakemake.params.study
+with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.params.config_file) as log:
     units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")
     study_codes = panel.study_units(units, study["units"].get("provinces"))
-    result = panel.build(units, panel.PanelSpec.from_config(study), study_codes)
+    # a study on its own polygons: messages name the user's file, not its copy under resources/
+    source = (
+        study["units"]["file"]["path"] if study["units"]["level"] == "file" else snakemake.input.boundaries
+    )
+    result = panel.build(units, panel.PanelSpec.from_config(study), study_codes, boundary_source=source)
+    frames.check_names(study, result.variables)
     for note in result.notes:
         log.info(note)
+    study_units = units[units["code"].isin(result.codes)]
     text = validation.report(
         result,
         study=study["name"],
-        units=units[units["code"].isin(study_codes)],
+        units=study_units,
         boundary_source=f"{study['units']['level']} boundaries ({snakemake.input.boundaries})",
         simulated="demo" in study,
     )
     out = snakemake.output
     io.write_csv(result.panel, out.panel)
-    units[units["code"].isin(study_codes)].to_csv(out.units, index=False)
+    study_units.to_csv(out.units, index=False)
     result.matches.to_csv(out.matches, index=False)
     result.gaps.to_csv(out.gaps, index=False)
     result.filled.to_csv(out.filled, index=False)

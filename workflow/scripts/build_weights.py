@@ -7,7 +7,11 @@ import pandas as pd
 from nqpf import boundaries, weights
 from nqpf.logs import step
 
-with step(snakemake.log[0], f"weights {snakemake.wildcards.study}/{snakemake.wildcards.w}") as log:
+with step(
+    snakemake.log[0],
+    f"weights {snakemake.wildcards.study}/{snakemake.wildcards.w}",
+    snakemake.params.config_file,
+) as log:
     study_units = pd.read_csv(snakemake.input.units, dtype={"code": str})["code"]
     gdf = boundaries.read(snakemake.input.boundaries)
     gdf = gdf[gdf["code"].isin(set(study_units))]

@@ -7,14 +7,24 @@ from nqpf.logs import step
 from nqpf.models import analysis
 from nqpf.weights import spectrum
 
-model, w_name = snakemake.wildcards.model, snakemake.wildcards.w
-with step(snakemake.log[0], f"{model} on {w_name}") as log:
+study, model, w_name = snakemake.wildcards.study, snakemake.wildcards.model, snakemake.wildcards.w
+with step(snakemake.log[0], f"{study}: {model} on {w_name}", snakemake.params.config_file) as log:
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
     units = pd.read_csv(snakemake.input.units, dtype=str)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     eigen = spectrum.read(snakemake.input.eigen)
     settings = analysis.Settings.from_config(snakemake.params.settings)
-    result = analysis.analyse(model, frame, snakemake.params.years, w, eigen, units, settings)
+    result = analysis.analyse(
+        model,
+        frame,
+        snakemake.params.years,
+        w,
+        eigen,
+        units,
+        settings,
+        study=study,
+        source=snakemake.input.panel,
+    )
     for note in result.notes:
         log.info(note)
     io.write_csv(result.estimates, snakemake.output.estimates)

@@ -8,6 +8,8 @@ model, the weights and the specification, so a result does not depend on which o
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,8 +19,8 @@ from scipy import special
 from nqpf.errors import InputError
 from nqpf.models import effects as effects_
 from nqpf.models import lm_tests, selection, subsample
-from nqpf.models.data import EFFECTS, Panel, from_frame
-from nqpf.models.estimate import METHODS, MODELS, Fit, fit, lag_covariance_at
+from nqpf.models.data import EFFECTS, Panel, check_regressors, from_frame
+from nqpf.models.estimate import MAX_ITERATIONS, METHODS, MODELS, Fit, fit, lag_covariance_at
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.random_effects import fit_random
 from nqpf.regions import REGIONS
@@ -27,10 +29,13 @@ from nqpf.weights.core import SpatialWeights
 from nqpf.weights.spectrum import Spectrum
 from nqpf.weights.standardise import parameter_bounds
 
+log = logging.getLogger(__name__)
+
 ESTIMATE_COLUMNS = ["spec", "term", "estimate", "std_error", "z", "p"]
 EFFECT_COLUMNS = ["spec", *effects_.COLUMNS]
 TEST_COLUMNS = ["spec", *selection.COLUMNS]
 SPEC_OF_EFFECTS = {"none": "pooled", "unit": "unit", "time": "time", "two-way": "two-way"}
+POLICIES = ("error", "warn")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ class Settings:
     group_by: str | None = None  # a column of the units table (region, province_code ...)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> values of that column
     min_units: int = 5
+    on_bound: str = "error"  # a spatial parameter at the edge of W's interval: stop, or keep it with a note
+    on_nonconvergence: str = "error"  # a maximisation that did not converge: stop, or keep it with a note
+    max_iterations: int = MAX_ITERATIONS
 
     @classmethod
     def from_config(cls, models: dict) -> Settings:
@@ -67,14 +75,19 @@ class Settings:
             group_by=by,
             groups={str(name): tuple(str(v) for v in values) for name, values in groups.items()},
             min_units=int(heterogeneity.get("min_units", 5)),
+            on_bound=models.get("on_bound", "error"),
+            on_nonconvergence=models.get("on_nonconvergence", "error"),
+            max_iterations=int(models.get("max_iterations", MAX_ITERATIONS)),
         )
         for value, allowed, key in (
             (settings.fixed_effects, EFFECTS, "fixed_effects"),
             (settings.method, METHODS, "method"),
+            (settings.on_bound, POLICIES, "on_bound"),
+            (settings.on_nonconvergence, POLICIES, "on_nonconvergence"),
         ):
             if value not in allowed:
                 raise InputError(
-                    f"models.{key}: unknown value {value!r}", column=f"models.{key}", fix=", ".join(allowed)
+                    f"models.{key}: unknown value {value!r}", key=f"models.{key}", fix=", ".join(allowed)
                 )
         unknown = [m for m in settings.models if m not in MODELS]
         if unknown:
@@ -189,22 +202,37 @@ def analyse(
     spectrum: Spectrum | None,
     units: pd.DataFrame,
     settings: Settings,
+    *,
+    study: str | None = None,
+    source: str | None = None,
 ) -> Results:
-    """``model`` on ``w`` for the study's frame: estimates, effects, tests and fit records of every spec."""
+    """``model`` on ``w`` for the study's frame: estimates, effects, tests and fit records of every spec.
+
+    ``study`` and ``source`` (the file the frame was read from) name the study and the file in errors. A spatial
+    parameter at the edge of W's interval, or a maximisation that did not converge, stops with an error unless
+    ``settings.on_bound`` / ``settings.on_nonconvergence`` is ``warn`` (a note in the results instead); this
+    applies to the reported fits (main, random, groups), not to the fits behind the tests.
+    """
     grouping, groups = heterogeneity_groups(units, settings)
-    panel = from_frame(frame, settings.dependent, list(settings.explanatory), w.ids, years)
+    panel = from_frame(frame, settings.dependent, list(settings.explanatory), w.ids, years, source)
     op = SpatialOperator(w.matrix, spectrum)
     bounds = bounds_of(spectrum)
     if panel.t == 1 and settings.fixed_effects in ("unit", "two-way"):
         raise InputError(
             "a cross-section (one year) cannot have unit fixed effects",
-            column="models.fixed_effects",
+            key="models.fixed_effects",
             fix="use fixed_effects: none (or time) for a single year, or give more years",
         )
+    check_regressors(panel, settings.fixed_effects)
     estimates, effect_tables, tests, records, notes = [], [], [], [], []
+    iterations = settings.max_iterations
+    where = f"{f'study {study}, ' if study else ''}model {model}, weights {w.name}"
 
     def run(spec: str, p: Panel, o: SpatialOperator, b) -> Fit:
-        result = fit(model, p, o, settings.fixed_effects, settings.method, b)
+        started = time.perf_counter()
+        log.info("%s on %s, %s: estimating (%d units x %d periods)", model, w.name, spec, p.n, p.t)
+        result = fit(model, p, o, settings.fixed_effects, settings.method, b, iterations)
+        _enforce(result, f"{where}, spec {spec}", b, settings)
         estimates.append(estimates_table(result, spec))
         extra = {}
         if model in effects_.EFFECT_MODELS:
@@ -216,22 +244,30 @@ def analyse(
             extra["effects"] = facts
         notes.extend(_warnings(result, spec, b))
         records.append(fit_record(result, spec, extra))
+        log.info("%s on %s, %s: done in %.1f s", model, w.name, spec, time.perf_counter() - started)
         return result
 
     main = run("main", panel, op, bounds)
     tests += [("main", *row) for row in _model_tests(model, main, panel, op, bounds, settings)]
     if panel.t > 1:
-        tests += [("main", *row) for row in _effects_tests(model, panel, op, bounds)]
+        tests += [("main", *row) for row in _effects_tests(model, panel, op, bounds, iterations)]
     if model in ("sar", "sdm") and settings.random_effects and panel.t > 1:
         time_effects = settings.fixed_effects in ("time", "two-way")
         random = fit_random(
-            panel, op, bounds, durbin=model == "sdm", time_effects=time_effects, method=settings.method
+            panel,
+            op,
+            bounds,
+            durbin=model == "sdm",
+            time_effects=time_effects,
+            method=settings.method,
+            max_iterations=iterations,
         )
+        _enforce(random, f"{where}, spec random", bounds, settings)
         estimates.append(estimates_table(random, "random"))
         records.append(fit_record(random, "random"))
         notes.extend(_warnings(random, "random", bounds))
         fixed_effects = "two-way" if time_effects else "unit"
-        fixed = fit(model, panel, op, fixed_effects, settings.method, bounds)
+        fixed = fit(model, panel, op, fixed_effects, settings.method, bounds, iterations)
         at_random = lag_covariance_at(panel, op, model, fixed_effects, settings.method, random)
         row, note = selection.hausman(fixed, random, at_random)
         tests.append(("main", *row))
@@ -278,6 +314,32 @@ def analyse(
     )
 
 
+def _enforce(result: Fit, where: str, bounds, settings: Settings) -> None:
+    """Stop on a fit whose spatial parameter lies at a bound of W's interval, or whose maximisation did not
+    converge, unless the settings say to keep it with a note."""
+    name = result.spatial_name
+    if not result.converged and settings.on_nonconvergence == "error":
+        raise InputError(
+            f"{where}: the maximisation of the likelihood in {name} did not converge within "
+            f"models.max_iterations = {settings.max_iterations} iterations ({name} = {result.spatial:.6f}, "
+            f"W's interval ({bounds[0]:.4f}, {bounds[1]:.4f}))",
+            key="models.on_nonconvergence",
+            fix="raise models.max_iterations (default 500), choose another W (models.weights) or model "
+            "(models.models), or set models.on_nonconvergence: warn to keep the estimate with a note",
+        )
+    if result.extra.get("at_bound") and settings.on_bound == "error":
+        side = "upper" if result.spatial > (bounds[0] + bounds[1]) / 2 else "lower"
+        bound = bounds[1] if side == "upper" else bounds[0]
+        raise InputError(
+            f"{where}: {name} = {result.spatial:.6f} lies at the {side} bound {bound:.4f} of W's interval "
+            f"({bounds[0]:.4f}, {bounds[1]:.4f}); the likelihood still rises toward it, so this W does not suit "
+            "the model and its effects are not to be read",
+            key="models.on_bound",
+            fix="choose another W (models.weights) or another model (models.models), or set models.on_bound: "
+            "warn to keep the estimate with a note in fit.json",
+        )
+
+
 def _warnings(result: Fit, spec: str, bounds) -> list[str]:
     """What a reader of a fit must know: no convergence, or a spatial parameter at the edge of W's interval."""
     notes = []
@@ -298,7 +360,7 @@ def _model_tests(model: str, main: Fit, panel: Panel, op: SpatialOperator, bound
     k = len(variables)
 
     def other(name):
-        return fit(name, panel, op, settings.fixed_effects, settings.method, bounds)
+        return fit(name, panel, op, settings.fixed_effects, settings.method, bounds, settings.max_iterations)
 
     if model == "sdm":
         sar, sem = other("sar"), other("sem")
@@ -323,10 +385,12 @@ def _model_tests(model: str, main: Fit, panel: Panel, op: SpatialOperator, bound
     return []
 
 
-def _effects_tests(model: str, panel: Panel, op: SpatialOperator, bounds) -> list[tuple]:
+def _effects_tests(model: str, panel: Panel, op: SpatialOperator, bounds, max_iterations: int) -> list[tuple]:
     """LR tests of the joint significance of unit and of time fixed effects (Elhorst 2014, sec. 3.2), from the
     direct approach's likelihoods, which count all N T observations in every specification."""
-    fits = {e: fit(model, panel, op, e, "direct", bounds) for e in ("unit", "time", "two-way")}
+    fits = {
+        e: fit(model, panel, op, e, "direct", bounds, max_iterations) for e in ("unit", "time", "two-way")
+    }
     return [
         selection.lr("lr_unit_effects", fits["two-way"], fits["time"], panel.n - 1),
         selection.lr("lr_time_effects", fits["two-way"], fits["unit"], panel.t - 1),

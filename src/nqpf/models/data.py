@@ -7,6 +7,7 @@ does not commute with W unless W is doubly stochastic, so lagging demeaned data 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,36 +48,111 @@ class Panel:
         )
 
 
-def from_frame(frame: pd.DataFrame, dependent: str, explanatory: list[str], ids, years) -> Panel:
+def from_frame(
+    frame: pd.DataFrame, dependent: str, explanatory: list[str], ids, years, source: str | None = None
+) -> Panel:
     """The balanced panel of ``dependent`` and ``explanatory`` for the units ``ids`` (W's order) and ``years``;
-    a missing unit-year or value stops with the cells listed."""
+    a missing unit-year or value stops with the cells listed (``source``: the file the frame was read from)."""
     variables = [dependent, *explanatory]
-    unknown = [v for v in variables if v not in frame.columns]
-    if unknown:
-        raise InputError(
-            f"model variables not in the panel or the indices: {', '.join(unknown)}",
-            column="models",
-            fix="name variables read, derived or built as indices in the study",
-        )
+    available = [c for c in frame.columns if c not in ("code", "name", "year")]
+    for key, names in (("models.dependent", [dependent]), ("models.explanatory", explanatory)):
+        unknown = [v for v in names if v not in frame.columns]
+        if unknown:
+            close = {v: difflib.get_close_matches(v, available, n=1) for v in unknown}
+            hints = "; ".join(f"{v!r}: did you mean {c[0]!r}?" for v, c in close.items() if c)
+            raise InputError(
+                f"{key} names variables that are not in the panel or the indices: {', '.join(unknown)}"
+                + (f" ({hints})" if hints else ""),
+                key=key,
+                column=", ".join(unknown),
+                fix="name variables read, derived or built as indices in the study; available: "
+                + ", ".join(available),
+            )
     index = pd.MultiIndex.from_product([list(years), list(ids)], names=["year", "code"])
     data = frame.set_index(["year", "code"])[variables].reindex(index)
     gaps = data[data.isna().any(axis=1)]
     if len(gaps):
+        names = frame.drop_duplicates("code").set_index("code")["name"] if "name" in frame else pd.Series()
         cells = [
-            f"{code} {year}: " + ", ".join(c for c in variables if pd.isna(row[c]))
+            f"unit {code} {names.get(code, '')}, year {year}: no value of "
+            + ", ".join(c for c in variables if pd.isna(row[c]))
             for (year, code), row in gaps.head(20).iterrows()
         ]
+        if len(gaps) > 20:
+            cells.append(f"... and {len(gaps) - 20} more unit-years")
+        first_year, first_code = gaps.index[0]
         raise InputError(
-            f"the model needs a balanced panel; {len(gaps)} unit-years lack a value",
-            unit=str(gaps.index[0][1]),
+            f"the model needs a balanced panel; {len(gaps)} unit-years of {years[0]}-{years[-1]} lack a value",
+            file=source,
+            unit=f"{first_code} {names.get(first_code, '')}".strip(),
+            row=f"year {first_year}",
             column=", ".join(c for c in variables if data[c].isna().any()),
             details=cells,
-            fix="fill the gaps (panel.fill), choose complete variables, or narrow the years (models.years)",
+            fix="supply the missing values in the statistics, fill the gaps (panel.fill: linear or constant), "
+            "choose complete variables, or narrow the years (models.years)",
         )
     t, n = len(years), len(ids)
     y = data[dependent].to_numpy(float).reshape(t, n)
     x = data[explanatory].to_numpy(float).reshape(t, n, len(explanatory))
     return Panel(y, x, tuple(explanatory), tuple(ids), tuple(int(v) for v in years), dependent)
+
+
+def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:
+    """The exact linear relations among the columns of ``z`` (named ``names``) and the names involved, empty
+    when ``z`` has full column rank. A column without variation is a relation of its own (``x = 0``); every
+    other null vector of ``z`` is written as one column in terms of the others (``x2 = 2 x1``)."""
+    names = list(names)
+    scale = np.linalg.norm(z, axis=0)
+    dead = scale <= 1e-12 * max(float(scale.max(initial=0.0)), 1.0)
+    relations = [
+        f"{names[k]} has no variation left (it is 0 once the fixed effects are removed)"
+        for k in np.flatnonzero(dead)
+    ]
+    involved = [names[k] for k in np.flatnonzero(dead)]
+    live = np.flatnonzero(~dead)
+    if len(live):
+        scaled = z[:, live] / scale[live]
+        _, values, vt = np.linalg.svd(scaled, full_matrices=True)
+        tol = values.max(initial=0.0) * max(scaled.shape) * np.finfo(float).eps
+        rank = int((values > tol).sum())
+        for v in vt[rank:]:
+            coef = v / scale[live]  # sum coef_k z_k = 0 in the original units
+            members = np.flatnonzero(np.abs(v) > 1e-8)
+            # the first of the largest loadings: ties (x and 2 x) resolve the same way on every machine
+            pivot = members[np.abs(v[members]) >= np.abs(v[members]).max() * (1 - 1e-6)][0]
+            terms = []
+            for k in members:
+                if k == pivot:
+                    continue
+                c = -coef[k] / coef[pivot]
+                size = f"{abs(c):.4g} " if not np.isclose(abs(c), 1.0, rtol=1e-9) else ""
+                terms.append(("- " if c < 0 else "+ ") + size + names[live[k]])
+            text = " ".join(terms).removeprefix("+ ") if terms else "0"
+            relations.append(f"{names[live[pivot]]} = {text}")
+            involved += [names[live[k]] for k in members if names[live[k]] not in involved]
+    return relations, involved
+
+
+def check_regressors(panel: Panel, effects: str) -> None:
+    """Stop before any estimation when the explanatory variables, with the fixed effects removed (and a constant
+    without them), are perfectly collinear: the coefficients would not be identified."""
+    x = demean(panel.x, effects).reshape(panel.n * panel.t, -1)
+    names = list(panel.names)
+    if effects == "none":
+        x = np.column_stack([np.ones(len(x)), x])
+        names = ["const", *names]
+    relations, involved = collinear_relations(x, names)
+    if relations:
+        shown = [v for v in involved if v != "const"]
+        raise InputError(
+            f"perfectly collinear explanatory variables (with {effects} fixed effects): {', '.join(shown)}",
+            key="models.explanatory",
+            column=", ".join(shown),
+            details=relations,
+            fix="drop one of " + ", ".join(shown) + " from models.explanatory: a variable that is a linear "
+            "combination of others adds nothing, and one that is constant over time (unit effects) or over units "
+            "(time effects) is absorbed by the fixed effects",
+        )
 
 
 def lag(w: sp.csr_matrix, a: np.ndarray) -> np.ndarray:

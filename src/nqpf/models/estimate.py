@@ -29,11 +29,12 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from nqpf.errors import InputError
-from nqpf.models.data import Panel, demean, effective_size, fixed_effect_parameters, lag
+from nqpf.models.data import Panel, collinear_relations, demean, effective_size, fixed_effect_parameters, lag
 from nqpf.models.operator import SpatialOperator
 
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
 METHODS = ("lee_yu", "direct")
+MAX_ITERATIONS = 500  # of the bounded Brent search (models.max_iterations)
 
 
 @dataclass
@@ -101,13 +102,18 @@ def design(panel: Panel, op: SpatialOperator, model: str, effects: str) -> Desig
     y = demean(panel.y, effects).reshape(nt)
     wy = demean(lag(op.w, panel.y), effects).reshape(nt)
     wz = demean(lag(op.w, x), effects).reshape(nt, -1) if model in ("sem", "sdem") else np.empty((nt, 0))
-    rank = np.linalg.matrix_rank(z)
-    if rank < z.shape[1]:
+    relations, involved = collinear_relations(z, terms)
+    if relations:
         raise InputError(
-            f"perfectly collinear regressors in the {model.upper()} design ({rank} of {z.shape[1]} independent)",
-            column=", ".join(terms),
-            fix="drop a variable that is a linear combination of others, or one the fixed effects absorb "
-            "(a variable constant over time with unit effects, or over units with time effects)",
+            f"perfectly collinear regressors in the {model.upper()} design with {effects} fixed effects: "
+            + ", ".join(involved),
+            column=", ".join(involved),
+            key="models.explanatory",
+            details=relations,
+            fix="drop one of "
+            + ", ".join(involved)
+            + " from models.explanatory (a variable that is a linear "
+            "combination of others, or one the fixed effects absorb), or use another model",
         )
     return Design(y, z, wy, wz, terms, panel.n, panel.t)
 
@@ -138,15 +144,21 @@ def transformed_traces(op: SpatialOperator, rho: float, adjust: bool) -> tuple[f
     return tr_g, tr_gg, tr_gtg
 
 
-def _maximise(objective, lower: float, upper: float) -> tuple[float, bool]:
-    """Maximum of a smooth function of one variable on (lower, upper): a scan brackets it, Brent refines it."""
+def _maximise(
+    objective, lower: float, upper: float, max_iterations: int = MAX_ITERATIONS
+) -> tuple[float, bool]:
+    """Maximum of a smooth function of one variable on (lower, upper): a scan brackets it, Brent refines it in
+    at most ``max_iterations`` steps; not converged when Brent stops short or the maximum is at the scan's edge."""
     span = upper - lower
     grid = np.linspace(lower + 1e-6 * span, upper - 1e-6 * span, 81)
     values = np.array([objective(r) for r in grid])
     k = int(np.nanargmax(values))
     a, b = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
     result = minimize_scalar(
-        lambda r: -objective(r), bounds=(a, b), method="bounded", options={"xatol": 1e-10, "maxiter": 500}
+        lambda r: -objective(r),
+        bounds=(a, b),
+        method="bounded",
+        options={"xatol": 1e-10, "maxiter": max_iterations},
     )
     best = float(result.x)
     converged = bool(result.success and grid[0] < best < grid[-1])
@@ -189,7 +201,15 @@ def fit_ols(
     return fit, d
 
 
-def fit_lag(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds, durbin: bool) -> Fit:
+def fit_lag(
+    panel: Panel,
+    op: SpatialOperator,
+    effects: str,
+    method: str,
+    bounds,
+    durbin: bool,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Fit:
     """SAR (or SDM with ``durbin``) by concentrated maximum likelihood; see the module docstring."""
     d = design(panel, op, "sdm" if durbin else "sar", effects)
     adjust = logdet_adjustment(op, effects, method)
@@ -205,7 +225,7 @@ def fit_lag(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds
         logdet = op.logdet(rho) - (np.log(1 - rho) if adjust else 0.0)
         return -nt / 2 * np.log(ssr / nt) + t_eff * logdet
 
-    rho, converged = _maximise(loglik, *bounds)
+    rho, converged = _maximise(loglik, *bounds, max_iterations)
     coef = b0 - rho * b1
     e = e0 - rho * e1
     sigma2 = e @ e / nt
@@ -256,7 +276,15 @@ def lag_covariance_at(panel: Panel, op: SpatialOperator, model: str, effects: st
     return _lag_covariance(panel, op, d, coef, fit_.spatial, fit_.sigma2, effects, adjust, n_eff, t_eff)
 
 
-def fit_error(panel: Panel, op: SpatialOperator, effects: str, method: str, bounds, durbin: bool) -> Fit:
+def fit_error(
+    panel: Panel,
+    op: SpatialOperator,
+    effects: str,
+    method: str,
+    bounds,
+    durbin: bool,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Fit:
     """SEM (or SDEM with ``durbin``) by maximum likelihood concentrated in lambda."""
     d = design(panel, op, "sdem" if durbin else "sem", effects)
     adjust = logdet_adjustment(op, effects, method)
@@ -274,7 +302,7 @@ def fit_error(panel: Panel, op: SpatialOperator, effects: str, method: str, boun
         logdet = op.logdet(lam) - (np.log(1 - lam) if adjust else 0.0)
         return -nt / 2 * np.log(e @ e / nt) + t_eff * logdet
 
-    lam, converged = _maximise(loglik, *bounds)
+    lam, converged = _maximise(loglik, *bounds, max_iterations)
     coef, e, zl = regression(lam)
     sigma2 = e @ e / nt
     full = loglik(lam) - nt / 2 * (np.log(2 * np.pi) + 1)
@@ -320,12 +348,24 @@ def _r2(y: np.ndarray, fitted: np.ndarray) -> float:
     return float(np.corrcoef(y, fitted)[0, 1] ** 2)
 
 
-def fit(model: str, panel: Panel, op: SpatialOperator, effects: str, method: str, bounds) -> Fit:
-    """Any model of ``MODELS``."""
+def fit(
+    model: str,
+    panel: Panel,
+    op: SpatialOperator,
+    effects: str,
+    method: str,
+    bounds,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Fit:
+    """Any model of ``MODELS``; ``max_iterations`` bounds the search for the spatial parameter."""
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}", column="models.models", fix=", ".join(MODELS))
     if model in ("ols", "slx"):
         return fit_ols(panel, op, effects, slx=model == "slx", method=method)[0]
     if model in ("sar", "sdm"):
-        return fit_lag(panel, op, effects, method, bounds, durbin=model == "sdm")
-    return fit_error(panel, op, effects, method, bounds, durbin=model == "sdem")
+        return fit_lag(
+            panel, op, effects, method, bounds, durbin=model == "sdm", max_iterations=max_iterations
+        )
+    return fit_error(
+        panel, op, effects, method, bounds, durbin=model == "sdem", max_iterations=max_iterations
+    )

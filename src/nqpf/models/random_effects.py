@@ -26,7 +26,15 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from nqpf.models.data import Panel, demean, lag
-from nqpf.models.estimate import Fit, _maximise, _r2, at_bound, logdet_adjustment, transformed_traces
+from nqpf.models.estimate import (
+    MAX_ITERATIONS,
+    Fit,
+    _maximise,
+    _r2,
+    at_bound,
+    logdet_adjustment,
+    transformed_traces,
+)
 from nqpf.models.operator import SpatialOperator
 
 _PHI_FLOOR = 1e-6
@@ -52,9 +60,16 @@ def _quasi(a: np.ndarray, phi: float) -> np.ndarray:
 
 
 def fit_random(
-    panel: Panel, op: SpatialOperator, bounds, durbin: bool, time_effects: bool, method: str = "lee_yu"
+    panel: Panel,
+    op: SpatialOperator,
+    bounds,
+    durbin: bool,
+    time_effects: bool,
+    method: str = "lee_yu",
+    max_iterations: int = MAX_ITERATIONS,
 ) -> Fit:
-    """Random-effects SAR (SDM with ``durbin``) by ML; see the module docstring."""
+    """Random-effects SAR (SDM with ``durbin``) by ML; see the module docstring. ``max_iterations`` bounds each
+    bounded search (rho, and phi)."""
     y, wy, x, terms = _variables(panel, op, durbin, time_effects)
     adjust = logdet_adjustment(op, "time" if time_effects else "none", method)
     t = panel.t
@@ -72,7 +87,7 @@ def fit_random(
             logdet = op.logdet(rho) - (np.log(1 - rho) if adjust else 0.0)
             return -nt / 2 * np.log((a - 2 * rho * b + rho * rho * c) / nt) + t * logdet
 
-        rho, ok = _maximise(loglik, *bounds)
+        rho, ok = _maximise(loglik, *bounds, max_iterations)
         return loglik(rho) + n * np.log(phi), rho, ok, (b0, b1, e0, e1, zs)
 
     grid = np.linspace(0.02, 1.0, 50)
@@ -83,7 +98,7 @@ def fit_random(
         lambda phi: -profile(phi)[0],
         bounds=(low, high),
         method="bounded",
-        options={"xatol": 1e-10, "maxiter": 500},
+        options={"xatol": 1e-10, "maxiter": max_iterations},
     )
     phi = float(result.x) if -result.fun >= values[k] else float(grid[k])
     best, rho, converged, (b0, b1, e0, e1, zs) = profile(phi)

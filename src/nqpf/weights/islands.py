@@ -77,13 +77,16 @@ def apply_policy(
     if count == 1:
         return PolicyResult(matrix, ids, list(range(len(ids))))
     if policy == "error":
+        outside = np.flatnonzero(labels != _main_component(labels))
         raise InputError(
-            f"weights {name!r} has {count} disconnected parts (islands or components)",
-            unit=", ".join(ids[i] for i in np.flatnonzero(labels != _main_component(labels))[:20]),
-            column=f"weights.{name}.islands",
+            f"weights {name!r} has {count} disconnected parts (islands or components) and its island policy is "
+            "error",
+            unit=", ".join(f"{ids[i]} {names[i]}" for i in outside[:20]),
+            key=f"weights[{name}].islands",
             details=describe(matrix, ids, names),
-            fix="set islands: {policy: nearest, k: 2} to link them to their nearest units, "
-            "or islands: {policy: drop} to leave them out",
+            fix=f"set islands: {{policy: nearest, k: 2}} for weights {name!r} to link them to their nearest "
+            "units, islands: {policy: drop} to leave them out, or islands: {policy: keep} to keep them without "
+            "neighbours",
         )
     if policy == "keep":
         return PolicyResult(
