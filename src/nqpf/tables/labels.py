@@ -1,0 +1,252 @@
+"""What tables call things, in English or Chinese: a fixed vocabulary of table terms, symbols with their LaTeX
+forms, the NBS regions, and the study's own names (variables, indicators, dimensions, weights) from the config.
+
+Chinese terms follow the usage of Chinese economics journals (个体固定效应, 直接效应, 括号内为标准误 ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nqpf.tables.model import Cell
+
+LANGUAGES = ("en", "zh")
+
+TERMS: dict[str, tuple[str, str]] = {
+    # descriptive statistics
+    "descriptive": ("Descriptive statistics", "描述性统计"),
+    "variable": ("Variable", "变量"),
+    "obs": ("Obs.", "观测值"),
+    "mean": ("Mean", "均值"),
+    "sd": ("Std. dev.", "标准差"),
+    "min": ("Min.", "最小值"),
+    "max": ("Max.", "最大值"),
+    # indicator systems and indices
+    "indicator_system": ("Indicator system and entropy weights: {index}", "{index}评价指标体系及权重"),
+    "dimension": ("Dimension", "维度"),
+    "indicator": ("Indicator", "指标"),
+    "direction": ("Direction", "属性"),
+    "positive": ("Positive", "正向"),
+    "negative": ("Negative", "负向"),
+    "entropy": ("Entropy", "信息熵"),
+    "weight_percent": ("Weight (%)", "权重（%）"),
+    "dimension_weight": ("{dimension} (weight {weight} %)", "{dimension}（权重 {weight}%）"),
+    "index_regions": ("{index} by region and year", "{index}分区域均值"),
+    "year": ("Year", "年份"),
+    "national": ("National", "全国"),
+    "growth": ("Average annual growth (%)", "年均增长率（%）"),
+    "index_note": ("Unweighted means of the units in each region.", "各区域内研究单元的算术平均值。"),
+    # ESDA
+    "moran": ("Global Moran's I of {variable} by year", "{variable}全局莫兰指数"),
+    "moran_note": (
+        "z and p under the randomisation assumption (Cliff and Ord 1981), as R spdep's moran.test reports them.",
+        "z 值与 p 值基于随机化假设（Cliff and Ord, 1981）计算，与 R spdep 的 moran.test 一致。",
+    ),
+    "clusters": ("Named spatial clusters", "空间集聚区识别"),
+    "weights": ("Weights", "空间权重"),
+    "statistic": ("Statistic", "统计量"),
+    "region": ("Region", "区域"),
+    "years_detected": ("Years detected", "识别年数"),
+    "period": ("Period", "时段"),
+    "members_last": ("Members (last year found)", "成员（最近识别年份）"),
+    "no_clusters": ("No significant cluster matched a named region.", "未识别出与命名区域匹配的显著集聚区。"),
+    "clusters_note": (
+        "Significant high-value clusters of each year matched to the named regions; Jaccard: overlap of the cluster "
+        "with the region's units.",
+        "每年显著的高值集聚区与命名区域匹配；Jaccard 系数为集聚区与区域单元的重合度。",
+    ),
+    "lisa": ("LISA High-High", "LISA 高-高"),
+    "gi_star": ("Gi* hot spot", "Gi* 热点"),
+    # model selection
+    "model_selection": ("Model selection tests ({weights})", "模型选择检验（{weights}）"),
+    "test": ("Test", "检验"),
+    "pooled": ("Pooled", "混合"),
+    "unit_fe": ("Unit FE", "个体固定"),
+    "time_fe": ("Time FE", "时间固定"),
+    "two_way_fe": ("Two-way FE", "双向固定"),
+    "lm_block": ("LM tests on the residuals of OLS", "基于 OLS 残差的 LM 检验"),
+    "selection_block": ("LR, Wald and Hausman tests", "LR、Wald 与 Hausman 检验"),
+    "df": ("df", "自由度"),
+    "p": ("p", "p 值"),
+    "decision": ("Decision at 5 %", "5% 水平结论"),
+    "reject": ("Reject H0", "拒绝原假设"),
+    "keep": ("Do not reject H0", "不能拒绝原假设"),
+    "lm_lag": ("LM-lag", "LM-lag"),
+    "lm_error": ("LM-error", "LM-error"),
+    "robust_lm_lag": ("Robust LM-lag", "Robust LM-lag"),
+    "robust_lm_error": ("Robust LM-error", "Robust LM-error"),
+    "wald_sdm_vs_sar": ("Wald: SDM vs SAR (theta = 0)", "Wald 检验：SDM 退化为 SAR"),
+    "lr_sdm_vs_sar": ("LR: SDM vs SAR (theta = 0)", "LR 检验：SDM 退化为 SAR"),
+    "wald_sdm_vs_sem": ("Wald: SDM vs SEM (theta = -rho beta)", "Wald 检验：SDM 退化为 SEM"),
+    "lr_sdm_vs_sem": ("LR: SDM vs SEM (theta = -rho beta)", "LR 检验：SDM 退化为 SEM"),
+    "wald_sdem_vs_sem": ("Wald: SDEM vs SEM (theta = 0)", "Wald 检验：SDEM 退化为 SEM"),
+    "lr_sdem_vs_sem": ("LR: SDEM vs SEM (theta = 0)", "LR 检验：SDEM 退化为 SEM"),
+    "lr_unit_effects": ("LR: joint significance of unit effects", "LR 检验：个体固定效应联合显著性"),
+    "lr_time_effects": ("LR: joint significance of time effects", "LR 检验：时间固定效应联合显著性"),
+    "hausman": ("Hausman: fixed vs random effects ({model})", "Hausman 检验：固定效应与随机效应（{model}）"),
+    "p_in_parentheses": ("p-values in parentheses.", "括号内为 p 值。"),
+    # regressions
+    "main_models": (
+        "Spatial panel models of {dependent} ({weights})",
+        "{dependent}的空间面板模型估计结果（{weights}）",
+    ),
+    "unit_effects_row": ("Unit fixed effects", "个体固定效应"),
+    "time_effects_row": ("Time fixed effects", "时间固定效应"),
+    "yes": ("Yes", "是"),
+    "no": ("No", "否"),
+    "loglik": ("Log-likelihood", "对数似然值"),
+    "n_units": ("Units (N)", "截面单元数（N）"),
+    "n_periods": ("Years (T)", "年数（T）"),
+    "n_obs": ("Observations", "观测值"),
+    "stars_note": (
+        "*** p < 0.01, ** p < 0.05, * p < 0.1.",
+        "***、**、* 分别表示在 1%、5%、10% 的水平上显著。",
+    ),
+    "se_note": (
+        "Standard errors in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1.",
+        "括号内为标准误；***、**、* 分别表示在 1%、5%、10% 的水平上显著。",
+    ),
+    "estimation_note": (
+        "Maximum likelihood with {fe} fixed effects{correction}; log-determinants from the eigenvalues of W.",
+        "极大似然估计，{fe}固定效应{correction}；对数行列式由 W 的特征值精确计算。",
+    ),
+    "lee_yu": (
+        ", bias-corrected by the Lee and Yu (2010) transformation",
+        "，采用 Lee 和 Yu（2010）的偏误修正变换",
+    ),
+    "effects": (
+        "Direct, indirect and total effects ({model}, {weights})",
+        "直接效应、间接效应与总效应（{model}，{weights}）",
+    ),
+    "direct": ("Direct", "直接效应"),
+    "indirect": ("Indirect", "间接效应"),
+    "total": ("Total", "总效应"),
+    "direct_block": ("Direct effects", "直接效应"),
+    "indirect_block": ("Indirect effects", "间接效应"),
+    "total_block": ("Total effects", "总效应"),
+    "fit_block": ("Model", "模型统计量"),
+    "effects_note": (
+        "Effects after LeSage and Pace (2009) from exact traces of (I - rho W)^-1; standard errors from {draws} "
+        "draws of the estimated asymptotic distribution.",
+        "效应分解依据 LeSage 和 Pace（2009），由 (I - ρW)^-1 的精确迹计算；标准误基于 {draws} 次参数模拟。",
+    ),
+    "effects_note_analytic": (
+        "Effects after LeSage and Pace (2009); standard errors analytic (the effects are linear in the coefficients).",
+        "效应分解依据 LeSage 和 Pace（2009）；效应为系数的线性函数，标准误为解析值。",
+    ),
+    "at_bound": (
+        "† The spatial parameter of {columns} lies at the bound of W's interval: the likelihood rises toward it, so "
+        "that W does not suit the model and its effects are not to be read.",
+        "† {columns}的空间参数位于 W 取值区间的边界：似然函数向边界单调上升，该权重矩阵不适合此模型，其效应不宜解读。",
+    ),
+    "robustness": ("Robustness across weights matrices ({model})", "稳健性检验：替换空间权重矩阵（{model}）"),
+    "heterogeneity": ("Regional heterogeneity ({model}, {weights})", "区域异质性分析（{model}，{weights}）"),
+    "full_sample": ("Full sample", "全样本"),
+    "heterogeneity_note": (
+        "Each region estimated on its own with W restricted to the region and row-standardised again.",
+        "分区域估计时空间权重矩阵限定在区域内部并重新行标准化。",
+    ),
+    "too_few_units": (
+        "{region} not estimated: {n} units, fewer than the {minimum} the configuration asks for.",
+        "{region}未单独估计：仅 {n} 个单元，少于配置要求的 {minimum} 个。",
+    ),
+    # disparity
+    "dagum": (
+        "Dagum Gini coefficient of {variable} and its decomposition",
+        "{variable}的 Dagum 基尼系数及其分解",
+    ),
+    "overall": ("Overall", "总体"),
+    "within": ("Within regions", "区域内"),
+    "between": ("Between regions", "区域间"),
+    "contribution": ("Contribution (%)", "贡献率（%）"),
+    "within_short": ("Within", "区域内"),
+    "between_short": ("Between", "区域间"),
+    "transvariation": ("Transvariation", "超变密度"),
+    "dagum_note": (
+        "Dagum (1997) decomposition into within-region, net between-region and transvariation parts.",
+        "依据 Dagum（1997）分解为区域内差异、区域间净值差异与超变密度。",
+    ),
+    # shared
+    "demo": ("Simulated demo data.", "模拟演示数据（simulated demo data）。"),
+    "fixed_effects_none": ("no", "无"),
+    "fixed_effects_unit": ("unit", "个体"),
+    "fixed_effects_time": ("time", "时间"),
+    "fixed_effects_two-way": ("unit and time (two-way)", "个体和时间双向"),
+}
+
+REGIONS = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
+NAMED_REGIONS = {"Bohai Rim": "环渤海", "Yangtze River Delta": "长三角", "Pearl River Delta": "珠三角"}
+
+# Symbols: the Unicode form for CSV, Markdown, HTML and Word; the LaTeX form for .tex.
+SYMBOLS: dict[str, tuple[str, str]] = {
+    "rho": ("ρ", r"$\rho$"),
+    "lambda": ("λ", r"$\lambda$"),
+    "sigma2": ("σ²", r"$\sigma^2$"),
+    "r2": ("R²", r"$R^2$"),
+    "moran_i": ("I", r"$I$"),
+    "z": ("z", r"$z$"),
+    "p": ("p", r"$p$"),
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The vocabulary in one language, with the study's own labels (config ``tables.labels``) on top."""
+
+    language: str = "en"
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"tables.language is {self.language!r}; use one of {', '.join(LANGUAGES)}")
+
+    @property
+    def _slot(self) -> int:
+        return LANGUAGES.index(self.language)
+
+    def term(self, key: str, **values) -> str:
+        return TERMS[key][self._slot].format(**values)
+
+    def symbol(self, key: str) -> Cell:
+        text, latex = SYMBOLS[key]
+        return Cell(text, latex=latex)
+
+    def name(self, key: str) -> str:
+        """A variable, indicator, dimension, weights matrix or region as the reader should see it."""
+        given = self.names.get(key, {})
+        if self.language in given:
+            return given[self.language]
+        if self.language == "zh":
+            if key in REGIONS:
+                return REGIONS[key]
+            if key in NAMED_REGIONS:
+                return NAMED_REGIONS[key]
+        return given.get("en", key)
+
+    def lagged(self, key: str) -> Cell:
+        """The spatial lag of a variable: W × name."""
+        name = self.name(key)
+        return Cell(f"W × {name}", latex=f"$W \\times$ {escape_latex(name)}")
+
+    def fixed_effects(self, kind: str) -> str:
+        return self.term(f"fixed_effects_{kind}")
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def escape_latex(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)

@@ -1,0 +1,240 @@
+"""Which tables a study gets, and how each is made from the study's results.
+
+A study's tables follow from its configuration: descriptive statistics; for each index its indicator system
+and its values by region; Moran's I by year for each ESDA variable and the named clusters; model selection,
+the main models, the effects, their robustness across W and by region; and a Dagum Gini table per disparity
+variable. ``table_names`` lists them (the workflow makes one job per table); ``make`` builds one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nqpf.errors import InputError
+from nqpf.models.analysis import Settings as ModelSettings
+from nqpf.tables import descriptive, disparity, regression, spatial
+from nqpf.tables.labels import Labels
+from nqpf.tables.model import Block, Cell, Row, Table
+
+EFFECT_MODELS = ("sdm", "sar", "sdem", "slx")  # models with direct / indirect / total effects, in preference
+MAIN_MODELS = ("sar", "sem", "sdm")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the tables of a study show, resolved from its configuration."""
+
+    labels: Labels
+    demo: bool
+    years: tuple[int, int]
+    descriptive: tuple[str, ...]
+    indices: tuple[str, ...]
+    esda_variables: tuple[str, ...]
+    esda_weights: tuple[str, ...]
+    disparity: tuple[str, ...]
+    models: ModelSettings | None
+    model_weights: tuple[str, ...]
+    main_weights: str | None
+    preferred: str | None
+    main_models: tuple[str, ...]
+    index_titles: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_study(cls, study: dict) -> Plan:
+        settings = study.get("tables", {})
+        all_weights = [w["name"] for w in study.get("weights", [])]
+        models_config = study.get("models")
+        models = ModelSettings.from_config(models_config) if models_config else None
+        model_weights = tuple(models_config.get("weights") or all_weights) if models_config else ()
+        main_weights = settings.get("weights") or (model_weights[0] if model_weights else None)
+        if main_weights is not None and model_weights and main_weights not in model_weights:
+            raise InputError(
+                f"tables.weights is {main_weights!r}, which the models do not use",
+                column="tables.weights",
+                fix=f"name one of the models' weights: {', '.join(model_weights)}",
+            )
+        preferred = settings.get("model")
+        available = models.models if models else ()
+        if preferred is None:
+            preferred = next((m for m in EFFECT_MODELS if m in available), None)
+        elif preferred not in available or preferred not in EFFECT_MODELS:
+            raise InputError(
+                f"tables.model is {preferred!r}, which is not among the study's models with effects",
+                column="tables.model",
+                fix=f"name one of {', '.join(m for m in EFFECT_MODELS if m in available) or 'sar, sdm, sdem, slx'} "
+                "and list it in models.models",
+            )
+        main_models = tuple(m for m in settings.get("main_models", MAIN_MODELS) if m in available)
+        indices = tuple(spec["name"] for spec in study.get("indices", []))
+        esda = study.get("esda", {})
+        if "descriptive" in settings:
+            described = tuple(settings["descriptive"])
+        elif models is not None:
+            described = (models.dependent, *models.explanatory)
+        else:
+            described = tuple(dict.fromkeys((*indices, *esda.get("variables", []))))
+        years = (models_config or {}).get("years") or study["years"]
+        names = {key: dict(value) for key, value in settings.get("labels", {}).items()}
+        for spec in study.get("indices", []):
+            names.setdefault(spec["name"], {}).setdefault("en", spec.get("title", spec["name"]))
+        return cls(
+            labels=Labels(settings.get("language", "en"), names),
+            demo="demo" in study,
+            years=(int(years["first"]), int(years["last"])),
+            descriptive=described,
+            indices=indices,
+            esda_variables=tuple(esda.get("variables", [])),
+            esda_weights=tuple(esda.get("weights") or all_weights),
+            disparity=tuple(study.get("disparity", {}).get("variables", [])),
+            models=models,
+            model_weights=model_weights,
+            main_weights=main_weights,
+            preferred=preferred,
+            main_models=main_models,
+        )
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return (self.labels.term("demo"),) if self.demo else ()
+
+
+def table_names(study: dict) -> list[str]:
+    """The tables of a study, in the order a paper presents them."""
+    plan = Plan.from_study(study)
+    names = ["descriptive"] if plan.descriptive else []
+    for index in plan.indices:
+        names += [f"indicators_{index}", f"index_regions_{index}"]
+    if plan.esda_variables:
+        names += [f"moran_{v}" for v in plan.esda_variables] + ["named_clusters"]
+    if plan.models is not None:
+        names += ["model_selection"]
+        if plan.main_models:
+            names.append("models_main")
+        if plan.preferred:
+            names.append("effects")
+            if len(plan.model_weights) > 1:
+                names.append("robustness")
+            if plan.models.groups:
+                names.append("heterogeneity")
+    names += [f"dagum_gini_{v}" for v in plan.disparity]
+    return names
+
+
+@dataclass
+class Sources:
+    """The result files a table is made from, read by the caller (only those the table needs)."""
+
+    frame: pd.DataFrame | None = None  # the analysis frame: panel with indices and unit attributes
+    units: pd.DataFrame | None = None
+    index_values: pd.DataFrame | None = None
+    index_weights: pd.DataFrame | None = None
+    esda_global: pd.DataFrame | None = None
+    clusters: pd.DataFrame | None = None
+    results: regression.Results | None = None
+    dagum: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
+
+
+def needs(name: str) -> tuple[str, ...]:
+    """The fields of ``Sources`` a table needs."""
+    if name == "descriptive":
+        return ("frame",)
+    if name.startswith("indicators_"):
+        return ("index_weights",)
+    if name.startswith("index_regions_"):
+        return ("index_values", "units")
+    if name.startswith("moran_"):
+        return ("esda_global",)
+    if name == "named_clusters":
+        return ("clusters", "units")
+    if name.startswith("dagum_gini_"):
+        return ("dagum",)
+    return ("results", "units")
+
+
+def make(name: str, study: dict, sources: Sources) -> Table:
+    """Build the table ``name`` (one of ``table_names(study)``) from ``sources``."""
+    plan = Plan.from_study(study)
+    if name not in table_names(study):
+        raise InputError(
+            f"study {study['name']} has no table {name!r}",
+            column="tables",
+            fix="ask for one of " + ", ".join(table_names(study)),
+        )
+    labels, notes = plan.labels, plan.notes
+    if name == "descriptive":
+        frame = sources.frame
+        frame = frame[frame["year"].between(*plan.years)]
+        return descriptive.descriptive(frame, plan.descriptive, labels, notes)
+    if name.startswith("indicators_"):
+        return descriptive.indicator_system(
+            name.removeprefix("indicators_"), sources.index_weights, labels, notes
+        )
+    if name.startswith("index_regions_"):
+        index = name.removeprefix("index_regions_")
+        return descriptive.index_by_region(index, sources.index_values, sources.units, labels, notes)
+    if name.startswith("moran_"):
+        variable = name.removeprefix("moran_")
+        return spatial.moran_by_year(variable, sources.esda_global, plan.esda_weights, labels, notes)
+    if name == "named_clusters":
+        years = sorted(set(sources.esda_global["year"])) if sources.esda_global is not None else []
+        years = years or list(range(study["years"]["first"], study["years"]["last"] + 1))
+        return spatial.named_clusters(
+            sources.clusters, sources.units, labels, years, plan.esda_weights, notes
+        )
+    if name.startswith("dagum_gini_"):
+        overall, within, between = sources.dagum
+        return disparity.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
+    return _model_table(name, plan, sources) or _unavailable(name, labels, notes)
+
+
+def _model_table(name: str, plan: Plan, sources: Sources) -> Table | None:
+    results, labels, notes, models = sources.results, plan.labels, plan.notes, plan.models
+    if name == "model_selection":
+        return regression.model_selection(results, plan.main_weights, plan.preferred or "sdm", labels, notes)
+    if name == "models_main":
+        return regression.main_models(
+            results, plan.main_models, plan.main_weights, models.dependent, labels, notes
+        )
+    if name == "effects":
+        return regression.effects(
+            results, plan.preferred, plan.main_weights, models.explanatory, labels, notes
+        )
+    if name == "robustness":
+        return regression.robustness(
+            results, plan.preferred, plan.model_weights, models.explanatory, labels, notes
+        )
+    if name == "heterogeneity":
+        units = sources.units
+        sizes = {
+            group: int(units[models.group_by].astype(str).isin(values).sum())
+            for group, values in models.groups.items()
+        }
+        return regression.heterogeneity(
+            results,
+            plan.preferred,
+            plan.main_weights,
+            models.explanatory,
+            sizes,
+            models.min_units,
+            labels,
+            notes,
+        )
+    raise ValueError(f"unknown table {name!r}")
+
+
+def _unavailable(name: str, labels: Labels, notes) -> Table:
+    """A table the configuration asks for but the results cannot fill (say, no group large enough): it says so
+    rather than missing from the set."""
+    message = {
+        "en": "No results to show: see the notes of the models' fit.json.",
+        "zh": "无可展示的结果：见模型 fit.json 中的说明。",
+    }
+    return Table(
+        name,
+        Cell(name),
+        (Cell(""), Cell("")),
+        (Block((Row(Cell(message[labels.language]), kind="note"),)),),
+        tuple(notes),
+    )

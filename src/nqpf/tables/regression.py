@@ -1,0 +1,344 @@
+"""Regression tables: model selection (LM, robust LM, LR, Wald, Hausman), the main SAR / SEM / SDM table,
+direct / indirect / total effects, robustness across weights matrices and regional heterogeneity.
+
+Layouts follow Elhorst (2014, Spatial Econometrics, ch. 3) and the applied NQPF literature: estimates with
+stars and standard errors in parentheses below, fixed-effect rows, then rho, sigma^2, log-likelihood, R^2, N, T.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nqpf.tables import cells
+from nqpf.tables.descriptive import REGION_ORDER
+from nqpf.tables.labels import Labels
+from nqpf.tables.model import Block, Cell, Row, Table
+
+LM_TESTS = ("lm_lag", "robust_lm_lag", "lm_error", "robust_lm_error")
+LM_SPECS = (("pooled", "pooled"), ("unit", "unit_fe"), ("time", "time_fe"), ("two-way", "two_way_fe"))
+SELECTION_TESTS = (
+    "wald_sdm_vs_sar",
+    "lr_sdm_vs_sar",
+    "wald_sdm_vs_sem",
+    "lr_sdm_vs_sem",
+    "wald_sdem_vs_sem",
+    "lr_sdem_vs_sem",
+    "lr_unit_effects",
+    "lr_time_effects",
+)
+EFFECTS = ("direct", "indirect", "total")
+SPATIAL = ("rho", "lambda")
+
+
+@dataclass(frozen=True)
+class Results:
+    """The merged model results of a study (models/estimates.csv, effects.csv, tests.csv, fit.csv)."""
+
+    estimates: pd.DataFrame
+    effects: pd.DataFrame
+    tests: pd.DataFrame
+    fit: pd.DataFrame
+
+    def pick(self, table: str, model: str, weights: str, spec: str = "main") -> pd.DataFrame:
+        frame = getattr(self, table)
+        return frame[(frame["model"] == model) & (frame["weights"] == weights) & (frame["spec"] == spec)]
+
+    def fit_of(self, model: str, weights: str, spec: str = "main") -> pd.Series | None:
+        hit = self.pick("fit", model, weights, spec)
+        return None if hit.empty else hit.iloc[0]
+
+
+def _pair(row: pd.Series | None, decimals: int) -> tuple[Cell, Cell]:
+    if row is None:
+        return cells.EMPTY, cells.EMPTY
+    return cells.estimate(row["estimate"], row["p"], decimals), cells.standard_error(
+        row["std_error"], decimals
+    )
+
+
+def _estimate_rows(label: Cell, found: list[pd.Series | None], decimals: int) -> list[Row]:
+    """An estimate row with stars and the standard-error row under it, with decimals enough for the row."""
+    decimals = cells.decimals_to_show([r["estimate"] for r in found if r is not None], minimum=decimals)
+    pairs = [_pair(r, decimals) for r in found]
+    return [Row(label, tuple(p[0] for p in pairs)), Row(cells.EMPTY, tuple(p[1] for p in pairs), kind="se")]
+
+
+def _lookup(frame: pd.DataFrame, key: str, value: str) -> pd.Series | None:
+    hit = frame[frame[key] == value]
+    return None if hit.empty else hit.iloc[0]
+
+
+def model_selection(results: Results, weights: str, model: str, labels: Labels, notes=()) -> Table | None:
+    """LM tests on OLS residuals under pooled, unit, time and two-way effects (Elhorst 2014, table 3.2 layout),
+    then the LR and Wald tests of the Durbin model against its restrictions, the LR tests of the fixed effects
+    and the Hausman tests, each with its decision at 5 %."""
+    blocks = []
+    ols = results.tests[(results.tests["model"] == "ols") & (results.tests["weights"] == weights)]
+    if not ols.empty:
+        rows = []
+        for test in LM_TESTS:
+            found = [_lookup(ols[ols["spec"] == spec], "test", test) for spec, _ in LM_SPECS]
+            values = tuple(
+                cells.EMPTY if r is None else cells.estimate(r["statistic"], r["p"]) for r in found
+            )
+            ps = tuple(cells.EMPTY if r is None else cells.standard_error(r["p"]) for r in found)
+            rows += [Row(Cell(labels.term(test)), values), Row(cells.EMPTY, ps, kind="se")]
+        blocks.append(Block(tuple(rows), title=Cell(labels.term("lm_block"))))
+    rows = []
+    main = results.tests[(results.tests["weights"] == weights) & (results.tests["spec"] == "main")]
+    preferred = main[main["model"] == model]
+    for test in SELECTION_TESTS:
+        source = preferred if test.startswith(("lr_unit", "lr_time")) else main
+        hit = _lookup(source, "test", test)
+        if hit is not None:
+            rows.append(_test_row(Cell(labels.term(test)), hit, labels))
+    for name in dict.fromkeys(main["model"]):
+        hit = _lookup(main[main["model"] == name], "test", "hausman")
+        if hit is not None:
+            rows.append(_test_row(Cell(labels.term("hausman", model=name.upper())), hit, labels))
+    if rows:
+        header = tuple(Cell(labels.term(k)) for k in ("test", "statistic", "df", "p", "decision"))
+        blocks.append(Block(tuple(rows), title=Cell(labels.term("selection_block")), header=header))
+    if not blocks:
+        return None
+    columns = (Cell(labels.term("test")), *(Cell(labels.term(key)) for _, key in LM_SPECS))
+    title = labels.term("model_selection", weights=labels.name(weights))
+    return Table(
+        "model_selection", Cell(title), columns, tuple(blocks), (*notes, labels.term("p_in_parentheses"))
+    )
+
+
+def _test_row(label: Cell, hit: pd.Series, labels: Labels) -> Row:
+    decision = labels.term("reject" if hit["p"] < 0.05 else "keep")
+    return Row(
+        label,
+        (
+            cells.estimate(hit["statistic"], hit["p"]),
+            Cell(cells.integer(hit["df"])),
+            cells.p_value(hit["p"]),
+            Cell(decision),
+        ),
+    )
+
+
+def _terms(estimates: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The regressors and their spatial lags, in the order the models list them."""
+    terms = list(dict.fromkeys(estimates["term"]))
+    plain = [t for t in terms if not t.startswith("W.") and t not in SPATIAL]
+    lagged = [t for t in terms if t.startswith("W.")]
+    return plain, lagged
+
+
+def _fit_rows(fits: list[pd.Series | None], labels: Labels, counts: bool = True) -> list[Row]:
+    def column(key, fmt):
+        return tuple(
+            Cell(fmt(f[key]) if f is not None and key in f and pd.notna(f[key]) else "") for f in fits
+        )
+
+    rows = [
+        Row(
+            labels.symbol("sigma2"), column("sigma2", lambda v: cells.number(v, cells.decimals_to_show([v])))
+        ),
+        Row(Cell(labels.term("loglik")), column("loglik", lambda v: cells.number(v, 2))),
+        Row(labels.symbol("r2"), column("r2", lambda v: cells.number(v, 3))),
+    ]
+    if counts:
+        rows += [
+            Row(Cell(labels.term("n_units")), column("n_units", cells.integer)),
+            Row(Cell(labels.term("n_periods")), column("n_periods", cells.integer)),
+            Row(Cell(labels.term("n_obs")), column("n_obs", cells.integer)),
+        ]
+    return rows
+
+
+def main_models(
+    results: Results, models, weights: str, dependent: str, labels: Labels, notes=()
+) -> Table | None:
+    """Coefficients of each model on the main weights matrix side by side, with fixed-effect rows and fit."""
+    models = [m for m in models if not results.pick("estimates", m, weights).empty]
+    if not models:
+        return None
+    parts = {m: results.pick("estimates", m, weights) for m in models}
+    plain, lagged = _terms(pd.concat(parts.values()))
+    blocks = []
+    for terms, label in ((plain, labels.name), (lagged, lambda t: labels.lagged(t[2:]))):
+        rows = []
+        for term in terms:
+            name = label(term)
+            rows += _estimate_rows(
+                name if isinstance(name, Cell) else Cell(name),
+                [_lookup(parts[m], "term", term) for m in models],
+                3,
+            )
+        if rows:
+            blocks.append(Block(tuple(rows)))
+    spatial = []
+    for term in SPATIAL:
+        found = [_lookup(parts[m], "term", term) for m in models]
+        if any(f is not None for f in found):
+            spatial += _estimate_rows(labels.symbol(term), found, 3)
+    if spatial:
+        blocks.append(Block(tuple(spatial)))
+    fits = [results.fit_of(m, weights) for m in models]
+    effects_rows = []
+    for key, present in (
+        ("unit_effects_row", ("unit", "two-way")),
+        ("time_effects_row", ("time", "two-way")),
+    ):
+        values = tuple(
+            Cell(labels.term("yes" if f is not None and f["fixed_effects"] in present else "no"))
+            for f in fits
+        )
+        effects_rows.append(Row(Cell(labels.term(key)), values))
+    blocks += [Block(tuple(effects_rows)), Block(tuple(_fit_rows(fits, labels)))]
+    headers, bound = _bound_marks([f"({i}) {m.upper()}" for i, m in enumerate(models, 1)], fits, labels)
+    columns = (Cell(labels.term("variable")), *headers)
+    title = labels.term("main_models", dependent=labels.name(dependent), weights=labels.name(weights))
+    return Table(
+        "models_main", Cell(title), columns, tuple(blocks), (*notes, *_estimation_notes(fits, labels), *bound)
+    )
+
+
+def _bound_marks(names: list[str], fits, labels: Labels) -> tuple[list[Cell], list[str]]:
+    """Column headers with a dagger where the spatial parameter sits at its bound, and the note saying so."""
+    flags = [f is not None and str(f.get("at_bound")) == "True" for f in fits]
+    headers = [Cell(name + (" †" if flag else "")) for name, flag in zip(names, flags, strict=True)]
+    marked = [name for name, flag in zip(names, flags, strict=True) if flag]
+    return headers, [labels.term("at_bound", columns=", ".join(marked))] if marked else []
+
+
+def _estimation_notes(fits, labels: Labels) -> list[str]:
+    fit = next((f for f in fits if f is not None), None)
+    out = [labels.term("se_note")]
+    if fit is not None and isinstance(fit.get("fixed_effects"), str):
+        correction = labels.term("lee_yu") if fit.get("bias_correction") == "lee_yu" else ""
+        out.append(
+            labels.term(
+                "estimation_note", fe=labels.fixed_effects(fit["fixed_effects"]), correction=correction
+            )
+        )
+    return out
+
+
+def _effects_note(fit: pd.Series | None, labels: Labels) -> str:
+    if fit is not None and fit.get("effects_inference") == "simulation":
+        return labels.term("effects_note", draws=f"{int(fit['effects_draws']):,}")
+    return labels.term("effects_note_analytic")
+
+
+def effects(
+    results: Results, model: str, weights: str, explanatory, labels: Labels, notes=()
+) -> Table | None:
+    """Direct, indirect and total effects of every regressor (LeSage and Pace 2009) with standard errors."""
+    data = results.pick("effects", model, weights)
+    if data.empty:
+        return None
+    rows = []
+    for variable in explanatory:
+        part = data[data["variable"] == variable]
+        rows += _estimate_rows(Cell(labels.name(variable)), [_lookup(part, "effect", e) for e in EFFECTS], 3)
+    columns = (Cell(labels.term("variable")), *(Cell(labels.term(e)) for e in EFFECTS))
+    title = labels.term("effects", model=model.upper(), weights=labels.name(weights))
+    fit = results.fit_of(model, weights)
+    _, bound = _bound_marks([f"{model.upper()}, {labels.name(weights)}"], [fit], labels)
+    return Table(
+        "effects",
+        Cell(title + (" †" if bound else "")),
+        columns,
+        (Block(tuple(rows)),),
+        (*notes, labels.term("se_note"), _effects_note(fit, labels), *bound),
+    )
+
+
+def _effects_by_column(
+    results: Results, model: str, keys: list[tuple[str, str]], explanatory, labels: Labels
+) -> list[Block]:
+    """Blocks of direct, indirect and total effects with one column per (weights, spec) in ``keys``, then rho
+    and the fit of each column."""
+    blocks = []
+    for effect in EFFECTS:
+        rows = []
+        for variable in explanatory:
+            found = []
+            for w, spec in keys:
+                part = results.pick("effects", model, w, spec)
+                part = part[(part["variable"] == variable) & (part["effect"] == effect)]
+                found.append(None if part.empty else part.iloc[0])
+            rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+        blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
+    spatial = []
+    for term in SPATIAL:
+        found = [_lookup(results.pick("estimates", model, w, spec), "term", term) for w, spec in keys]
+        if any(f is not None for f in found):
+            spatial += _estimate_rows(labels.symbol(term), found, 3)
+    fits = [results.fit_of(model, w, spec) for w, spec in keys]
+    blocks.append(Block((*spatial, *_fit_rows(fits, labels)), title=Cell(labels.term("fit_block"))))
+    return blocks
+
+
+def robustness(results: Results, model: str, weights, explanatory, labels: Labels, notes=()) -> Table | None:
+    """The preferred model's effects on every weights matrix (adjacency, distance, economic, nested ...)."""
+    weights = [w for w in weights if not results.pick("effects", model, w).empty]
+    if len(weights) < 2:
+        return None
+    blocks = _effects_by_column(results, model, [(w, "main") for w in weights], explanatory, labels)
+    fits = [results.fit_of(model, w) for w in weights]
+    headers, bound = _bound_marks([labels.name(w) for w in weights], fits, labels)
+    title = labels.term("robustness", model=model.upper())
+    return Table(
+        "robustness",
+        Cell(title),
+        (Cell(labels.term("variable")), *headers),
+        tuple(blocks),
+        (*notes, labels.term("se_note"), _effects_note(fits[0], labels), *bound),
+    )
+
+
+def heterogeneity(
+    results: Results,
+    model: str,
+    weights: str,
+    explanatory,
+    group_sizes: dict[str, int],
+    min_units: int,
+    labels: Labels,
+    notes=(),
+) -> Table | None:
+    """The preferred model's effects on the full sample and on each group (East, Central, West, Northeast), W
+    restricted to the group and standardised again; groups too small to estimate are named in a note."""
+    specs = set(
+        results.effects[(results.effects["model"] == model) & (results.effects["weights"] == weights)]["spec"]
+    )
+    groups = [g for g in REGION_ORDER if g in specs] + sorted(specs - set(REGION_ORDER) - {"main", "random"})
+    if not groups:
+        return None
+    keys = [(weights, "main")] + [(weights, g) for g in groups]
+    blocks = _effects_by_column(results, model, keys, explanatory, labels)
+    fits = [results.fit_of(model, w, spec) for w, spec in keys]
+    headers, bound = _bound_marks(
+        [labels.term("full_sample"), *(labels.name(g) for g in groups)], fits, labels
+    )
+    columns = (Cell(labels.term("variable")), *headers)
+    skipped = [
+        labels.term("too_few_units", region=labels.name(g), n=n, minimum=min_units)
+        for g, n in group_sizes.items()
+        if g not in groups and n < min_units
+    ]
+    fit = results.fit_of(model, weights)
+    title = labels.term("heterogeneity", model=model.upper(), weights=labels.name(weights))
+    return Table(
+        "heterogeneity",
+        Cell(title),
+        columns,
+        tuple(blocks),
+        (
+            *notes,
+            labels.term("se_note"),
+            _effects_note(fit, labels),
+            labels.term("heterogeneity_note"),
+            *skipped,
+            *bound,
+        ),
+    )

@@ -1,0 +1,48 @@
+# Publication tables: one job per table of a study (its CSV, LaTeX, Markdown, HTML and Word renderings and the
+# table model as JSON), then every table of the study in one Word document and one LaTeX document.
+
+
+rule table:
+    input:
+        unpack(table_inputs),
+    output:
+        csv="results/{study}/tables/{table}.csv",
+        tex="results/{study}/tables/{table}.tex",
+        md="results/{study}/tables/{table}.md",
+        docx="results/{study}/tables/{table}.docx",
+        json="results/{study}/tables/{table}.json",
+        html=report(
+            "results/{study}/tables/{table}.html",
+            caption="../report/table.rst",
+            category="Tables",
+            subcategory="{study}",
+            labels={"study": "{study}", "table": "{table}"},
+        ),
+    log:
+        "logs/{study}/tables/{table}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        study=study,
+        library=LIBRARY,
+    script:
+        "../scripts/make_table.py"
+
+
+rule tables:
+    input:
+        lambda wildcards: [
+            f"results/{wildcards.study}/tables/{t}.json" for t in _table_plan.table_names(study(wildcards))
+        ],
+    output:
+        docx="results/{study}/tables/tables.docx",
+        tex="results/{study}/tables/tables.tex",
+    log:
+        "logs/{study}/tables/tables.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        language=lambda wildcards: study(wildcards).get("tables", {}).get("language", "en"),
+        library=LIBRARY,
+    script:
+        "../scripts/combine_tables.py"
