@@ -1,0 +1,227 @@
+"""The Snakemake report of a study, built as `make report` builds it and read in headless Chromium as a reader
+reads it: every table and figure listed in its category with its caption, and every figure drawn."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import REPO, snakemake
+
+pytestmark = [pytest.mark.slow, pytest.mark.workflow]
+
+STUDY = "demo_province"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Models", "Tables")
+# Results besides the figures that a reader of the study looks for, and the category they belong in.
+TABLES = {
+    "data/panel.csv": "Data",
+    "data/validation.md": "Data",
+    "indices/nqpf.csv": "Indices",
+    "indices/nqpf.weights.csv": "Indices",
+    "indices/nqpf.method.md": "Indices",
+    "indices/coupling/nqpf_infrastructure.csv": "Indices",
+    "disparity/dagum_gini.csv": "Disparity",
+    "disparity/theil.csv": "Disparity",
+    "disparity/convergence.csv": "Disparity",
+    "esda/global.csv": "ESDA",
+    "esda/named_clusters.csv": "ESDA",
+    "models/estimates.csv": "Models",
+    "models/effects.csv": "Models",
+    "models/tests.csv": "Models",
+    "models/fit.csv": "Models",
+}
+FIGURE_CATEGORIES = {
+    "figures/map_": "Indices",
+    "figures/effects_": "Models",
+    "figures/coefficients": "Models",
+}
+
+
+def report_arguments(study: str) -> list[str]:
+    """The Snakemake arguments with which `make report` builds one study's report."""
+    return [
+        "--report",
+        f"results/{study}/report.html",
+        "--report-after-run",
+        f"results/{study}/manifest.json",
+    ]
+
+
+def test_make_report_builds_each_report_with_these_arguments():
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\nreport:", 1)[1].split("\n\n", 1)[0]
+    assert " ".join(report_arguments("$$study")) in re.sub(r"\s*\\\n\s*", " ", recipe)
+
+
+@pytest.fixture(scope="module")
+def built(demo_province_run, tmp_path_factory):
+    """A copy of the complete demo_province run with its report built there; the run's files before and after."""
+    workdir = tmp_path_factory.mktemp("report") / "run"
+    shutil.copytree(demo_province_run, workdir, symlinks=True)
+    results = workdir / "results" / STUDY
+    before = {p: p.stat().st_mtime_ns for p in results.rglob("*") if p.is_file()}
+    configfile = REPO / "config" / "studies" / f"{STUDY}.yaml"
+    result = snakemake(workdir, "--cores", "2", *report_arguments(STUDY), configfile=configfile)
+    assert result.returncode == 0, result.stderr[-5000:]
+    after = {p: p.stat().st_mtime_ns for p in results.rglob("*") if p.is_file()}
+    return workdir, results / "report.html", result.stdout + result.stderr, before, after
+
+
+def test_the_report_is_made_from_the_existing_results_without_rerunning_anything(built):
+    _, report, output, before, after = built
+    assert "Nothing to be done" in output
+    assert report.stat().st_size > 1_000_000
+    changed = sorted(str(p) for p in before if after.get(p) != before[p])
+    assert not changed
+    assert set(after) - set(before) == {report}
+
+
+@pytest.fixture(scope="module")
+def browser(built):
+    if not Path(CHROMEDRIVER).exists():
+        pytest.fail(f"{CHROMEDRIVER} is missing: apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1000"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.get(built[1].as_uri())
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, seconds: float = 60):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(condition)
+
+
+def link(driver, text: str):
+    from selenium.webdriver.common.by import By
+
+    return next((a for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text.strip() == text), None)
+
+
+def entries(driver, category: str):
+    """Open a category from the menu or the breadcrumbs (and the study's subcategory, where there are several
+    studies); its rows, each the entry's path or labels."""
+    from selenium.webdriver.common.by import By
+
+    if link(driver, category) is None:  # the list of another category is open: back to the menu
+        wait(driver, lambda d: link(d, "Results")).click()
+    wait(driver, lambda d: link(d, category)).click()
+    study = link(driver, STUDY)
+    if study is not None and not driver.find_elements(By.CSS_SELECTOR, "nav table"):
+        study.click()
+    return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "nav table tbody tr"))
+
+
+def row_texts(driver, category: str) -> list[str]:
+    return [" ".join(row.text.split()) for row in entries(driver, category)]
+
+
+def open_row(driver, category: str, text: str, button: str) -> None:
+    """Click the eye (open) or information button of the entry whose row reads ``text``."""
+    from selenium.webdriver.common.by import By
+
+    row = next(r for r in entries(driver, category) if " ".join(r.text.split()) == text)
+    row.find_element(By.CSS_SELECTOR, f"a[iconname='{button}']").click()
+
+
+def caption(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "nav li.prose")).text
+
+
+@pytest.fixture(scope="module")
+def listing(browser):
+    """Every category of the report with the rows it lists."""
+    return {category: row_texts(browser, category) for category in CATEGORIES}
+
+
+def test_every_figure_and_result_table_is_listed_in_its_category(built, listing):
+    workdir = built[0]
+    results = workdir / "results" / STUDY
+    figures = sorted(p.relative_to(results).as_posix() for p in results.rglob("*.png"))
+    assert len(figures) >= 20 and any(f.startswith("figures/map_") for f in figures)
+    listed = {text: category for category, rows in listing.items() for text in rows}
+    for figure in figures:
+        path = f"results/{STUDY}/{figure}"
+        assert path in listed, f"{path} is not in the report"
+        for prefix, category in FIGURE_CATEGORIES.items():
+            if figure.startswith(prefix):
+                assert listed[path] == category, path
+    for table, category in TABLES.items():
+        assert listed.get(f"results/{STUDY}/{table}") == category, table
+
+
+def test_the_tables_category_lists_every_publication_table_of_the_study(built, listing):
+    tables = sorted(p.stem for p in (built[0] / "results" / STUDY / "tables").glob("*.csv"))
+    assert len(tables) >= 5
+    rows = listing["Tables"]
+    assert len(rows) >= len(tables)
+    for table in tables:
+        assert any(row.split()[-1] == table for row in rows), f"table {table} is not in the report"
+
+
+def test_every_entry_has_its_caption(browser, listing):
+    for category, rows in listing.items():
+        for text in rows:
+            open_row(browser, category, text, "information-circle")
+            described = caption(browser)
+            assert len(described) > 60, (category, text, described)
+            assert "{{" not in described and "None" not in described, (category, text, described)
+            if text.startswith(f"results/{STUDY}/figures/"):
+                assert STUDY in described
+
+
+def test_every_figure_is_drawn_when_opened(built, browser, listing):
+    from selenium.webdriver.common.by import By
+
+    results = built[0]
+    opened = 0
+    for category, rows in listing.items():
+        for text in rows:
+            if not text.endswith(".png"):
+                continue
+            open_row(browser, category, text, "eye")
+            image = wait(
+                browser,
+                lambda d, name=Path(text).name: next(
+                    (
+                        i
+                        for i in d.find_elements(By.CSS_SELECTOR, "img[src^='data:image/png']")
+                        if f"filename={name};" in i.get_attribute("src")[:200]
+                    ),
+                    None,
+                ),
+            )
+            width = wait(browser, lambda d, i=image: d.execute_script("return arguments[0].naturalWidth", i))
+            with Image.open(results / text) as png:
+                assert width == png.width > 0, text
+            opened += 1
+    assert opened >= 20
+
+
+def test_every_table_opens_as_a_table(browser, listing):
+    from selenium.webdriver.common.by import By
+
+    for text in listing["Tables"]:
+        open_row(browser, "Tables", text, "eye")
+        selector = f"iframe[src*='filename={text.split()[-1]}.html;']"
+        frame = wait(browser, lambda d, s=selector: d.find_element(By.CSS_SELECTOR, s))
+        browser.switch_to.frame(frame)
+        try:
+            cells = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "table td"))
+            assert len(cells) >= 4, text
+        finally:
+            browser.switch_to.default_content()

@@ -1,0 +1,83 @@
+# Figures a reader looks at rather than reads: maps of each composite index by year, and the coefficients and
+# effects of the spatial panel models with their intervals on every weights matrix. Each figure is written as
+# PNG (shown in the report) and PDF (for a manuscript). figure_targets() and its helpers: figure_targets.smk.
+
+
+include: "figure_targets.smk"
+
+
+rule index_map:
+    input:
+        boundaries=boundary_file,
+        units="results/{study}/data/units.csv",
+        values="results/{study}/indices/{index}.csv",
+    output:
+        png=report(
+            "results/{study}/figures/map_{index}.png",
+            caption="../report/index_map.rst",
+            category="Indices",
+            subcategory="{study}",
+        ),
+        pdf="results/{study}/figures/map_{index}.pdf",
+    log:
+        "logs/{study}/figures/map_{index}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        spec=index_spec,
+        years=lambda wildcards: map_years(study(wildcards)),
+        classes=lambda wildcards: figure_settings(study(wildcards)).get("map_classes", 5),
+        simulated=lambda wildcards: "demo" in study(wildcards),
+        library=LIBRARY,
+    resources:
+        mem_mb=4000,
+    script:
+        "../scripts/plot_index_map.py"
+
+
+rule coefficient_plot:
+    input:
+        "results/{study}/models/estimates.csv",
+    output:
+        png=report(
+            "results/{study}/figures/coefficients.png",
+            caption="../report/coefficients.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        pdf="results/{study}/figures/coefficients.pdf",
+    log:
+        "logs/{study}/figures/coefficients.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["models"],
+        labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
+        simulated=lambda wildcards: "demo" in study(wildcards),
+        library=LIBRARY,
+    script:
+        "../scripts/plot_coefficients.py"
+
+
+rule effects_plot:
+    input:
+        "results/{study}/models/effects.csv",
+    output:
+        png=report(
+            "results/{study}/figures/effects_{model}.png",
+            caption="../report/effects_plot.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        pdf="results/{study}/figures/effects_{model}.pdf",
+    log:
+        "logs/{study}/figures/effects_{model}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards)["models"],
+        labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
+        simulated=lambda wildcards: "demo" in study(wildcards),
+        library=LIBRARY,
+    script:
+        "../scripts/plot_effects.py"

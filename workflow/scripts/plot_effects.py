@@ -1,0 +1,21 @@
+"""Rule effects_plot: direct, indirect and total effects of one model on every weights matrix."""
+
+import pandas as pd
+
+from nqpf import figures
+from nqpf.logs import step
+from nqpf.models.analysis import Settings
+
+with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemake.wildcards.model}"):
+    settings = Settings.from_config(snakemake.params.settings)
+    figures.effects_plot(
+        pd.read_csv(snakemake.input[0]),
+        [snakemake.output.png, snakemake.output.pdf],
+        model=snakemake.wildcards.model,
+        dependent=settings.dependent,
+        level=settings.level,
+        # the English display names the study gives its variables and weights matrices for its tables
+        labels={key: names["en"] for key, names in snakemake.params.labels.items() if "en" in names},
+        note="simulated demo data" if snakemake.params.simulated else "",
+        source=snakemake.input[0],
+    )

@@ -1,0 +1,26 @@
+"""Rule index_map: maps of one composite index by year on one colour scale (PNG and PDF)."""
+
+import pandas as pd
+
+from nqpf import boundaries, figures
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.wildcards.index}"):
+    spec = snakemake.params.spec
+    units = pd.read_csv(snakemake.input.units, dtype={"code": str, "province_code": str})
+    gdf = boundaries.read(snakemake.input.boundaries)
+    # the provinces come from the study's units, so that user polygons are outlined by province too
+    gdf = gdf.drop(columns="province_code", errors="ignore").merge(
+        units[["code", "province_code"]], on="code"
+    )
+    figures.index_maps(
+        gdf,
+        pd.read_csv(snakemake.input.values, dtype={"code": str}),
+        [snakemake.output.png, snakemake.output.pdf],
+        column="index",
+        years=snakemake.params.years,
+        title=spec.get("title") or spec["name"],
+        classes=snakemake.params.classes,
+        note="simulated demo data" if snakemake.params.simulated else "",
+        source=snakemake.input.values,
+    )
