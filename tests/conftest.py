@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,28 @@ def reference_data():
     if not REFERENCE_DATA.is_dir():
         pytest.skip("../shared/reference-data is absent")
     return REFERENCE_DATA
+
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+
+
+def snakemake(workdir: Path, *args: str, configfile: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the workflow as a user does, in its own working directory (results/, resources/, logs/ there)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = SNAKEMAKE + ["--directory", str(workdir)]
+    if configfile is not None:
+        command += ["--configfile", str(configfile)]
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=workdir)
+
+
+@pytest.fixture(scope="session")
+def demo_province_run(tmp_path_factory) -> Path:
+    """One complete run of the demo_province study (every table, figure and the manifest) with --cores 8.
+
+    Shared by the slow suites (determinism, reproduction, report) so the study runs once per session; tests
+    must not change this directory: copy it first.
+    """
+    workdir = tmp_path_factory.mktemp("demo_province_cores8")
+    result = snakemake(workdir, "--cores", "8", configfile=REPO / "config" / "studies" / "demo_province.yaml")
+    assert result.returncode == 0, result.stderr[-5000:]
+    return workdir

@@ -13,7 +13,6 @@ Layouts:
 from __future__ import annotations
 
 import glob
-import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
+from nqpf.io import sha256
 
 DEFAULT_MISSING_MARKERS: tuple[str, ...] = (
     "",
@@ -102,14 +102,6 @@ class FileReport:
     missing: Counter = field(default_factory=Counter)  # marker -> count
     ignored_columns: list[str] = field(default_factory=list)
     ignored_labels: list[str] = field(default_factory=list)
-
-
-def sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _clean(text: object) -> str:

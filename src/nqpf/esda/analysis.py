@@ -7,6 +7,8 @@ so a result does not depend on which other analyses run, in which order or on ho
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +18,8 @@ from nqpf.errors import InputError
 from nqpf.esda import clusters, global_, local, permutation
 from nqpf.seeds import rng_for
 from nqpf.weights.core import SpatialWeights
+
+log = logging.getLogger(__name__)
 
 LOCAL_STATISTICS = ("lisa", "gi_star")
 
@@ -92,7 +96,8 @@ def analyse(
         else []
     )
     global_rows, local_rows = [], []
-    for year, x in data.items():
+    started = time.perf_counter()
+    for done, (year, x) in enumerate(data.items(), 1):
         table = global_.global_statistics(x[linked], core, settings.global_statistics, orderings)
         table.insert(0, "year", year)
         global_rows.append(table)
@@ -116,6 +121,17 @@ def analyse(
             result.insert(0, "code", list(w.ids))
             result.insert(0, "year", year)
             local_rows.append(result)
+        # permutation inference dominates at county scale: say how far it has got
+        log.info(
+            "%s on %s: year %d done (%d of %d, %.1f s, %d permutations)",
+            variable,
+            w.name,
+            year,
+            done,
+            len(data),
+            time.perf_counter() - started,
+            settings.permutations,
+        )
     global_table = pd.concat(global_rows, ignore_index=True)
     global_table.insert(0, "weights", w.name)
     global_table.insert(0, "variable", variable)

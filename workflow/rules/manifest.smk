@@ -1,0 +1,42 @@
+# Provenance: results/<study>/manifest.json records the sha256 of every input and output, the resolved
+# config, package versions, the git commit and the seeds (nqpf.manifest); `make reproduce` checks a rerun
+# against it. Its inputs are every result of the study (study_targets), so it is written last.
+from nqpf import manifest as _manifest
+
+DEMO_RECORDS = ["truth.csv", "truth.json", "README.md"]
+BOUNDARY_FILES = ["gpkg", "contiguity.json", "contiguity.md"]
+
+manifest_targets = lambda name, s: [f"results/{name}/manifest.json"]
+
+
+rule manifest:
+    input:
+        results=lambda wildcards: study_targets(wildcards.study, study(wildcards)),
+        boundaries=lambda wildcards: expand(
+            "resources/boundaries/{name}.{ext}", name=boundary_name(study(wildcards)), ext=BOUNDARY_FILES
+        ),
+        demo=lambda wildcards: (
+            expand("resources/demo/{study}/{f}", study=wildcards.study, f=DEMO_FILES + DEMO_RECORDS)
+            if "demo" in study(wildcards)
+            else []
+        ),
+        statistics=statistics_files,
+        boundary_file=lambda wildcards: (
+            [study(wildcards)["units"]["file"]["path"]] if study(wildcards)["units"]["level"] == "file" else []
+        ),
+        config_files=lambda wildcards: _manifest.study_config_files(workflow.configfiles, wildcards.study),
+    output:
+        "results/{study}/manifest.json",
+    log:
+        "logs/{study}/manifest.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        # the resolved configuration of the study: the shared settings and this study alone, defaults filled in
+        config=lambda wildcards: {
+            **{key: value for key, value in config.items() if key != "studies"},
+            "studies": [study(wildcards)],
+        },
+        library=LIBRARY,
+    script:
+        "../scripts/write_manifest.py"

