@@ -7,13 +7,35 @@ BIN    := $(VENV)/bin
 CORES  ?= 8
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test env lock lint clean-results
+.PHONY: run test test-slow env lock lint clean-results reproduce report
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+# The slower suites (Monte Carlo, determinism, kill-and-resume, reproduction, the report in a browser).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+# Rerun each default study (or STUDY=<name>) from scratch in a temporary directory and compare every file with
+# results/<study>/manifest.json: lists each difference and fails on any (results/ itself is left as it is).
+reproduce: $(STAMP)
+	$(BIN)/python workflow/scripts/reproduce.py --cores $(CORES) $(if $(STUDY),--study $(STUDY))
+
+# An HTML report of each default study (or STUDY=<name>), results/<study>/report.html: every table and figure
+# with its caption. The study's results are brought up to date first; nothing reruns when they are.
+report: $(STAMP)
+	for study in $(or $(STUDY),$$($(BIN)/python -c '$(DEFAULT_STUDIES)')); do \
+	    $(BIN)/snakemake --cores $(CORES) --report results/$$study/report.html --report-after-run \
+	        results/$$study/manifest.json || exit 1; \
+	done
+
+# The names of the default studies (config/config.yaml lists study files or gives studies inline).
+DEFAULT_STUDIES = import yaml; load = lambda path: yaml.safe_load(open(path, encoding="utf-8")); \
+	entries = load("config/config.yaml")["studies"]; \
+	print(*(s["name"] for e in entries for s in ([e] if isinstance(e, dict) else load(e)["studies"])))
 
 env: $(STAMP)
 

@@ -2,7 +2,7 @@
 # Stages: boundaries -> statistics -> panel -> (indices, weights) -> esda -> models -> tables/report.
 import os
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -20,9 +20,8 @@ configfile: "config/config.yaml"
 report: "workflow/report/workflow.rst"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
-
-
+# common.smk checks the config against workflow/schemas/config.schema.yaml first (a short message naming the
+# file, the key and the fix) and fills in its defaults.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/boundaries.smk"
 include: "workflow/rules/statistics.smk"
@@ -30,6 +29,9 @@ include: "workflow/rules/indices.smk"
 include: "workflow/rules/weights.smk"
 include: "workflow/rules/esda.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/manifest.smk"
 
 
 rule all:

@@ -1,49 +1,102 @@
 # Helpers shared by the rules: the studies of the config and the paths of their inputs and outputs.
 import glob as _glob
 
+import jsonschema as _jsonschema
 import yaml as _yaml
+from snakemake.utils import validate
+
+from nqpf.tables import plan as _table_plan
+
+from nqpf import configuration as _configuration
+from nqpf.errors import InputError as _InputError
 
 SCHEMA = "../schemas/config.schema.yaml"
+_SCHEMA_FILE = os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
 
 
-def _resolve_studies(entries):
-    """Studies given inline, or as the path of a study file (itself a complete, validated configuration)."""
+def _load_yaml(path):
+    with open(path, encoding="utf-8") as handle:
+        return _yaml.safe_load(handle)
+
+
+def _check_config(data, sources):
+    """Check a configuration against the schema: a violation stops the run with one short message naming the
+    file, the key, the problem and the fix; then fill in the schema's defaults."""
+    schema = _load_yaml(_SCHEMA_FILE)
+    checker = _jsonschema.validators.validator_for(schema)(schema)
+    errors = sorted(checker.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        raise _configuration.schema_error(
+            errors, sources, os.path.relpath(_SCHEMA_FILE, workflow.basedir)
+        )
+    validate(data, SCHEMA)
+
+
+def _config_sources():
+    """The configuration files, each with its content, in the order Snakemake applied them."""
+    given = [str(path) for path in workflow.overwrite_configfiles or []]
+    files = [str(path) for path in workflow.configfiles if str(path) not in given] + given
+    return [(path, _load_yaml(path)) for path in files if os.path.exists(path)]
+
+
+def _resolve_studies(entries, sources):
+    """Studies given inline, or as the path of a study file (itself a complete, validated configuration);
+    each with the file it came from and its key there."""
     studies = []
-    for entry in entries:
+    for i, entry in enumerate(entries):
         if not isinstance(entry, str):
-            studies.append(entry)
+            where = _configuration.source_of(["studies", i], sources) or "the configuration"
+            studies.append((entry, where, f"studies[{i}]"))
             continue
         if not os.path.exists(entry):
-            raise ValueError(f"config: studies lists {entry!r}, which does not exist")
-        with open(entry, encoding="utf-8") as handle:
-            included = _yaml.safe_load(handle)
-        validate(included, SCHEMA)
+            raise _InputError(
+                f"studies[{i}] names the study file {entry!r}, which does not exist",
+                file=_configuration.source_of(["studies", i], sources) or "the configuration",
+                key=f"studies[{i}]",
+                fix="correct the path (relative to the directory Snakemake runs in) or give the study inline",
+            )
+        included = _load_yaml(entry)
+        _check_config(included, [(entry, included)])
         if any(isinstance(s, str) for s in included["studies"]):
-            raise ValueError(f"config: {entry} lists further study files; list studies there, not files")
-        studies += included["studies"]
+            raise _InputError(
+                f"the study file {entry} lists further study files",
+                file=entry,
+                key="studies",
+                fix="list studies there, not files (or list every study file in the top configuration)",
+            )
+        studies += [(s, entry, f"studies[{j}]") for j, s in enumerate(included["studies"])]
     return studies
 
 
-config["studies"] = _resolve_studies(config["studies"])
+_SOURCES = _config_sources()
+_check_config(config, _SOURCES)
+_resolved = _resolve_studies(config["studies"], _SOURCES)
+config["studies"] = [entry for entry, _, _ in _resolved]
 STUDIES = {study["name"]: study for study in config["studies"]}
-if len(STUDIES) != len(config["studies"]):
-    raise ValueError("config: two studies share a name; every study needs its own `name`")
-for _study in STUDIES.values():
-    if _study["years"]["first"] > _study["years"]["last"]:
-        raise ValueError(f"config: study {_study['name']}: years.first is after years.last")
-    _weights = {spec["name"] for spec in _study.get("weights", [])}
-    for _stage in ("esda", "models"):
-        _unknown = [w for w in _study.get(_stage, {}).get("weights", []) if w not in _weights]
-        if _unknown:
-            raise ValueError(
-                f"config: study {_study['name']}: {_stage}.weights names {', '.join(_unknown)}, which the study's "
-                f"weights do not define (defined: {', '.join(sorted(_weights)) or 'none'})"
-            )
-    _model_years = _study.get("models", {}).get("years")
-    if _model_years and not (
-        _study["years"]["first"] <= _model_years["first"] <= _model_years["last"] <= _study["years"]["last"]
-    ):
-        raise ValueError(f"config: study {_study['name']}: models.years must lie within the study's years")
+# The configuration file each study came from: errors about a study's settings name it.
+STUDY_SOURCES = {study["name"]: where for study, where, _ in _resolved}
+_names = [study["name"] for study in config["studies"]]
+if len(STUDIES) != len(_names):
+    _twice = sorted({name for name in _names if _names.count(name) > 1})
+    raise _InputError(
+        f"two studies share the name {', '.join(_twice)}",
+        file=", ".join(sorted({where for study, where, _ in _resolved if study["name"] in _twice})),
+        key="studies[].name",
+        fix="give every study its own `name` (it is the folder of its results)",
+    )
+for _study, _where, _key in _resolved:
+    _demo_files = {
+        table["path"]
+        for table in _study["statistics"]["files"]
+        if "demo" in _study and table["path"].startswith(f"resources/demo/{_study['name']}/")
+    }
+    _configuration.check_study(_study, _where, _key, produced=_demo_files)
+
+
+def config_file(wildcards):
+    """The configuration file a study came from (named by errors about its settings)."""
+    return STUDY_SOURCES[wildcards.study]
+
 
 CNMAPS_LEVELS = ("province", "prefecture", "county")
 
@@ -74,6 +127,7 @@ wildcard_constraints:
     pair=r"[A-Za-z][A-Za-z0-9_-]*",
     variable=r"[A-Za-z_][A-Za-z0-9_]*",
     model="ols|slx|sar|sem|sdm|sdem",
+    table=r"(?!tables\b)[A-Za-z][A-Za-z0-9_]*",
 
 
 def study(wildcards):
@@ -223,13 +277,64 @@ def model_targets(name, s):
     return [f"results/{name}/models/{f}" for f in ("estimates.csv", "effects.csv", "tests.csv", "fit.csv")]
 
 
+def study_targets(name, s):
+    """Every result of one study except its manifest (which records them all)."""
+    targets = [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
+    targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
+    targets += index_targets(name, s)
+    targets += weights_targets(name, s)
+    targets += esda_targets(name, s)
+    targets += model_targets(name, s)
+    # figure_targets lives in figure_targets.smk, manifest_targets in manifest.smk.
+    targets += table_targets(name, s)
+    targets += figure_targets(name, s)
+    return sorted(set(targets))
+
+
+TABLE_FORMATS = ("csv", "tex", "md", "docx", "json")
+
+
+def table_targets(name, s):
+    tables = _table_plan.table_names(s)
+    targets = [f"results/{name}/tables/{t}.{ext}" for t in tables for ext in (*TABLE_FORMATS, "html")]
+    return targets + [f"results/{name}/tables/tables.docx", f"results/{name}/tables/tables.tex"]
+
+
+def table_inputs(wildcards):
+    """The result files one table is made from (see nqpf.tables.plan.needs)."""
+    s = study(wildcards)
+    base = f"results/{wildcards.study}"
+    if wildcards.table not in _table_plan.table_names(s):
+        raise ValueError(
+            f"study {wildcards.study} has no table {wildcards.table!r}; its tables: "
+            + ", ".join(_table_plan.table_names(s))
+        )
+    files = {}
+    for need in _table_plan.needs(wildcards.table):
+        if need == "frame":
+            files.update(panel=f"{base}/data/panel.csv", units=f"{base}/data/units.csv", indices=index_files(wildcards))
+        elif need == "units":
+            files["units"] = f"{base}/data/units.csv"
+        elif need == "index_weights":
+            files["index_weights"] = f"{base}/indices/{wildcards.table.removeprefix('indicators_')}.weights.csv"
+        elif need == "index_values":
+            files["index_values"] = f"{base}/indices/{wildcards.table.removeprefix('index_regions_')}.csv"
+        elif need in ("esda_global", "clusters"):
+            files.update(esda_global=f"{base}/esda/global.csv")
+            if need == "clusters":
+                files["clusters"] = f"{base}/esda/named_clusters.csv"
+        elif need == "results":
+            files.update({part: f"{base}/models/{part}.csv" for part in ("estimates", "effects", "tests", "fit")})
+        elif need == "dagum":
+            files.update(
+                {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
+            )
+    return files
+
+
 def all_targets():
     targets = []
     for name, s in STUDIES.items():
-        targets += [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
-        targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
-        targets += index_targets(name, s)
-        targets += weights_targets(name, s)
-        targets += esda_targets(name, s)
-        targets += model_targets(name, s)
+        targets += study_targets(name, s)
+        targets += manifest_targets(name, s)
     return sorted(set(targets))
