@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nqpf import disparity
+from nqpf.regions import REGIONS
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 
-REGION_ORDER = ("East", "Central", "West", "Northeast")
+REGION_ORDER = REGIONS  # the NBS order: East, Central, West, Northeast
 
 
 def descriptive(frame: pd.DataFrame, variables, labels: Labels, notes=()) -> Table:
@@ -67,19 +69,20 @@ def indicator_system(name: str, weights: pd.DataFrame, labels: Labels, notes=())
 
 def index_by_region(name: str, values: pd.DataFrame, units: pd.DataFrame, labels: Labels, notes=()) -> Table:
     """Mean of an index by year for the nation and each NBS region, and the average annual growth rate
-    ((last / first)^(1 / (T - 1)) - 1, in %) of each column."""
+    ((last / first)^(1 / (T - 1)) - 1, in %) of each column (nqpf.disparity's regional means and growth)."""
     data = values[["code", "year", "index"]].merge(units[["code", "region"]], on="code", how="left")
     regions = [r for r in REGION_ORDER if r in set(data["region"])]
-    table = data.pivot_table(index="year", columns="region", values="index", aggfunc="mean")[regions]
-    table.insert(0, "national", data.groupby("year")["index"].mean())
+    means = disparity.regional_means(data, "index")
+    table = means.pivot(index="year", columns="region", values="mean")[["National", *regions]]
     places = cells.decimals_for(table.to_numpy().ravel())
     rows = tuple(
         Row(Cell(str(year)), tuple(Cell(cells.number(v, places)) for v in table.loc[year]))
         for year in table.index
     )
-    years = len(table.index)
-    growth = (table.iloc[-1] / table.iloc[0]) ** (1 / max(years - 1, 1)) - 1
-    growth_row = Row(Cell(labels.term("growth")), tuple(Cell(cells.number(100 * g, 2)) for g in growth))
+    growth = disparity.growth_multiples(means).set_index("region")["annual_growth_percent"]
+    growth_row = Row(
+        Cell(labels.term("growth")), tuple(Cell(cells.number(growth[c], 2)) for c in table.columns)
+    )
     columns = (
         Cell(labels.term("year")),
         Cell(labels.term("national")),
