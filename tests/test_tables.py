@@ -426,6 +426,11 @@ def test_a_bad_tables_setting_names_key_and_fix():
     with pytest.raises(InputError, match="tables.model") as err:
         plan.Plan.from_study(study)
     assert "sdm" in str(err.value)
+    with pytest.raises(InputError) as err:
+        plan.Plan.from_study(study, file="config/studies/demo_province.yaml", prefix="studies[0]")
+    assert (
+        err.value.key == "studies[0].tables.model" and err.value.file == "config/studies/demo_province.yaml"
+    )
     study["tables"] = {"weights": "rook"}
     with pytest.raises(InputError, match="rook"):
         plan.Plan.from_study(study)

@@ -91,6 +91,7 @@ for _study, _where, _key in _resolved:
         if "demo" in _study and table["path"].startswith(f"resources/demo/{_study['name']}/")
     }
     _configuration.check_study(_study, _where, _key, produced=_demo_files)
+    _table_plan.Plan.from_study(_study, file=_where, prefix=_key)  # its tables settings
 
 
 def config_file(wildcards):

@@ -42,7 +42,10 @@ class Plan:
     index_titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_study(cls, study: dict) -> Plan:
+    def from_study(cls, study: dict, file: str | None = None, prefix: str = "") -> Plan:
+        """The plan of ``study``; ``file`` and ``prefix`` (``studies[0]``) locate it in its configuration file
+        for the errors about its ``tables`` settings."""
+        where = {"file": file, "prefix": f"{prefix}." if prefix else ""}
         settings = study.get("tables", {})
         all_weights = [w["name"] for w in study.get("weights", [])]
         models_config = study.get("models")
@@ -51,8 +54,9 @@ class Plan:
         main_weights = settings.get("weights") or (model_weights[0] if model_weights else None)
         if main_weights is not None and model_weights and main_weights not in model_weights:
             raise InputError(
-                f"tables.weights is {main_weights!r}, which the models do not use",
-                column="tables.weights",
+                f"study {study['name']}: tables.weights is {main_weights!r}, which the models do not use",
+                file=where["file"],
+                key=f"{where['prefix']}tables.weights",
                 fix=f"name one of the models' weights: {', '.join(model_weights)}",
             )
         preferred = settings.get("model")
@@ -61,8 +65,9 @@ class Plan:
             preferred = next((m for m in EFFECT_MODELS if m in available), None)
         elif preferred not in available or preferred not in EFFECT_MODELS:
             raise InputError(
-                f"tables.model is {preferred!r}, which is not among the study's models with effects",
-                column="tables.model",
+                f"study {study['name']}: tables.model is {preferred!r}, which is not among its models with effects",
+                file=where["file"],
+                key=f"{where['prefix']}tables.model",
                 fix=f"name one of {', '.join(m for m in EFFECT_MODELS if m in available) or 'sar, sdm, sdem, slx'} "
                 "and list it in models.models",
             )
@@ -159,7 +164,7 @@ def make(name: str, study: dict, sources: Sources) -> Table:
     if name not in table_names(study):
         raise InputError(
             f"study {study['name']} has no table {name!r}",
-            column="tables",
+            key="tables",
             fix="ask for one of " + ", ".join(table_names(study)),
         )
     labels, notes = plan.labels, plan.notes
