@@ -23,6 +23,7 @@ report: "workflow/report/workflow.rst"
 # common.smk checks the config against workflow/schemas/config.schema.yaml first (a short message naming the
 # file, the key and the fix) and fills in its defaults.
 include: "workflow/rules/common.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/boundaries.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/indices.smk"
@@ -32,6 +33,11 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/manifest.smk"
+
+
+# The target rule only collects the results: it never becomes a cluster job.
+localrules:
+    all,
 
 
 rule all:

@@ -12,8 +12,12 @@ rule boundaries:
     params:
         settings=config["boundaries"],
         library=LIBRARY,
+    threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=job_memory("boundaries"),
+        runtime=job_runtime("boundaries"),
+    benchmark:
+        "logs/boundaries/benchmarks/boundaries.{level}.tsv"
     script:
         "../scripts/build_boundaries.py"
 
@@ -30,6 +34,12 @@ rule custom_boundaries:
     params:
         file=lambda wildcards: study(wildcards)["units"]["file"],
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("custom_boundaries"),
+        runtime=job_runtime("custom_boundaries"),
+    benchmark:
+        "logs/{study}/benchmarks/custom_boundaries.tsv"
     script:
         "../scripts/read_boundaries.py"
 
@@ -49,5 +59,11 @@ rule boundary_contiguity:
     params:
         tolerances=config["boundaries"]["snap_tolerances_m"],
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("boundary_contiguity"),
+        runtime=job_runtime("boundary_contiguity"),
+    benchmark:
+        "logs/boundaries/benchmarks/boundary_contiguity.{name}.tsv"
     script:
         "../scripts/measure_contiguity.py"

@@ -21,6 +21,12 @@ rule esda_part:
         settings=lambda wildcards: study(wildcards)["esda"],
         years=esda_years,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("esda_part"),
+        runtime=job_runtime("esda_part"),
+    benchmark:
+        "logs/{study}/benchmarks/esda_part.{variable}.{w}.tsv"
     script:
         "../scripts/esda_part.py"
 
@@ -41,6 +47,12 @@ rule esda_bivariate:
         settings=lambda wildcards: study(wildcards)["esda"],
         years=esda_years,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("esda_bivariate"),
+        runtime=job_runtime("esda_bivariate"),
+    benchmark:
+        "logs/{study}/benchmarks/esda_bivariate.{w}.tsv"
     script:
         "../scripts/esda_bivariate.py"
 
@@ -70,6 +82,12 @@ rule esda:
     params:
         settings=lambda wildcards: study(wildcards)["esda"],
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("esda"),
+        runtime=job_runtime("esda"),
+    benchmark:
+        "logs/{study}/benchmarks/esda.tsv"
     script:
         "../scripts/esda_merge.py"
 
@@ -106,6 +124,12 @@ rule esda_maps:
         years=esda_years,
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("esda_maps"),
+        runtime=job_runtime("esda_maps"),
+    benchmark:
+        "logs/{study}/benchmarks/esda_maps.{variable}.{w}.tsv"
     script:
         "../scripts/esda_maps.py"
 
@@ -128,5 +152,11 @@ rule moran_trend:
         settings=lambda wildcards: study(wildcards)["esda"],
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("moran_trend"),
+        runtime=job_runtime("moran_trend"),
+    benchmark:
+        "logs/{study}/benchmarks/moran_trend.tsv"
     script:
         "../scripts/plot_moran_trend.py"

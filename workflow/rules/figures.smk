@@ -29,8 +29,12 @@ rule index_map:
         classes=lambda wildcards: figure_settings(study(wildcards)).get("map_classes", 5),
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=job_memory("index_map"),
+        runtime=job_runtime("index_map"),
+    benchmark:
+        "logs/{study}/benchmarks/index_map.{index}.tsv"
     script:
         "../scripts/plot_index_map.py"
 
@@ -55,6 +59,12 @@ rule coefficient_plot:
         labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("coefficient_plot"),
+        runtime=job_runtime("coefficient_plot"),
+    benchmark:
+        "logs/{study}/benchmarks/coefficient_plot.tsv"
     script:
         "../scripts/plot_coefficients.py"
 
@@ -79,5 +89,11 @@ rule effects_plot:
         labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("effects_plot"),
+        runtime=job_runtime("effects_plot"),
+    benchmark:
+        "logs/{study}/benchmarks/effects_plot.{model}.tsv"
     script:
         "../scripts/plot_effects.py"

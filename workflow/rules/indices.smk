@@ -40,6 +40,12 @@ rule index:
         simulated=lambda wildcards: "demo" in study(wildcards),
         config_file=config_file,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("index"),
+        runtime=job_runtime("index"),
+    benchmark:
+        "logs/{study}/benchmarks/index.{index}.tsv"
     script:
         "../scripts/build_index.py"
 
@@ -61,6 +67,12 @@ rule coupling:
     params:
         spec=coupling_spec,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("coupling"),
+        runtime=job_runtime("coupling"),
+    benchmark:
+        "logs/{study}/benchmarks/coupling.{pair}.tsv"
     script:
         "../scripts/couple_indices.py"
 
@@ -106,6 +118,12 @@ rule disparity:
     params:
         settings=lambda wildcards: study(wildcards)["disparity"],
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("disparity"),
+        runtime=job_runtime("disparity"),
+    benchmark:
+        "logs/{study}/benchmarks/disparity.tsv"
     script:
         "../scripts/measure_disparity.py"
 
@@ -138,5 +156,11 @@ rule disparity_figures:
         years=lambda wildcards: study(wildcards)["years"],
         simulated=lambda wildcards: "demo" in study(wildcards),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("disparity_figures"),
+        runtime=job_runtime("disparity_figures"),
+    benchmark:
+        "logs/{study}/benchmarks/disparity_figures.{variable}.tsv"
     script:
         "../scripts/plot_disparity.py"

@@ -38,5 +38,11 @@ rule manifest:
             "studies": [study(wildcards)],
         },
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("manifest"),
+        runtime=job_runtime("manifest"),
+    benchmark:
+        "logs/{study}/benchmarks/manifest.tsv"
     script:
         "../scripts/write_manifest.py"

@@ -24,6 +24,12 @@ rule model:
         years=lambda wildcards: model_years(study(wildcards)),
         config_file=config_file,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("model"),
+        runtime=job_runtime("model"),
+    benchmark:
+        "logs/{study}/benchmarks/model.{model}.{w}.tsv"
     script:
         "../scripts/model.py"
 
@@ -62,5 +68,11 @@ rule models:
         "../envs/nqpf.yaml"
     params:
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("models"),
+        runtime=job_runtime("models"),
+    benchmark:
+        "logs/{study}/benchmarks/models.tsv"
     script:
         "../scripts/models_merge.py"

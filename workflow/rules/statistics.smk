@@ -20,6 +20,12 @@ rule demo_statistics:
         demo=lambda wildcards: study(wildcards)["demo"],
         years=lambda wildcards: study(wildcards)["years"],
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("demo_statistics"),
+        runtime=job_runtime("demo_statistics"),
+    benchmark:
+        "logs/{study}/benchmarks/demo_statistics.tsv"
     script:
         "../scripts/simulate_demo.py"
 
@@ -53,5 +59,11 @@ rule panel:
         study=study,
         config_file=config_file,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("panel"),
+        runtime=job_runtime("panel"),
+    benchmark:
+        "logs/{study}/benchmarks/panel.tsv"
     script:
         "../scripts/build_panel.py"

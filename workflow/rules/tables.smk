@@ -25,6 +25,12 @@ rule table:
     params:
         study=study,
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("table"),
+        runtime=job_runtime("table"),
+    benchmark:
+        "logs/{study}/benchmarks/table.{table}.tsv"
     script:
         "../scripts/make_table.py"
 
@@ -44,5 +50,11 @@ rule tables:
     params:
         language=lambda wildcards: study(wildcards).get("tables", {}).get("language", "en"),
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("tables"),
+        runtime=job_runtime("tables"),
+    benchmark:
+        "logs/{study}/benchmarks/tables.tsv"
     script:
         "../scripts/combine_tables.py"

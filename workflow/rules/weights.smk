@@ -21,8 +21,12 @@ rule weights:
         years=lambda wildcards: study(wildcards)["years"],
         config_file=config_file,
         library=LIBRARY,
+    threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=job_memory("weights"),
+        runtime=job_runtime("weights"),
+    benchmark:
+        "logs/{study}/benchmarks/weights.{w}.tsv"
     script:
         "../scripts/build_weights.py"
 
@@ -45,6 +49,12 @@ rule weights_map:
         "../envs/nqpf.yaml"
     params:
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("weights_map"),
+        runtime=job_runtime("weights_map"),
+    benchmark:
+        "logs/{study}/benchmarks/weights_map.{w}.tsv"
     script:
         "../scripts/map_weights.py"
 
@@ -63,5 +73,11 @@ rule weights_export:
         fmt="stata.txt|matrix.csv",
     params:
         library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("weights_export"),
+        runtime=job_runtime("weights_export"),
+    benchmark:
+        "logs/{study}/benchmarks/weights_export.{w}.{fmt}.tsv"
     script:
         "../scripts/export_weights.py"
