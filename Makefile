@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 8
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow env lock lint clean-results reproduce report
+.PHONY: run test test-slow test-slurm bench env lock lint clean-results reproduce report
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
@@ -17,7 +17,17 @@ test: $(STAMP)
 
 # The slower suites (Monte Carlo, determinism, kill-and-resume, reproduction, the report in a browser).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m "slow and not slurm"
+
+# The SLURM suite: demo_province through profiles/slurm on a single-node cluster that tests/slurm/start.sh starts
+# on this machine, compared byte for byte with a local run (needs the Debian packages slurm-wlm and munge).
+test-slurm: $(STAMP)
+	$(BIN)/python -m pytest -m slurm
+
+# Time and peak memory of every stage of the three demo studies (province, city, county) from scratch on this
+# machine, with the R and PySAL references on the same inputs: benchmarks/results/stages.md (about 45 minutes).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/stages.py
 
 # Rerun each default study (or STUDY=<name>) from scratch in a temporary directory and compare every file with
 # results/<study>/manifest.json: lists each difference and fails on any (results/ itself is left as it is).
