@@ -11,6 +11,7 @@ ten years of a spatially autocorrelated variable (a SAR field, rho 0.7, seeded).
   folded p; twice it (at most 1) is the two-sided p that nqpf reports;
 - R spdep: ``localmoran_perm(nsim = 9999)`` on the first year, the 10-year figure extrapolated from it.
 The target (the ESDA issue): at most 10 s for nqpf's whole job.
+``benchmarks/stages.py`` runs the same three scripts on each demo study's own W and index (``write_inputs``).
 """
 
 from __future__ import annotations
@@ -69,12 +70,13 @@ SPDEP = """
 suppressMessages(library(spdep))
 args <- commandArgs(trailingOnly = TRUE)
 nb <- read.gal(file.path(args[1], "queen.gal"), override.id = TRUE)
-x <- read.csv(file.path(args[1], "year1.csv"))$x
+x <- read.csv(file.path(args[1], "values.csv"))
+years <- as.integer(args[2])
 lw <- nb2listw(nb, style = "W")
 start <- Sys.time()
-res <- localmoran_perm(x, lw, nsim = 9999, iseed = 1)
+for (k in seq_len(years)) res <- localmoran_perm(x[[k]], lw, nsim = 9999, iseed = k)
 secs <- as.numeric(difftime(Sys.time(), start, units = "secs"))
-cat(sprintf('{"seconds_one_year": %f}\\n', secs))
+cat(sprintf('{"seconds": %f, "seconds_one_year": %f}\\n', secs, secs / years))
 """
 
 
@@ -86,9 +88,33 @@ def run(command):
     return out
 
 
+def write_inputs(folder: Path, w, values: np.ndarray) -> None:
+    """Beside W's ``queen.gwt`` and ``queen.summary.json`` in ``folder``, the other inputs of the three scripts:
+    W's links for R (``queen.gal``) and the values, one row per year in W's unit order (``values.npy``;
+    ``values.csv``, a column per year)."""
+    from nqpf.weights import io
+
+    io.write_gal(list(w.ids), w.raw, folder / "queen.gal")
+    np.save(folder / "values.npy", values)
+    header = ",".join(f"y{k + 1}" for k in range(len(values)))
+    rows = [",".join(format(float(v), ".17g") for v in column) for column in values.T]
+    (folder / "values.csv").write_text(header + "\n" + "\n".join(rows) + "\n")
+
+
+def commands(folder: Path, r_years: int) -> dict[str, list[str]]:
+    """The command of each contender on the inputs in ``folder``; R runs its first ``r_years`` years (only where
+    Rscript is installed)."""
+    out = {
+        "nqpf": [sys.executable, "-c", NQPF, str(folder)],
+        "esda Moran_Local (cold process)": [sys.executable, "-c", ESDA, str(folder)],
+    }
+    if shutil.which("Rscript"):
+        out["R spdep localmoran_perm"] = ["Rscript", "-e", SPDEP, str(folder), str(r_years)]
+    return out
+
+
 def main() -> None:
     from nqpf import boundaries, weights
-    from nqpf.weights import io
 
     county = REPO / "resources" / "boundaries" / "county.gpkg"
     if not county.exists():
@@ -98,18 +124,15 @@ def main() -> None:
             {"name": "queen", "kind": "contiguity", "snap_m": 100}, boundaries.read(county)
         )
         weights.write(w, facts, tmp)
-        io.write_gal(list(w.ids), w.raw, Path(tmp) / "queen.gal")
         rng = np.random.default_rng(2024)
         solver = splu(sp.csc_matrix(sp.eye(w.n) - 0.7 * w.matrix))
         values = np.array([solver.solve(rng.normal(size=w.n)) for _ in range(10)])
-        np.save(Path(tmp) / "values.npy", values)
-        (Path(tmp) / "year1.csv").write_text(
-            "x\n" + "\n".join(format(float(v), ".17g") for v in values[0]) + "\n"
-        )
-        rows = {"nqpf": run([sys.executable, "-c", NQPF, tmp])}
-        rows["esda Moran_Local (cold process)"] = run([sys.executable, "-c", ESDA, tmp])
-        if shutil.which("Rscript"):
-            r = run(["Rscript", "-e", SPDEP, tmp])
+        write_inputs(Path(tmp), w, values)
+        rows = {}
+        for name, command in commands(Path(tmp), r_years=1).items():
+            rows[name] = run(command)
+        if "R spdep localmoran_perm" in rows:
+            r = rows["R spdep localmoran_perm"]
             rows["R spdep localmoran_perm"] = {"process_seconds": 10 * r["seconds_one_year"], "one_year": r}
         ours = np.load(Path(tmp) / "p_nqpf.npy")
         theirs = np.minimum(1.0, 2.0 * np.load(Path(tmp) / "p_esda.npy"))

@@ -16,6 +16,8 @@ with the unit effects. Contenders:
 - spreg ``Panel_FE_Lag`` (unit effects only, the most spreg offers; W X added as columns, no effects).
 The spectrum of the county W (computed once by the weights stage and reused by every model on it) is timed
 separately. The target (the models issue): at most 2 s for nqpf's job.
+``benchmarks/stages.py`` runs the same three scripts on each demo study's own panel and queen W
+(``write_inputs``; any number of regressors x1 ... xk).
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ folder = sys.argv[1]
 w = weights.load(folder + "/queen.gwt", folder + "/queen.summary.json")
 eigen = spectrum.read(folder + "/queen.eigen.csv")
 data = np.load(folder + "/panel.npz")
-panel = Panel(data["y"], data["x"], ("x1", "x2"), w.ids, tuple(range(data["y"].shape[0])), "y")
+names = tuple(f"x{j + 1}" for j in range(data["x"].shape[2]))
+panel = Panel(data["y"], data["x"], names, w.ids, tuple(range(data["y"].shape[0])), "y")
 op = SpatialOperator(w.matrix, eigen)
 bounds = bounds_of(eigen)
 result = fit("sdm", panel, op, "two-way", "lee_yu", bounds)
-table, _ = effects.effects(result, op, ["x1", "x2"], 1000, np.random.default_rng(1), bounds)
+table, _ = effects.effects(result, op, list(names), 1000, np.random.default_rng(1), bounds)
 seconds = time.perf_counter() - start
 direct = fit("sdm", panel, op, "two-way", "direct", bounds)
 unit = fit("sdm", panel, op, "unit", "direct", bounds)
@@ -65,7 +68,7 @@ unit = fit("sdm", panel, op, "unit", "direct", bounds)
 def demeaned(a):
     a = a - a.mean(axis=0, keepdims=True)
     return a - a.mean(axis=1, keepdims=True)
-layout = Panel(demeaned(data["y"]), demeaned(data["x"]), ("x1", "x2"), w.ids, panel.years, "y")
+layout = Panel(demeaned(data["y"]), demeaned(data["x"]), names, w.ids, panel.years, "y")
 as_r = fit("sdm", layout, op, "unit", "direct", bounds)
 print(json.dumps({
     "seconds": seconds,
@@ -87,9 +90,13 @@ t <- as.integer(args[2])
 w_nt <- kronecker(Diagonal(t), as(nb2listw(nb, style = "B"), "CsparseMatrix"))
 lw_nt <- mat2listw(w_nt, style = "W")  # binary links, row-standardised: similar to symmetric
 d <- read.csv(file.path(args[1], "stacked.csv"))
+# "trs": the traces go into lagsarlm too, whose numerical Hessian then takes their analytic values (without
+# them the Hessian of a study's badly scaled regressors can be indefinite and impacts() stops)
+traces_first <- length(args) >= 3 && args[3] == "trs"
+tr <- if (traces_first) trW(as(lw_nt, "CsparseMatrix"), type = "mult") else NULL
 fit_start <- Sys.time()
-m <- lagsarlm(y ~ x1 + x2 + lag.x1 + lag.x2 - 1, data = d, listw = lw_nt, method = "Matrix")
-tr <- trW(as(lw_nt, "CsparseMatrix"), type = "mult")
+m <- lagsarlm(y ~ . - 1, data = d, listw = lw_nt, method = "Matrix", trs = tr)  # x1 ... xk, lag.x1 ... lag.xk
+if (is.null(tr)) tr <- trW(as(lw_nt, "CsparseMatrix"), type = "mult")
 set.seed(1)
 imp <- summary(impacts(m, tr = tr, R = 1000), zstats = TRUE, short = TRUE)
 secs <- as.numeric(difftime(Sys.time(), start, units = "secs"))
@@ -150,9 +157,49 @@ def two_way_demeaned(a: np.ndarray) -> np.ndarray:
     return a - a.mean(axis=1, keepdims=True)
 
 
+def write_inputs(folder: Path, w, data: dict) -> None:
+    """Beside W's ``queen.gwt``, ``queen.summary.json`` and ``queen.eigen.csv`` in ``folder``, the other inputs of
+    the three scripts: W's links for R (``queen.gal``), the panel (``panel.npz``: y (T, N), x and W x
+    (T, N, K)) and R's stacked two-way demeaned data (``stacked.csv``: y, x1 ... xk, lag.x1 ... lag.xk)."""
+    from nqpf.weights import io
+
+    io.write_gal(list(w.ids), w.raw, folder / "queen.gal")
+    np.savez(folder / "panel.npz", **data)
+    k = data["x"].shape[2]
+    stacked = {"y": two_way_demeaned(data["y"]).ravel()}
+    for j in range(k):
+        stacked[f"x{j + 1}"] = two_way_demeaned(data["x"][:, :, j]).ravel()
+    for j in range(k):
+        # W applied to the demeaned x, as lagsarlm(Durbin = TRUE) would lag it
+        demeaned_x = two_way_demeaned(data["x"][:, :, j])
+        stacked[f"lag.x{j + 1}"] = np.stack([w.matrix @ row for row in demeaned_x]).ravel()
+    columns = list(stacked)
+    lines = [",".join(columns)] + [
+        ",".join(format(float(stacked[c][i]), ".17g") for c in columns) for i in range(len(stacked["y"]))
+    ]
+    (folder / "stacked.csv").write_text("\n".join(lines) + "\n")
+
+
+def commands(folder: Path, periods: int, traces_first: bool = False) -> dict[str, list[str]]:
+    """The command of each contender on the inputs in ``folder`` (R only where Rscript is installed);
+    ``traces_first`` gives R's lagsarlm the traces of W (``trs``) for its Hessian."""
+    out = {"nqpf (Lee-Yu two-way SDM + 1,000-draw effects)": [sys.executable, "-c", NQPF, str(folder)]}
+    if shutil.which("Rscript"):
+        out["R spatialreg lagsarlm (Matrix) + impacts(R = 1000)"] = [
+            "Rscript",
+            "-e",
+            SPATIALREG,
+            str(folder),
+            str(periods),
+            *(["trs"] if traces_first else []),
+        ]
+    out["spreg Panel_FE_Lag (unit effects only, no effects)"] = [sys.executable, "-c", SPREG, str(folder)]
+    return out
+
+
 def main() -> None:
     from nqpf import boundaries, weights
-    from nqpf.weights import io, spectrum
+    from nqpf.weights import spectrum
 
     county = REPO / "resources" / "boundaries" / "county.gpkg"
     if not county.exists():
@@ -167,26 +214,8 @@ def main() -> None:
         spectrum.compute(w.raw, w.matrix)
         spectrum_seconds = time.perf_counter() - start
         weights.write(w, facts, folder)
-        io.write_gal(list(w.ids), w.raw, folder / "queen.gal")
-        data = simulate(w.matrix)
-        np.savez(folder / "panel.npz", **data)
-        stacked = {"y": two_way_demeaned(data["y"]).ravel()}
-        for j in range(2):
-            stacked[f"x{j + 1}"] = two_way_demeaned(data["x"][:, :, j]).ravel()
-            # W applied to the demeaned x, as lagsarlm(Durbin = TRUE) would lag it
-            demeaned_x = two_way_demeaned(data["x"][:, :, j])
-            stacked[f"lag.x{j + 1}"] = np.stack([w.matrix @ row for row in demeaned_x]).ravel()
-        lines = ["y,x1,x2,lag.x1,lag.x2"] + [
-            ",".join(format(float(stacked[c][i]), ".17g") for c in ("y", "x1", "x2", "lag.x1", "lag.x2"))
-            for i in range(len(stacked["y"]))
-        ]
-        (folder / "stacked.csv").write_text("\n".join(lines) + "\n")
-        rows = {"nqpf (Lee-Yu two-way SDM + 1,000-draw effects)": run([sys.executable, "-c", NQPF, tmp])}
-        if shutil.which("Rscript"):
-            rows["R spatialreg lagsarlm (Matrix) + impacts(R = 1000)"] = run(
-                ["Rscript", "-e", SPATIALREG, tmp, str(T)]
-            )
-        rows["spreg Panel_FE_Lag (unit effects only, no effects)"] = run([sys.executable, "-c", SPREG, tmp])
+        write_inputs(folder, w, simulate(w.matrix))
+        rows = {name: run(command) for name, command in commands(folder, T).items()}
     ours = rows["nqpf (Lee-Yu two-way SDM + 1,000-draw effects)"]
     for name, row in rows.items():
         print(name, {k: v for k, v in row.items() if "seconds" in k}, flush=True)

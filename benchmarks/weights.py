@@ -2,6 +2,9 @@
 
     python benchmarks/weights.py      # writes benchmarks/results/weights.md
 
+The three scripts take the boundary file (and the projection and snapping tolerance), so that
+``benchmarks/stages.py`` runs them on each demo study's own boundaries.
+
 Each contender runs in a fresh process from the boundary file to a summary, imports included:
 - nqpf: ``weights.build`` (queen, snap_m=100, islands linked to their 2 nearest units) and ``weights.write``
   (GAL, GWT, summary with eigenvalue bounds and Cliff-Ord constants);
@@ -31,7 +34,7 @@ import json, sys, time
 start = time.perf_counter()
 from nqpf import boundaries, weights
 gdf = boundaries.read(sys.argv[1])
-w, facts = weights.build({"name": "queen", "kind": "contiguity", "snap_m": 100}, gdf)
+w, facts = weights.build({"name": "queen", "kind": "contiguity", "snap_m": float(sys.argv[3])}, gdf)
 summary = weights.write(w, facts, sys.argv[2])
 print(json.dumps({"seconds": time.perf_counter() - start, "undirected_links_before_islands":
       (summary["links"] - 2 * len(summary["added_links"])) // 2, "components": summary["components"]["count"]}))
@@ -43,7 +46,8 @@ start = time.perf_counter()
 import geopandas as gpd
 from libpysal.weights import fuzzy_contiguity
 gdf = gpd.read_file(sys.argv[1]).to_crs(sys.argv[2])
-w = fuzzy_contiguity(gdf, buffering=True, buffer=50, silence_warnings=True)
+# buffering each polygon by half the tolerance joins polygons within the tolerance of each other
+w = fuzzy_contiguity(gdf, buffering=True, buffer=float(sys.argv[3]) / 2, silence_warnings=True)
 cards = list(w.cardinalities.values())
 print(json.dumps({"seconds": time.perf_counter() - start, "undirected_links_before_islands": sum(cards) // 2,
                   "components": int(w.n_components)}))
@@ -54,7 +58,7 @@ start <- Sys.time()
 suppressMessages({library(sf); library(spdep)})
 args <- commandArgs(trailingOnly = TRUE)
 x <- st_transform(st_read(args[1], quiet = TRUE), args[2])
-nb <- poly2nb(x, queen = TRUE, snap = 100)
+nb <- poly2nb(x, queen = TRUE, snap = as.numeric(args[3]))
 lw <- nb2listw(nb, style = "W", zero.policy = TRUE)
 comp <- n.comp.nb(nb)$nc
 secs <- as.numeric(difftime(Sys.time(), start, units = "secs"))
@@ -71,16 +75,25 @@ def run(command: list[str]) -> dict:
     return out
 
 
+def commands(gpkg: Path, snap_m: float, folder: Path) -> dict[str, list[str]]:
+    """The command of each contender on the boundary file ``gpkg`` (nqpf writes its files to ``folder``); R
+    only where Rscript is installed."""
+    snap = format(snap_m, "g")
+    out = {
+        "nqpf": [sys.executable, "-c", NQPF, str(gpkg), str(folder), snap],
+        "libpysal fuzzy_contiguity": [sys.executable, "-c", LIBPYSAL, str(gpkg), ALBERS, snap],
+    }
+    if shutil.which("Rscript"):
+        out["R spdep poly2nb"] = ["Rscript", "-e", SPDEP, str(gpkg), ALBERS, snap]
+    return out
+
+
 def main() -> None:
     county = REPO / "resources" / "boundaries" / "county.gpkg"
     if not county.exists():
         raise SystemExit("build it first: snakemake --cores 2 resources/boundaries/county.gpkg")
-    rows = {}
     with tempfile.TemporaryDirectory() as tmp:
-        rows["nqpf"] = run([sys.executable, "-c", NQPF, str(county), tmp])
-    rows["libpysal fuzzy_contiguity"] = run([sys.executable, "-c", LIBPYSAL, str(county), ALBERS])
-    if shutil.which("Rscript"):
-        rows["R spdep poly2nb"] = run(["Rscript", "-e", SPDEP, str(county), ALBERS])
+        rows = {name: run(command) for name, command in commands(county, 100, Path(tmp)).items()}
     for name, row in rows.items():
         print(name, row, flush=True)
     ours = rows["nqpf"]["process_seconds"]

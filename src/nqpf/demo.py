@@ -538,6 +538,15 @@ def _unit_labels(gdf: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
         "english": gdf["name_en"].to_numpy(),
         "float_code": np.array([f"{float(c):.1f}" for c in codes]),
         "province": np.array([PROVINCE_BY_CODE[c[:2] + "0000"].short for c in codes]),
+        # county level: the prefecture's code, or the province's for the units a province administers directly
+        "prefecture_code": np.array(
+            [
+                str(p) if isinstance(p, str) and p.strip() else c[:2] + "0000"
+                for c, p in zip(
+                    codes, gdf.get("prefecture_code", pd.Series([None] * len(codes))), strict=True
+                )
+            ]
+        ),
     }
 
 
@@ -548,6 +557,9 @@ def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
 def _yearbook_tables(gdf, years, economy, indicators, rng, missing_share) -> dict[str, object]:
     labels = _unit_labels(gdf)
     level_is_province = all(c.endswith("0000") for c in labels["code"])
+    # county names repeat within a province (鼓楼区 in Nanjing and Xuzhou) and short forms repeat everywhere:
+    # county files name units officially, with the prefecture's code as parent column
+    level_is_county = not level_is_province and any(not c.endswith("00") for c in labels["code"])
     n, T = len(labels["code"]), len(years)
     decimals = {ind.variable: ind.decimals for ind in INDICATORS}
 
@@ -561,23 +573,29 @@ def _yearbook_tables(gdf, years, economy, indicators, rng, missing_share) -> dic
         return out
 
     # economy: wide CSV, one row per unit and year; provinces by short name, prefectures by official name
-    # with the province as parent column.
+    # with the province as parent column, counties by official name with the prefecture's code.
     economy_rows = {
         "地区": np.tile(labels["short"] if level_is_province else labels["official"], T),
         "年份": np.repeat(years, n),
     }
-    if not level_is_province:
+    if level_is_county:
+        economy_rows["所属地市代码"] = np.tile(labels["prefecture_code"], T)
+    elif not level_is_province:
         economy_rows["省份"] = np.tile(labels["province"], T)
     for variable, column in ECONOMY_COLUMNS.items():
         economy_rows[column] = _rounded(economy[variable], 2).ravel()
     economy_table = pd.DataFrame(economy_rows)
 
-    # science and technology: XLSX, one sheet per year, a title row, official (province) or short names,
-    # and a national-total row at the bottom as in the yearbook tables.
+    # science and technology: XLSX, one sheet per year, a title row, official (province) or short names
+    # (prefecture; official names and the prefecture's code for counties), and a national-total row at the
+    # bottom as in the yearbook tables.
     innovation_vars = [i for i in INDICATORS if i.file == "innovation"]
     sheets = {}
     for k, year in enumerate(years):
-        sheet = {"地区": labels["official"] if level_is_province else labels["short"]}
+        if level_is_county:
+            sheet = {"地区": labels["official"], "所属地市代码": labels["prefecture_code"]}
+        else:
+            sheet = {"地区": labels["official"] if level_is_province else labels["short"]}
         for ind in innovation_vars:
             sheet[ind.column] = cells(ind.variable, indicators[ind.variable])[k]
         frame = pd.DataFrame(sheet)
@@ -586,7 +604,7 @@ def _yearbook_tables(gdf, years, economy, indicators, rng, missing_share) -> dic
             total[ind.column] = _rounded(indicators[ind.variable][k].sum(), ind.decimals)
         sheets[str(year)] = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
-    # energy and environment: wide CSV in GBK, provinces by English name, prefectures by code.
+    # energy and environment: wide CSV in GBK, provinces by English name, prefectures and counties by code.
     env_vars = [i for i in INDICATORS if i.file == "environment"]
     env = {
         "region": np.tile(labels["english"] if level_is_province else labels["code"], T),

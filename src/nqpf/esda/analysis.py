@@ -197,8 +197,9 @@ def bivariate_moran(x: np.ndarray, y: np.ndarray, w, orderings) -> dict:
     scale = n / s0 / np.sqrt((zx @ zx) * (zy @ zy))
     value = scale * (zx @ (w @ zy))
     simulated = []
+    product = permutation.product_operand(w)
     for block in orderings:
-        simulated.append(scale * (zx @ (w @ zy[block].T)))
+        simulated.append(scale * (zx @ (product @ zy[block].T)))
     values = np.concatenate(simulated) if simulated else np.array([])
     tol = 1e-12 * max(1.0, abs(value))
     p = permutation.two_sided_p(

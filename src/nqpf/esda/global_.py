@@ -28,7 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from nqpf.esda.permutation import two_sided_p
+from nqpf.esda.permutation import product_operand, two_sided_p
 
 STATISTICS = ("moran", "geary", "getis_ord")
 
@@ -128,10 +128,14 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
     frame["permutations"] = permutations
     if permutations:
         simulated = {name: [] for name in which}
+        products = {
+            "w": product_operand(w),
+            "binary": product_operand(binary(w)) if "getis_ord" in which else None,
+        }
         for block in orderings:
             values = x[block].T  # (n, R_block)
             for name in which:
-                simulated[name].append(_vectorised(name, values, w))
+                simulated[name].append(_vectorised(name, values, w, products))
         for k, name in enumerate(which):
             values = np.concatenate(simulated[name])
             observed = frame.loc[k, "value"]
@@ -143,22 +147,22 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
     return frame
 
 
-def _vectorised(name: str, block: np.ndarray, w) -> np.ndarray:
-    """The statistic for each column of an (n x R) block of permuted values."""
+def _vectorised(name: str, block: np.ndarray, w, products: dict) -> np.ndarray:
+    """The statistic for each column of an (n x R) block of permuted values; ``products`` holds W and its binary
+    links as the left factors of the products (``permutation.product_operand``)."""
     n = block.shape[0]
     z = block - block.mean(axis=0)
     if name == "moran":
-        return n / w.sum() * (z * (w @ z)).sum(axis=0) / (z * z).sum(axis=0)
+        return n / w.sum() * (z * (products["w"] @ z)).sum(axis=0) / (z * z).sum(axis=0)
     if name == "geary":
         # sum_ij w_ij (x_i - x_j)^2 = sum_i (w_i. + w_.i) x_i^2 - 2 x'Wx, one product for all columns
         margins = np.asarray(w.sum(axis=1)).ravel() + np.asarray(w.sum(axis=0)).ravel()
-        squares = margins @ block**2 - 2 * (block * (w @ block)).sum(axis=0)
+        squares = margins @ block**2 - 2 * (block * (products["w"] @ block)).sum(axis=0)
         return (n - 1) * squares / (2 * w.sum() * (z * z).sum(axis=0))
     if np.any(block < 0):
         return np.full(block.shape[1], np.nan)
-    w = binary(w)
     totals = block.sum(axis=0)
-    diagonal = w.diagonal()[:, None]
-    return ((block * (w @ block)).sum(axis=0) - (diagonal * block**2).sum(axis=0)) / (
+    diagonal = binary(w).diagonal()[:, None]
+    return ((block * (products["binary"] @ block)).sum(axis=0) - (diagonal * block**2).sum(axis=0)) / (
         totals**2 - (block**2).sum(axis=0)
     )

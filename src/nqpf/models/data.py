@@ -112,7 +112,9 @@ def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:
     live = np.flatnonzero(~dead)
     if len(live):
         scaled = z[:, live] / scale[live]
-        _, values, vt = np.linalg.svd(scaled, full_matrices=True)
+        # V (columns x columns) is all the null space needs; the full U would be NT x NT (14.6 GB for
+        # 2,848 counties x 15 years), so it is computed only when there are fewer rows than columns
+        _, values, vt = np.linalg.svd(scaled, full_matrices=scaled.shape[0] < scaled.shape[1])
         tol = values.max(initial=0.0) * max(scaled.shape) * np.finfo(float).eps
         rank = int((values > tol).sum())
         for v in vt[rank:]:
