@@ -25,7 +25,7 @@ test-slurm: $(STAMP)
 	$(BIN)/python -m pytest -m slurm
 
 # Time and peak memory of every stage of the three demo studies (province, city, county) from scratch on this
-# machine, with the R and PySAL references on the same inputs: benchmarks/results/stages.md (about 45 minutes).
+# machine, with the R and PySAL references on the same inputs: benchmarks/results/stages.md (about 35 minutes).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/stages.py
 
