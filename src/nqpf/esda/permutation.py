@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from nqpf.weights.core import mostly_dense
+
 _CHUNK_CELLS = 4_000_000  # floats held at once by a block of draws (about 32 MB)
-_DENSE_SHARE = 0.25  # a W linking more than this share of all pairs multiplies as a dense array
 
 
 def product_operand(w: sp.csr_matrix):
@@ -35,7 +36,7 @@ def product_operand(w: sp.csr_matrix):
     multiplies the inverse-distance W of 2,848 counties by a block of permutations many times faster than a CSR
     matrix of 8.1 million entries), else W itself."""
     w = sp.csr_matrix(w)
-    return w.toarray() if w.nnz > _DENSE_SHARE * w.shape[0] * w.shape[1] else w
+    return w.toarray() if mostly_dense(w) else w
 
 
 def two_sided_p(observed, at_least, at_most, permutations: int):
@@ -123,7 +124,7 @@ def _prefix_lags(values, w, draws, units, card):
 def _relabelled_lags(values, w, draws, units):
     n = w.shape[0]
     dense = w.toarray() if n <= 4000 else None
-    product = dense if dense is not None and w.nnz > _DENSE_SHARE * n * n else product_operand(w)
+    product = dense if dense is not None and mostly_dense(w) else product_operand(w)
     step = max(1, _CHUNK_CELLS // n)
     rows = units[None, :]
     for start in range(0, draws.permutations, step):

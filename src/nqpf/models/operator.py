@@ -18,11 +18,11 @@ import scipy.linalg as la
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
+from nqpf.weights.core import mostly_dense
 from nqpf.weights.spectrum import Spectrum
 
 _DENSE = 1500
 _BLOCK = 128  # unit vectors solved at once: small blocks stay in cache (measured on 2,848 counties)
-_DENSE_SHARE = 0.25  # a W linking more than this share of all pairs is factorised as a dense matrix
 
 
 class SpatialOperator:
@@ -34,7 +34,7 @@ class SpatialOperator:
         self.row_sum = float(sums[0]) if np.allclose(sums, sums[0], rtol=1e-10, atol=1e-12) else None
         self._lu_rho = None
         self._lu = None
-        self.dense = self.w.nnz > _DENSE_SHARE * self.n * self.n
+        self.dense = mostly_dense(self.w)
 
     @property
     def row_normalised(self) -> bool:

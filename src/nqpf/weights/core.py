@@ -8,6 +8,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+# Above this share of linked pairs (inverse distance or economic W: every unit linked to every other) a W is
+# multiplied and factorised as a dense array: BLAS and LAPACK beat sparse kernels on 8.1 million entries.
+DENSE_SHARE = 0.25
+
+
+def mostly_dense(w) -> bool:
+    """Whether a sparse W links more than DENSE_SHARE of all pairs of units."""
+    return w.nnz > DENSE_SHARE * w.shape[0] * w.shape[1]
+
 
 @dataclass(frozen=True)
 class SpatialWeights:
