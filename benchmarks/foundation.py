@@ -28,7 +28,7 @@ STUDIES = {"province": "demo_province", "prefecture": "demo_city"}
 
 
 def _boundaries(level):
-    from nqpf import boundaries
+    from nqpf.units import boundaries
 
     gdf, _ = boundaries.build_cnmaps(level, exclude_provinces=EXCLUDED)
     return gdf
@@ -45,7 +45,7 @@ def stage(name: str, level: str) -> dict:
     elif name == "contiguity":
         import libpysal
 
-        from nqpf import topology
+        from nqpf.units import topology
 
         gdf = _boundaries(level)
         start = time.perf_counter()
@@ -59,7 +59,7 @@ def stage(name: str, level: str) -> dict:
         out["links"] = len(ours)
         out["same_links_as_reference"] = ours == theirs
     elif name == "snapping":
-        from nqpf import topology
+        from nqpf.units import topology
 
         gdf = _boundaries(level)
         start = time.perf_counter()
@@ -69,7 +69,8 @@ def stage(name: str, level: str) -> dict:
     elif name in ("demo", "panel"):
         import yaml
 
-        from nqpf import demo, panel
+        from nqpf import panel
+        from nqpf.study import demo
 
         study = yaml.safe_load(
             (REPO / "config/studies" / f"{STUDIES[level]}.yaml").read_text(encoding="utf-8")

@@ -45,9 +45,9 @@ start = time.perf_counter()
 import numpy as np
 from nqpf import weights
 from nqpf.models import effects
-from nqpf.models.analysis import bounds_of
-from nqpf.models.data import Panel
-from nqpf.models.estimate import fit
+from nqpf.models.specifications import bounds_of
+from nqpf.models.panel_data import Panel
+from nqpf.models.estimation import fit
 from nqpf.models.operator import SpatialOperator
 from nqpf.weights import spectrum
 folder = sys.argv[1]
@@ -161,9 +161,9 @@ def write_inputs(folder: Path, w, data: dict) -> None:
     """Beside W's ``queen.gwt``, ``queen.summary.json`` and ``queen.eigen.csv`` in ``folder``, the other inputs of
     the three scripts: W's links for R (``queen.gal``), the panel (``panel.npz``: y (T, N), x and W x
     (T, N, K)) and R's stacked two-way demeaned data (``stacked.csv``: y, x1 ... xk, lag.x1 ... lag.xk)."""
-    from nqpf.weights import io
+    from nqpf.weights import files
 
-    io.write_gal(list(w.ids), w.raw, folder / "queen.gal")
+    files.write_gal(list(w.ids), w.raw, folder / "queen.gal")
     np.savez(folder / "panel.npz", **data)
     k = data["x"].shape[2]
     stacked = {"y": two_way_demeaned(data["y"]).ravel()}
@@ -198,7 +198,8 @@ def commands(folder: Path, periods: int, traces_first: bool = False) -> dict[str
 
 
 def main() -> None:
-    from nqpf import boundaries, weights
+    from nqpf import weights
+    from nqpf.units import boundaries
     from nqpf.weights import spectrum
 
     county = REPO / "resources" / "boundaries" / "county.gpkg"

@@ -316,8 +316,9 @@ def _years(span: dict) -> list[int]:
 
 def references(level: str, run_dir: Path, jobs: list[Job]) -> list[dict]:
     """Time the references and nqpf's matching function on the study's own inputs; one row per contender."""
-    from nqpf import frames, weights
-    from nqpf.models.data import from_frame, lag
+    from nqpf import weights
+    from nqpf.models.panel_data import from_frame, lag
+    from nqpf.study import frames
 
     study = study_config(level)
     name = study["name"]

@@ -32,7 +32,8 @@ ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps
 NQPF = """
 import json, sys, time
 start = time.perf_counter()
-from nqpf import boundaries, weights
+from nqpf.units import boundaries
+from nqpf import weights
 gdf = boundaries.read(sys.argv[1])
 w, facts = weights.build({"name": "queen", "kind": "contiguity", "snap_m": float(sys.argv[3])}, gdf)
 summary = weights.write(w, facts, sys.argv[2])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nqpf import boundaries
+from nqpf.units import boundaries
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DATA = REPO.parent / "shared" / "reference-data"

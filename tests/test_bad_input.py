@@ -21,8 +21,8 @@ import pytest
 import shapely
 import yaml
 
-from nqpf import boundaries
-from nqpf.regions import PROVINCE_BY_CODE
+from nqpf.units import boundaries
+from nqpf.units.regions import PROVINCE_BY_CODE
 from tests.conftest import snakemake
 
 pytestmark = pytest.mark.workflow

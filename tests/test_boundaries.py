@@ -7,8 +7,8 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from nqpf import boundaries
 from nqpf.errors import InputError
+from nqpf.units import boundaries
 from tests.conftest import DEFAULT_EXCLUDED, attributes
 from tests.test_regions_names import NBS_REGIONS
 

@@ -10,7 +10,8 @@ import pytest
 import scipy.sparse as sp
 import yaml
 
-from nqpf import demo, indices
+from nqpf import indices
+from nqpf.study import demo
 from tests.conftest import REPO
 
 

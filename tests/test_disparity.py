@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import convergence, disparity
+from nqpf import disparity
+from nqpf.disparity import convergence
 
 
 def test_dagum_gini_worked_by_hand():

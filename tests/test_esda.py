@@ -12,8 +12,9 @@ import pytest
 import scipy.sparse as sp
 from scipy import stats
 
-from nqpf import boundaries, weights
-from nqpf.esda import analysis, clusters, global_, local, permutation, regions
+from nqpf import weights
+from nqpf.esda import by_year, clusters, global_statistics, local_statistics, permutation
+from nqpf.units import boundaries, named_regions
 from tests.conftest import attributes
 from tests.fixtures import make_spdep_esda
 
@@ -37,7 +38,7 @@ def hunan(reference_data):
 
 
 def check_against_spdep(w, x, expected):
-    table = global_.global_statistics(x, w.matrix).set_index("statistic")
+    table = global_statistics.global_statistics(x, w.matrix).set_index("statistic")
     moran, geary, g = table.loc["moran"], table.loc["geary"], table.loc["getis_ord"]
     assert moran["value"] == pytest.approx(expected["moran"]["I"], rel=1e-10)
     assert moran["expected"] == pytest.approx(expected["moran"]["E"], rel=1e-12)
@@ -51,7 +52,7 @@ def check_against_spdep(w, x, expected):
     assert g["value"] == pytest.approx(expected["general_g"]["G"], rel=1e-10)
     assert g["variance_rand"] == pytest.approx(expected["general_g"]["var"], rel=1e-9)
     assert g["z_rand"] == pytest.approx(np.ravel(expected["general_g"]["z"])[0], rel=1e-9)
-    lm = local.local_moran(x, w.matrix)
+    lm = local_statistics.local_moran(x, w.matrix)
     for ours, theirs in (
         ("value", "Ii"),
         ("expected", "E"),
@@ -63,7 +64,7 @@ def check_against_spdep(w, x, expected):
         reference = np.array(expected["localmoran"][theirs], dtype=float)
         np.testing.assert_allclose(lm[ours], reference, rtol=1e-9, atol=1e-14)
     np.testing.assert_allclose(
-        local.gi_star(x, w.matrix)["z"], np.array(expected["localG"]["z"], float), rtol=1e-9
+        local_statistics.gi_star(x, w.matrix)["z"], np.array(expected["localG"]["z"], float), rtol=1e-9
     )
 
 
@@ -77,12 +78,12 @@ def test_statistics_equal_spdep_on_hunan(reference_data):
     w, x = hunan(reference_data)
     check_against_spdep(w, x, FIXTURE["hunan"])
     # the published spdep output for GDPPC, queen, row-standardised
-    moran = global_.moran(x, w.matrix)
+    moran = global_statistics.moran(x, w.matrix)
     assert moran["value"] == pytest.approx(0.300749970, abs=5e-10)
     assert moran["expected"] == pytest.approx(-0.011494253, abs=5e-10)
     assert moran["variance_rand"] == pytest.approx(0.004348351, abs=5e-10)
     assert moran["z_rand"] == pytest.approx(4.7351, abs=5e-5)
-    assert global_.geary(x, w.matrix)["value"] == pytest.approx(0.6907223, abs=5e-8)
+    assert global_statistics.geary(x, w.matrix)["value"] == pytest.approx(0.6907223, abs=5e-8)
 
 
 def exact_distribution_p(lags, others, weights_i):
@@ -128,7 +129,7 @@ def test_two_sided_rank_p():
 def test_permutation_p_agrees_with_the_analytic_p_in_large_samples():
     w, x = lattice()
     draws = permutation.draws_for(w.matrix, 9999, np.random.default_rng(3))
-    lm = local.local_moran(x, w.matrix, draws)
+    lm = local_statistics.local_moran(x, w.matrix, draws)
     # two routes to the same question: rank correlation of the p-values is high
     assert stats.spearmanr(lm["p_sim"], lm["p_norm"], nan_policy="omit").statistic > 0.9
 
@@ -160,12 +161,12 @@ def test_matching_to_named_regions():
 def test_default_named_regions_are_real_units():
     prefectures = set(attributes("prefecture")["code"])
     provinces = set(attributes("province")["code"])
-    sizes = {r.name: len(r.prefectures) for r in regions.DEFAULTS}
+    sizes = {r.name: len(r.prefectures) for r in named_regions.DEFAULTS}
     assert sizes == {"Bohai Rim": 25, "Yangtze River Delta": 27, "Pearl River Delta": 9}
-    for region in regions.DEFAULTS:
+    for region in named_regions.DEFAULTS:
         assert set(region.prefectures) <= prefectures and set(region.provinces) <= provinces
     counties = attributes("county")
-    members = regions.DEFAULTS[2].members(counties)
+    members = named_regions.DEFAULTS[2].members(counties)
     assert "440106" in members and all(c.startswith("44") for c in members)
 
 
@@ -176,24 +177,24 @@ def test_islands_get_no_local_statistic_and_stay_out_of_global_ones():
     matrix[:, 24] = 0
     island = weights.SpatialWeights(ids=w.ids, matrix=matrix.tocsr(), raw=matrix.tocsr(), name="cut")
     frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
-    settings = analysis.Settings(permutations=99, seed=1)
-    glob, loc, _ = analysis.analyse(frame, "v", island, [2020], settings, {})
+    settings = by_year.Settings(permutations=99, seed=1)
+    glob, loc, _ = by_year.analyse(frame, "v", island, [2020], settings, {})
     lisa = loc[loc["statistic"] == "lisa"].set_index("code")
     assert lisa.loc["c44", "quadrant"] == "island" and np.isnan(lisa.loc["c44", "value"])
     assert not lisa.loc["c44", "significant"]
-    core = global_.moran(x[:24], matrix.tocsr()[:24, :24])["value"]
+    core = global_statistics.moran(x[:24], matrix.tocsr()[:24, :24])["value"]
     assert glob[glob["statistic"] == "moran"]["value"].iloc[0] == pytest.approx(core)
 
 
 def test_results_depend_on_the_seed_and_names_only():
     w, x = lattice()
     frame = pd.DataFrame({"code": list(w.ids) * 2, "year": [2020] * 25 + [2021] * 25, "v": np.r_[x, x[::-1]]})
-    settings = analysis.Settings(permutations=199, seed=7)
-    first = analysis.analyse(frame, "v", w, [2020, 2021], settings, {})
-    second = analysis.analyse(frame, "v", w, [2020, 2021], settings, {})
+    settings = by_year.Settings(permutations=199, seed=7)
+    first = by_year.analyse(frame, "v", w, [2020, 2021], settings, {})
+    second = by_year.analyse(frame, "v", w, [2020, 2021], settings, {})
     pd.testing.assert_frame_equal(first[0], second[0])
     pd.testing.assert_frame_equal(first[1], second[1])
-    other = analysis.analyse(frame, "v", w, [2020, 2021], analysis.Settings(permutations=199, seed=8), {})
+    other = by_year.analyse(frame, "v", w, [2020, 2021], by_year.Settings(permutations=199, seed=8), {})
     assert not np.allclose(first[1]["p_sim"], other[1]["p_sim"])
 
 
@@ -202,19 +203,19 @@ def test_missing_values_stop_with_the_units():
     x[3] = np.nan
     frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
     with pytest.raises(Exception, match="missing for 1 units in 2020"):
-        analysis.analyse(frame, "v", w, [2020], analysis.Settings(permutations=9), {})
+        by_year.analyse(frame, "v", w, [2020], by_year.Settings(permutations=9), {})
 
 
 def test_gi_star_is_left_out_on_a_dense_w():
     units, values = make_spdep_esda.lattice_case()
     w, _ = weights.build({"name": "inv", "kind": "inverse_distance"}, units)
     frame = pd.DataFrame({"code": list(units["code"]), "year": 2020, "v": values})
-    _, loc, notes = analysis.analyse(frame, "v", w, [2020], analysis.Settings(permutations=99), {})
+    _, loc, notes = by_year.analyse(frame, "v", w, [2020], by_year.Settings(permutations=99), {})
     assert set(loc["statistic"]) == {"lisa"} and "undefined" in notes[0]
 
 
 def test_bivariate_moran_reduces_to_moran():
     w, x = lattice()
     blocks = list(permutation.total_permutations(w.n, 99, np.random.default_rng(0)))
-    same = analysis.bivariate_moran(x, x, w.matrix, blocks)
-    assert same["value"] == pytest.approx(global_.moran(x, w.matrix)["value"])
+    same = by_year.bivariate_moran(x, x, w.matrix, blocks)
+    assert same["value"] == pytest.approx(global_statistics.moran(x, w.matrix)["value"])

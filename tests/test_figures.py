@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from nqpf import crs, figures
+from nqpf import figures
 from nqpf.errors import InputError
+from nqpf.figures import choropleth
+from nqpf.figures import regression as figures_regression
+from nqpf.units import crs
 
 
 @pytest.fixture(scope="module")
@@ -55,32 +58,32 @@ def test_index_maps_draw_every_class_and_the_gaps_and_are_the_same_bytes_twice(
     assert paths[0][0].read_bytes() == paths[1][0].read_bytes()
     assert paths[0][1].read_bytes() == paths[1][1].read_bytes()
     shown = colours_in(paths[0][0])
-    palette = plt.get_cmap(figures.MAP_COLOURS)(np.linspace(0.12, 1.0, 5))
+    palette = plt.get_cmap(choropleth.MAP_COLOURS)(np.linspace(0.12, 1.0, 5))
     for colour in palette:
         assert rgb(colour) in shown
-    assert rgb(figures.NO_DATA) in shown  # Tibet in 2015
+    assert rgb(choropleth.NO_DATA) in shown  # Tibet in 2015
 
 
 def test_index_maps_of_one_year_without_gaps_show_no_grey(province_gdf, province_values, tmp_path):
     path = tmp_path / "map.png"
     figures.index_maps(province_gdf, province_values, path, years=[2020], classes=3)
     shown = colours_in(path)
-    assert rgb(figures.NO_DATA) not in shown
-    for colour in plt.get_cmap(figures.MAP_COLOURS)(np.linspace(0.12, 1.0, 3)):
+    assert rgb(choropleth.NO_DATA) not in shown
+    for colour in plt.get_cmap(choropleth.MAP_COLOURS)(np.linspace(0.12, 1.0, 3)):
         assert rgb(colour) in shown
 
 
 def test_an_index_with_one_value_everywhere_is_one_class(province_gdf, province_values, tmp_path):
     path = tmp_path / "map.png"
     figures.index_maps(province_gdf, province_values.assign(index=0.5), path, years=[2020])
-    assert rgb(plt.get_cmap(figures.MAP_COLOURS)(0.12)) in colours_in(path)
+    assert rgb(plt.get_cmap(choropleth.MAP_COLOURS)(0.12)) in colours_in(path)
 
 
 def test_class_breaks_are_pooled_quantiles_with_ties_merged():
     assert figures.class_breaks([1, 2, 3, 4, 5], 4).tolist() == [1, 2, 3, 4, 5]
     assert figures.class_breaks([1, 1, 1, 1, 2], 4).tolist() == [1, 2]
-    assert figures._edge_labels([0.1234, 0.2, 0.31]) == ["0.12", "0.20", "0.31"]
-    assert figures._edge_labels([12_000, 45_500, 80_250]) == ["12,000", "45,500", "80,250"]
+    assert choropleth._edge_labels([0.1234, 0.2, 0.31]) == ["0.12", "0.20", "0.31"]
+    assert choropleth._edge_labels([12_000, 45_500, 80_250]) == ["12,000", "45,500", "80,250"]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +158,7 @@ def test_an_interval_far_wider_than_the_others_is_cut_and_zero_stays_in_view():
         (2, 0.45, 0.35, 0.55, "k"),
         (3, 0.4, -9, 9, "k"),
     ]
-    figures._forest(ax, items)
+    figures_regression._forest(ax, items)
     low, high = ax.get_xlim()
     plt.close(fig)
     assert low < 0 < high

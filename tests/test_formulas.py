@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import formulas
 from nqpf.errors import InputError
+from nqpf.panel import formulas
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import coupling, indices
+from nqpf import indices
 from nqpf.errors import InputError
+from nqpf.indices import coupling
 
 
 def test_entropy_weights_worked_by_hand():

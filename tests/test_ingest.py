@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import ingest
 from nqpf.errors import InputError
-from nqpf.ingest import DEFAULT_MISSING_MARKERS, TableSpec
+from nqpf.panel import ingest
+from nqpf.panel.ingest import DEFAULT_MISSING_MARKERS, TableSpec
 
 
 def read(spec):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from nqpf import manifest
+from nqpf.study import manifest
 from tests.conftest import REPO
 
 

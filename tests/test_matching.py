@@ -2,9 +2,9 @@
 
 import pytest
 
-from nqpf import crosswalk
-from nqpf.matching import Match, UnitMatcher, Unmatched
-from nqpf.regions import PROVINCES
+from nqpf.units import crosswalk
+from nqpf.units.matching import Match, UnitMatcher, Unmatched
+from nqpf.units.regions import PROVINCES
 
 MAINLAND = [p for p in PROVINCES if p.region is not None]
 

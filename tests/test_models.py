@@ -13,10 +13,11 @@ import scipy.sparse as sp
 from scipy import optimize
 
 from nqpf.errors import InputError
-from nqpf.models import analysis, effects, lm_tests, selection, subsample
-from nqpf.models.data import Panel, demean, lag
-from nqpf.models.estimate import fit
+from nqpf.models import effects, lm_tests, selection, specifications, subsample
+from nqpf.models.estimation import fit
+from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel, lag
 from nqpf.models.random_effects import fit_random
 from nqpf.weights import spectrum
 from nqpf.weights.core import SpatialWeights
@@ -472,7 +473,7 @@ def test_analysis_of_a_panel_writes_every_spec(stacked):
     units = pd.DataFrame(
         {"code": list(w.ids), "zone": ["north" if i < 25 else "south" for i in range(panel.n)]}
     )
-    settings = analysis.Settings.from_config(
+    settings = specifications.Settings.from_config(
         {
             "dependent": "y",
             "explanatory": ["x1", "x2"],
@@ -480,7 +481,7 @@ def test_analysis_of_a_panel_writes_every_spec(stacked):
             "heterogeneity": {"by": "zone"},
         }
     )
-    result = analysis.analyse(
+    result = specifications.analyse(
         "sdm", frame, list(range(2000, 2000 + panel.t)), w, op.spectrum, units, settings
     )
     assert set(result.estimates["spec"]) == {"main", "random", "north", "south"}
@@ -494,13 +495,17 @@ def test_analysis_of_a_panel_writes_every_spec(stacked):
         "lr_time_effects",
         "hausman",
     }
-    main = fit("sdm", panel, op, "two-way", "lee_yu", analysis.bounds_of(op.spectrum))
+    main = fit("sdm", panel, op, "two-way", "lee_yu", specifications.bounds_of(op.spectrum))
     rows = result.estimates[result.estimates["spec"] == "main"]
     np.testing.assert_allclose(rows["estimate"], np.append(main.coef, main.spatial))
-    again = analysis.analyse("sdm", frame, list(range(2000, 2000 + panel.t)), w, op.spectrum, units, settings)
+    again = specifications.analyse(
+        "sdm", frame, list(range(2000, 2000 + panel.t)), w, op.spectrum, units, settings
+    )
     pd.testing.assert_frame_equal(result.effects, again.effects)
     json.dumps(result.fit, allow_nan=False)
-    ols = analysis.analyse("ols", frame, list(range(2000, 2000 + panel.t)), w, op.spectrum, units, settings)
+    ols = specifications.analyse(
+        "ols", frame, list(range(2000, 2000 + panel.t)), w, op.spectrum, units, settings
+    )
     assert set(ols.tests["spec"]) == {"main", "pooled", "unit", "time", "two-way"}
 
 
@@ -516,9 +521,11 @@ def test_unbalanced_panel_is_refused_with_the_cells(stacked):
         }
     )
     frame.loc[5, "x1"] = np.nan
-    settings = analysis.Settings.from_config({"dependent": "y", "explanatory": ["x1", "x2"]})
+    settings = specifications.Settings.from_config({"dependent": "y", "explanatory": ["x1", "x2"]})
     with pytest.raises(InputError) as error:
-        analysis.analyse("sar", frame, list(range(panel.t)), w, None, pd.DataFrame({"code": w.ids}), settings)
+        specifications.analyse(
+            "sar", frame, list(range(panel.t)), w, None, pd.DataFrame({"code": w.ids}), settings
+        )
     assert "balanced panel" in str(error.value) and w.ids[5] in str(error.value)
 
 
@@ -544,7 +551,7 @@ def test_a_cross_section_runs_through_the_analysis(columbus):
             "HOVAL": panel.x[0, :, 1],
         }
     )
-    settings = analysis.Settings.from_config(
+    settings = specifications.Settings.from_config(
         {
             "dependent": "CRIME",
             "explanatory": ["INC", "HOVAL"],
@@ -553,7 +560,7 @@ def test_a_cross_section_runs_through_the_analysis(columbus):
         }
     )
     units = pd.DataFrame({"code": list(w.ids)})
-    result = analysis.analyse("sdm", frame, [2000], w, op.spectrum, units, settings)
+    result = specifications.analyse("sdm", frame, [2000], w, op.spectrum, units, settings)
     assert set(result.estimates["spec"]) == {"main"}
     rows = result.estimates.set_index("term")
     assert rows.loc["rho", "estimate"] == pytest.approx(R_COLUMBUS["sdm"]["rho"], rel=1e-6)
@@ -563,8 +570,8 @@ def test_a_cross_section_runs_through_the_analysis(columbus):
         "wald_sdm_vs_sem",
         "lr_sdm_vs_sem",
     }
-    ols = analysis.analyse("ols", frame, [2000], w, op.spectrum, units, settings)
+    ols = specifications.analyse("ols", frame, [2000], w, op.spectrum, units, settings)
     assert set(ols.tests["spec"]) == {"pooled"}
-    unit_effects = analysis.Settings.from_config({"dependent": "CRIME", "explanatory": ["INC"]})
+    unit_effects = specifications.Settings.from_config({"dependent": "CRIME", "explanatory": ["INC"]})
     with pytest.raises(InputError, match="cross-section"):
-        analysis.analyse("sdm", frame, [2000], w, op.spectrum, units, unit_effects)
+        specifications.analyse("sdm", frame, [2000], w, op.spectrum, units, unit_effects)

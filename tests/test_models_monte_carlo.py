@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from nqpf.models import effects, selection
-from nqpf.models.data import Panel
-from nqpf.models.estimate import fit, lag_covariance_at
+from nqpf.models.estimation import fit, lag_covariance_at
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel
 from nqpf.models.random_effects import fit_random
 from nqpf.weights import spectrum
 from nqpf.weights.standardise import parameter_bounds

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nqpf import io, panel, validation
+from nqpf import io, panel
 from nqpf.errors import InputError
-from nqpf.ingest import TableSpec
+from nqpf.panel import validation
+from nqpf.panel.ingest import TableSpec
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -32,7 +33,7 @@ def short_name_table(tmp_path, provinces, years=(2019, 2020), skip=()):
 
 @pytest.fixture
 def mainland():
-    from nqpf.regions import PROVINCES
+    from nqpf.units.regions import PROVINCES
 
     return [p for p in PROVINCES if p.region is not None]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from nqpf.names import english_name, pinyin, short_forms, strip_suffix
-from nqpf.regions import PROVINCES, REGIONS, region_of
+from nqpf.units.names import english_name, pinyin, short_forms, strip_suffix
+from nqpf.units.regions import PROVINCES, REGIONS, region_of
 
 # 国家统计局《东西中部和东北地区划分方法》(2011)
 NBS_REGIONS = {

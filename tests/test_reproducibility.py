@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nqpf import manifest
+from nqpf.study import manifest
 from tests.conftest import REPO, SNAKEMAKE, snakemake
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]

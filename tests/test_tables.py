@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from nqpf.errors import InputError
-from nqpf.tables import cells, descriptive, disparity, model, plan, regression, render, spatial
+from nqpf.study import table_plan
+from nqpf.tables import cells, descriptive, disparity, model, regression, render, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from tests.conftest import REPO
@@ -396,7 +397,7 @@ def test_dagum_table_orders_regions_and_pairs():
 
 # --- plans -----------------------------------------------------------------------------------------------------
 def test_the_demo_studies_get_the_full_table_set():
-    names = plan.table_names(demo_study("demo_province"))
+    names = table_plan.table_names(demo_study("demo_province"))
     assert names == [
         "descriptive",
         "indicators_nqpf",
@@ -415,7 +416,7 @@ def test_the_demo_studies_get_the_full_table_set():
         "dagum_gini_infrastructure",
         "dagum_gini_gdp_per_capita",
     ]
-    city = plan.Plan.from_study(demo_study("demo_city"))
+    city = table_plan.Plan.from_study(demo_study("demo_city"))
     assert city.labels.language == "zh" and city.notes == ("模拟演示数据（simulated demo data）。",)
     assert city.labels.name("infrastructure") == "新型基础设施" and city.preferred == "sdm"
 
@@ -424,16 +425,16 @@ def test_a_bad_tables_setting_names_key_and_fix():
     study = demo_study("demo_province")
     study["tables"]["model"] = "sem"
     with pytest.raises(InputError, match="tables.model") as err:
-        plan.Plan.from_study(study)
+        table_plan.Plan.from_study(study)
     assert "sdm" in str(err.value)
     with pytest.raises(InputError) as err:
-        plan.Plan.from_study(study, file="config/studies/demo_province.yaml", prefix="studies[0]")
+        table_plan.Plan.from_study(study, file="config/studies/demo_province.yaml", prefix="studies[0]")
     assert (
         err.value.key == "studies[0].tables.model" and err.value.file == "config/studies/demo_province.yaml"
     )
     study["tables"] = {"weights": "rook"}
     with pytest.raises(InputError, match="rook"):
-        plan.Plan.from_study(study)
+        table_plan.Plan.from_study(study)
 
 
 def test_a_parameter_at_its_bound_is_flagged_in_header_and_note():
@@ -452,7 +453,7 @@ def test_a_parameter_at_its_bound_is_flagged_in_header_and_note():
 @pytest.mark.workflow
 def test_the_demo_study_has_every_table_in_every_format(demo_province_run):
     folder = demo_province_run / "results" / "demo_province" / "tables"
-    names = plan.table_names(demo_study("demo_province"))
+    names = table_plan.table_names(demo_study("demo_province"))
     for name in names:
         for suffix in ("csv", "tex", "md", "html", "docx", "json"):
             path = folder / f"{name}.{suffix}"

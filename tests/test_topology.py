@@ -4,7 +4,7 @@ import geopandas as gpd
 import numpy as np
 from shapely.geometry import box
 
-from nqpf import topology
+from nqpf.units import topology
 
 
 def lattice(n, gap=0.0):

@@ -11,9 +11,10 @@ import pytest
 import scipy.sparse as sp
 from shapely.geometry import Point, box
 
-from nqpf import boundaries, weights
+from nqpf import weights
 from nqpf.errors import InputError
-from nqpf.weights import contiguity, distance, io
+from nqpf.units import boundaries
+from nqpf.weights import contiguity, distance, files
 from nqpf.weights.standardise import eigen_range, parameter_bounds, standardise
 from nqpf.weights.summary import cliff_ord_constants
 
@@ -234,14 +235,19 @@ def test_block_weights_group_units():
 
 @pytest.mark.parametrize(
     "fmt, writer",
-    [("gal", io.write_gal), ("gwt", io.write_gwt), ("stata", io.write_stata), ("csv", io.write_csv)],
+    [
+        ("gal", files.write_gal),
+        ("gwt", files.write_gwt),
+        ("stata", files.write_stata),
+        ("csv", files.write_csv),
+    ],
 )
 def test_every_format_round_trips(tmp_path, fmt, writer):
     ids = ["110000", "120000", "130000"]
     matrix = sp.csr_matrix(np.array([[0, 0.5, 0.5], [1 / 3, 0, 2 / 3], [0.1, 0.9, 0]]))
     path = tmp_path / f"w.{ {'stata': 'txt'}.get(fmt, fmt) }"
     writer(ids, matrix, path)
-    back_ids, back = io.read(path, fmt)
+    back_ids, back = files.read(path, fmt)
     assert back_ids == ids
     expected = (matrix != 0).astype(float) if fmt == "gal" else matrix
     np.testing.assert_array_equal(back.toarray(), expected.toarray())  # 17 significant digits: exact
@@ -252,12 +258,12 @@ def test_user_weights_file_is_aligned_to_the_study_units(tmp_path):
     ids = list(units["code"])[::-1]  # the file lists the units in another order
     base, _ = weights.build({"name": "q", "kind": "contiguity", "standardise": "none"}, units)
     order = [base.ids.index(u) for u in ids]
-    io.write_csv(ids, base.matrix[order][:, order], tmp_path / "w.csv")
+    files.write_csv(ids, base.matrix[order][:, order], tmp_path / "w.csv")
     w, _ = weights.build(
         {"name": "u", "kind": "file", "path": str(tmp_path / "w.csv"), "standardise": "none"}, units
     )
     assert links(w) == links(base)
-    io.write_csv(ids[:-1], base.matrix[order[:-1]][:, order[:-1]], tmp_path / "short.csv")
+    files.write_csv(ids[:-1], base.matrix[order[:-1]][:, order[:-1]], tmp_path / "short.csv")
     with pytest.raises(InputError, match="does not cover") as err:
         weights.build({"name": "u", "kind": "file", "path": str(tmp_path / "short.csv")}, units)
     assert "c00" in str(err.value)
@@ -265,7 +271,7 @@ def test_user_weights_file_is_aligned_to_the_study_units(tmp_path):
 
 def test_stata_export_needs_numeric_ids(tmp_path):
     with pytest.raises(InputError, match="numeric unit ids"):
-        io.write_stata(["a", "b"], sp.csr_matrix(np.eye(2)), tmp_path / "w.txt")
+        files.write_stata(["a", "b"], sp.csr_matrix(np.eye(2)), tmp_path / "w.txt")
 
 
 # -- islands ------------------------------------------------------------------------------------------------------

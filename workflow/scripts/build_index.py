@@ -3,7 +3,7 @@
 import pandas as pd
 
 from nqpf import disparity, figures, indices, io
-from nqpf.logs import step
+from nqpf.study.logs import step
 
 with step(
     snakemake.log[0],

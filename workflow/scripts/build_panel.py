@@ -1,7 +1,10 @@
 """Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv."""
 
-from nqpf import boundaries, frames, io, panel, validation
-from nqpf.logs import step
+from nqpf import io, panel
+from nqpf.panel import validation
+from nqpf.study import frames
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 study = snakemake.params.study
 with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.params.config_file) as log:

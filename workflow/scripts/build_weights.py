@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from nqpf import boundaries, weights
-from nqpf.logs import step
+from nqpf import weights
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(
     snakemake.log[0],

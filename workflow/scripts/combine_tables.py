@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from nqpf.logs import step
+from nqpf.study.logs import step
 from nqpf.tables import model, render
 
 with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from nqpf import coupling, io
-from nqpf.logs import step
+from nqpf import io
+from nqpf.indices import coupling
+from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"coupling {snakemake.wildcards.study}/{snakemake.wildcards.pair}"):
     spec = snakemake.params.spec

@@ -2,9 +2,11 @@
 
 import pandas as pd
 
-from nqpf import boundaries, figures, frames, weights
-from nqpf.esda import analysis, regions
-from nqpf.logs import step
+from nqpf import figures, weights
+from nqpf.esda import by_year
+from nqpf.study import frames
+from nqpf.study.logs import step
+from nqpf.units import boundaries, named_regions
 
 with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snakemake.wildcards.w}"):
     variable, name = snakemake.wildcards.variable, snakemake.wildcards.w
@@ -14,7 +16,10 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
     gdf = boundaries.read(snakemake.input.boundaries)
     gdf = gdf[gdf["code"].isin(set(units["code"]))]
-    named = [regions.NamedRegion.from_config(r) for r in settings.get("named_regions") or regions.as_config()]
+    named = [
+        named_regions.NamedRegion.from_config(r)
+        for r in settings.get("named_regions") or named_regions.as_config()
+    ]
     outlines = {r.name: (r.name_zh, r.members(units)) for r in named}
     years = list(snakemake.params.years)
     map_years = settings.get("map_years") or (
@@ -25,7 +30,7 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
     figures.lisa_cluster_maps(gdf, lisa, map_years, snakemake.output.lisa, title, outlines, note)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     last = years[-1]
-    x = analysis.values_by_year(
+    x = by_year.values_by_year(
         frames.study_frame(snakemake.input.panel, snakemake.input.indices), variable, w.ids, [last]
     )[last]
     year = lisa[lisa["year"] == last].set_index("code").loc[list(w.ids)]

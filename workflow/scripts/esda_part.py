@@ -2,17 +2,18 @@
 
 import pandas as pd
 
-from nqpf import frames, io, weights
-from nqpf.esda import analysis
-from nqpf.logs import step
+from nqpf import io, weights
+from nqpf.esda import by_year
+from nqpf.study import frames
+from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"esda {snakemake.wildcards.variable} on {snakemake.wildcards.w}") as log:
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     units = pd.read_csv(snakemake.input.units, dtype={"code": str})
-    settings = analysis.Settings.from_config(snakemake.params.settings)
+    settings = by_year.Settings.from_config(snakemake.params.settings)
     names = dict(zip(units["code"], units["name"], strict=True))
-    global_table, local_table, notes = analysis.analyse(
+    global_table, local_table, notes = by_year.analyse(
         frame, snakemake.wildcards.variable, w, snakemake.params.years, settings, names
     )
     for note in notes:

@@ -5,15 +5,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from nqpf import frames
-from nqpf.logs import step
-from nqpf.tables import model, plan, regression, render
+from nqpf.study import frames, table_plan
+from nqpf.study.logs import step
+from nqpf.tables import model, regression, render
 
 CODES = {"code": str, "province_code": str, "prefecture_code": str}
 
 with step(snakemake.log[0], f"table {snakemake.wildcards.study}/{snakemake.wildcards.table}") as log:
     given = snakemake.input
-    sources = plan.Sources()
+    sources = table_plan.Sources()
     if "panel" in given.keys():
         sources.frame = frames.study_frame(given.panel, list(given.indices), given.units)
     if "units" in given.keys():
@@ -32,7 +32,7 @@ with step(snakemake.log[0], f"table {snakemake.wildcards.study}/{snakemake.wildc
         )
     if "dagum" in given.keys():
         sources.dagum = tuple(pd.read_csv(given[key]) for key in ("dagum", "dagum_within", "dagum_between"))
-    table = plan.make(snakemake.wildcards.table, snakemake.params.study, sources)
+    table = table_plan.make(snakemake.wildcards.table, snakemake.params.study, sources)
     out = snakemake.output
     stem = Path(out.csv).with_suffix("")
     written = render.write(table, stem)

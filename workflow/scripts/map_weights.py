@@ -2,8 +2,9 @@
 
 import json
 
-from nqpf import boundaries, figures, weights
-from nqpf.logs import step
+from nqpf import figures, weights
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake.wildcards.w}"):
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)

@@ -2,8 +2,8 @@
 
 import json
 
-from nqpf import boundaries, topology
-from nqpf.logs import step
+from nqpf.study.logs import step
+from nqpf.units import boundaries, topology
 
 with step(snakemake.log[0], f"contiguity {snakemake.wildcards.name}") as log:
     gdf = boundaries.read(snakemake.input.gpkg)

@@ -2,9 +2,11 @@
 
 import pandas as pd
 
-from nqpf import convergence, disparity, frames, io
-from nqpf.logs import step
-from nqpf.regions import REGIONS
+from nqpf import disparity, io
+from nqpf.disparity import convergence
+from nqpf.study import frames
+from nqpf.study.logs import step
+from nqpf.units.regions import REGIONS
 
 with step(snakemake.log[0], f"disparity {snakemake.wildcards.study}") as log:
     settings = snakemake.params.settings

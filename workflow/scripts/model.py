@@ -2,9 +2,10 @@
 
 import pandas as pd
 
-from nqpf import frames, io, weights
-from nqpf.logs import step
-from nqpf.models import analysis
+from nqpf import io, weights
+from nqpf.models import specifications
+from nqpf.study import frames
+from nqpf.study.logs import step
 from nqpf.weights import spectrum
 
 study, model, w_name = snakemake.wildcards.study, snakemake.wildcards.model, snakemake.wildcards.w
@@ -13,8 +14,8 @@ with step(snakemake.log[0], f"{study}: {model} on {w_name}", snakemake.params.co
     units = pd.read_csv(snakemake.input.units, dtype=str)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     eigen = spectrum.read(snakemake.input.eigen)
-    settings = analysis.Settings.from_config(snakemake.params.settings)
-    result = analysis.analyse(
+    settings = specifications.Settings.from_config(snakemake.params.settings)
+    result = specifications.analyse(
         model,
         frame,
         snakemake.params.years,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from nqpf import io
-from nqpf.logs import step
-from nqpf.models import analysis
+from nqpf.models import specifications
+from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"models {snakemake.wildcards.study}") as log:
     tables = {"estimates": [], "effects": [], "tests": [], "fit": []}
@@ -16,7 +16,7 @@ with step(snakemake.log[0], f"models {snakemake.wildcards.study}") as log:
         model, w = path.parent.parent.name, path.parent.name
         if path.name == "fit.json":
             fit = json.loads(path.read_text(encoding="utf-8"))
-            tables["fit"].append(analysis.fit_table(fit).assign(model=model, weights=w))
+            tables["fit"].append(specifications.fit_table(fit).assign(model=model, weights=w))
         else:
             tables[path.stem].append(pd.read_csv(path).assign(model=model, weights=w))
     for name, parts in tables.items():

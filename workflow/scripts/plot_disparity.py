@@ -2,9 +2,10 @@
 
 import pandas as pd
 
-from nqpf import figures, frames
-from nqpf.logs import step
-from nqpf.regions import REGIONS
+from nqpf import figures
+from nqpf.study import frames
+from nqpf.study.logs import step
+from nqpf.units.regions import REGIONS
 
 with step(snakemake.log[0], f"disparity figures {snakemake.wildcards.variable}"):
     settings = snakemake.params.settings

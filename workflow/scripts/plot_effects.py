@@ -3,8 +3,8 @@
 import pandas as pd
 
 from nqpf import figures
-from nqpf.logs import step
-from nqpf.models.analysis import Settings
+from nqpf.models.specifications import Settings
+from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemake.wildcards.model}"):
     settings = Settings.from_config(snakemake.params.settings)

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from nqpf import boundaries, figures
-from nqpf.logs import step
+from nqpf import figures
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.wildcards.index}"):
     spec = snakemake.params.spec

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from nqpf import figures
-from nqpf.logs import step
+from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"Moran trend {snakemake.wildcards.study}"):
     table = pd.read_csv(snakemake.input[0])

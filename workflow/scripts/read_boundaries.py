@@ -1,7 +1,7 @@
 """Rule custom_boundaries: read a study's own polygon file into resources/boundaries/custom/<study>.gpkg."""
 
-from nqpf import boundaries
-from nqpf.logs import step
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"custom boundaries {snakemake.wildcards.study}") as log:
     spec = snakemake.params.file

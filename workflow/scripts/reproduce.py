@@ -25,7 +25,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))  # the library of this checkout, as the Snakefile gives it to every job
 
-from nqpf import manifest  # noqa: E402
+from nqpf.study import manifest  # noqa: E402
 
 
 def default_studies(directory: Path) -> list[str]:

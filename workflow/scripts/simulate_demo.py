@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from nqpf import boundaries, demo
-from nqpf.logs import step
+from nqpf.study import demo
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"demo statistics {snakemake.wildcards.study}") as log:
     gdf = boundaries.read(snakemake.input.boundaries)

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from nqpf import boundaries, manifest
-from nqpf.logs import step
+from nqpf.study import manifest
+from nqpf.study.logs import step
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
     name = snakemake.wildcards.study

@@ -15,7 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from nqpf.esda.regions import NamedRegion
+from nqpf.units.named_regions import NamedRegion
 
 METHODS = ("fdr", "bonferroni", "alpha")
 

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import special
 
 from nqpf.errors import InputError
-from nqpf.models.estimate import Fit
+from nqpf.models.estimation import Fit
 from nqpf.models.operator import SpatialOperator
 
 EFFECT_MODELS = ("sar", "sdm", "slx", "sdem")

@@ -16,22 +16,23 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from nqpf.models.data import Panel, demean, lag
-from nqpf.models.estimate import fit_ols
+from nqpf.models.estimation import fit_ols
+from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel, lag
 
 TESTS = ("lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error")
 
 
-def lm_tests(panel: Panel, op: SpatialOperator, effects: str) -> pd.DataFrame:
+def lm_tests(panel: Panel, op: SpatialOperator, fixed_effects: str) -> pd.DataFrame:
     """The four tests (columns test, statistic, df, p) for OLS with the given fixed effects."""
-    fit, d = fit_ols(panel, op, effects)
+    fit, d = fit_ols(panel, op, fixed_effects)
     t, n = panel.t, panel.n
     e = d.y - d.z @ fit.coef
     sigma2 = e @ e / len(e)
     we = lag(op.w, e.reshape(t, n)).reshape(-1)
     fitted = (d.z @ fit.coef).reshape(t, n)
-    wxb = demean(lag(op.w, fitted), effects).reshape(-1)
+    wxb = demean(lag(op.w, fitted), fixed_effects).reshape(-1)
     resid_wxb = wxb - d.z @ np.linalg.lstsq(d.z, wxb, rcond=None)[0]
     w = op.w
     t_w = float(w.multiply(w).sum() + w.multiply(w.T).sum())  # tr(W'W) + tr(WW)

@@ -25,8 +25,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from nqpf.models.data import Panel, demean, lag
-from nqpf.models.estimate import (
+from nqpf.models.estimation import (
     MAX_ITERATIONS,
     Fit,
     _maximise,
@@ -35,7 +34,9 @@ from nqpf.models.estimate import (
     logdet_adjustment,
     transformed_traces,
 )
+from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel, lag
 
 _PHI_FLOOR = 1e-6
 
@@ -49,8 +50,13 @@ def _variables(panel: Panel, op: SpatialOperator, durbin: bool, time_effects: bo
     if not time_effects:
         x = np.concatenate([np.ones(panel.y.shape + (1,)), x], axis=2)
         terms = ["const", *terms]
-    effects = "time" if time_effects else "none"
-    return demean(panel.y, effects), demean(lag(op.w, panel.y), effects), demean(x, effects), terms
+    fixed_effects = "time" if time_effects else "none"
+    return (
+        demean(panel.y, fixed_effects),
+        demean(lag(op.w, panel.y), fixed_effects),
+        demean(x, fixed_effects),
+        terms,
+    )
 
 
 def _quasi(a: np.ndarray, phi: float) -> np.ndarray:

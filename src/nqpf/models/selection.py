@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from nqpf.models.estimate import Fit
+from nqpf.models.estimation import Fit
 
 COLUMNS = ["test", "statistic", "df", "p"]
 

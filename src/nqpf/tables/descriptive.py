@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 
 from nqpf import disparity
-from nqpf.regions import REGIONS
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
+from nqpf.units.regions import REGIONS
 
 REGION_ORDER = REGIONS  # the NBS order: East, Central, West, Northeast
 

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from nqpf import crs
 from nqpf.errors import InputError
 from nqpf.io import write_json
-from nqpf.weights import contiguity, distance, economic, io, islands, spectrum
+from nqpf.units import crs
+from nqpf.weights import contiguity, distance, economic, files, islands, spectrum
 from nqpf.weights.core import SpatialWeights, clean
 from nqpf.weights.standardise import standardise
 from nqpf.weights.summary import summarise
@@ -204,7 +204,7 @@ def _economic(spec, ids, panel, years, distances):
 
 def _from_file(spec: dict, ids: list[str]) -> sp.csr_matrix:
     path = _required(spec, "path")
-    file_ids, matrix = io.read(path, spec.get("format"))
+    file_ids, matrix = files.read(path, spec.get("format"))
     index = {unit: i for i, unit in enumerate(file_ids)}
     unknown = sorted(set(file_ids) - set(ids))
     missing = [unit for unit in ids if unit not in index]
@@ -234,11 +234,11 @@ def write(w: SpatialWeights, facts: dict, directory, formats: tuple[str, ...] = 
     eigen = spectrum.compute(w.raw, w.matrix)
     spectrum.write(eigen, directory / f"{w.name}.eigen.csv")
     summary = summarise(w, names, {k: v for k, v in facts.items() if k != "names"}, eigen)
-    io.write_gal(list(w.ids), w.raw, directory / f"{w.name}.gal")
-    io.write_gwt(list(w.ids), w.raw, directory / f"{w.name}.gwt")
+    files.write_gal(list(w.ids), w.raw, directory / f"{w.name}.gal")
+    files.write_gwt(list(w.ids), w.raw, directory / f"{w.name}.gwt")
     if "stata" in formats:
-        io.write_stata(list(w.ids), w.matrix, directory / f"{w.name}.stata.txt")
+        files.write_stata(list(w.ids), w.matrix, directory / f"{w.name}.stata.txt")
     if "csv" in formats:
-        io.write_csv(list(w.ids), w.matrix, directory / f"{w.name}.matrix.csv")
+        files.write_csv(list(w.ids), w.matrix, directory / f"{w.name}.matrix.csv")
     write_json(summary, directory / f"{w.name}.summary.json")
     return summary

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse import csgraph
 
-from nqpf import crs, topology
+from nqpf.units import crs, topology
 from nqpf.weights.core import symmetric_pairs
 
 

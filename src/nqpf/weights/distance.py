@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
-from nqpf import crs
+from nqpf.units import crs
 
 EARTH_RADIUS_KM = 6371.0088
 

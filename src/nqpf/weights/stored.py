@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nqpf.weights import io
+from nqpf.weights import files
 from nqpf.weights.core import SpatialWeights, clean
 from nqpf.weights.standardise import standardise
 
@@ -18,7 +18,7 @@ def load(gwt_path, summary_path) -> SpatialWeights:
     """The weights a later stage uses: the GWT weights, standardised as the summary says, ids in its order."""
     summary = json.loads(Path(summary_path).read_text(encoding="utf-8"))
     ids = summary["ids"]
-    file_ids, matrix = io.read(gwt_path, "gwt")
+    file_ids, matrix = files.read(gwt_path, "gwt")
     # Put the file's rows and columns in the summary's unit order (units without links are absent from a GWT).
     position = {unit: i for i, unit in enumerate(ids)}
     to_summary = np.array([position[unit] for unit in file_ids])

@@ -46,7 +46,7 @@ class CodeChange:
 @cache
 def changes() -> tuple[CodeChange, ...]:
     """All rows of the crosswalk, in file order."""
-    text = (resources.files("nqpf") / "data" / "code_crosswalk.csv").read_text(encoding="utf-8")
+    text = (resources.files("nqpf.units") / "data" / "code_crosswalk.csv").read_text(encoding="utf-8")
     rows = []
     for row in csv.DictReader(text.splitlines()):
         if row["change"] not in CHANGES:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.indices import with_indices
+from nqpf.indices.composite import with_indices
 
 UNIT_COLUMNS = ("region", "province_code", "prefecture_code")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nqpf.panel import PanelResult
+from nqpf.panel.assembly import PanelResult
 
 _LISTED = 50
 

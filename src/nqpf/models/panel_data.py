@@ -15,8 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from nqpf.errors import InputError
-
-EFFECTS = ("none", "unit", "time", "two-way")
+from nqpf.models.fixed_effects import demean
 
 
 @dataclass(frozen=True)
@@ -135,19 +134,19 @@ def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:
     return relations, involved
 
 
-def check_regressors(panel: Panel, effects: str) -> None:
+def check_regressors(panel: Panel, fixed_effects: str) -> None:
     """Stop before any estimation when the explanatory variables, with the fixed effects removed (and a constant
     without them), are perfectly collinear: the coefficients would not be identified."""
-    x = demean(panel.x, effects).reshape(panel.n * panel.t, -1)
+    x = demean(panel.x, fixed_effects).reshape(panel.n * panel.t, -1)
     names = list(panel.names)
-    if effects == "none":
+    if fixed_effects == "none":
         x = np.column_stack([np.ones(len(x)), x])
         names = ["const", *names]
     relations, involved = collinear_relations(x, names)
     if relations:
         shown = [v for v in involved if v != "const"]
         raise InputError(
-            f"perfectly collinear explanatory variables (with {effects} fixed effects): {', '.join(shown)}",
+            f"perfectly collinear explanatory variables (with {fixed_effects} fixed effects): {', '.join(shown)}",
             key="models.explanatory",
             column=", ".join(shown),
             details=relations,
@@ -164,28 +163,3 @@ def lag(w: sp.csr_matrix, a: np.ndarray) -> np.ndarray:
     t, n, k = a.shape
     flat = a.transpose(1, 0, 2).reshape(n, t * k)
     return (w @ flat).reshape(n, t, k).transpose(1, 0, 2)
-
-
-def demean(a: np.ndarray, effects: str) -> np.ndarray:
-    """Remove unit means (over periods), time means (over units) or both from a (T, N, ...) array."""
-    if effects == "none":
-        return a.copy()
-    out = a
-    if effects in ("unit", "two-way"):
-        out = out - out.mean(axis=0, keepdims=True)
-    if effects in ("time", "two-way"):
-        out = out - out.mean(axis=1, keepdims=True)
-    return out
-
-
-def effective_size(n: int, t: int, effects: str, method: str) -> tuple[int, int]:
-    """(units, periods) the likelihood counts: Lee and Yu (2010) lose one period to unit effects and one unit to
-    time effects; the direct approach (Elhorst 2014) counts all N T observations."""
-    if method == "direct":
-        return n, t
-    return n - (effects in ("time", "two-way")), t - (effects in ("unit", "two-way"))
-
-
-def fixed_effect_parameters(n: int, t: int, effects: str) -> int:
-    """Parameters the fixed effects absorb (for degrees of freedom and information criteria)."""
-    return {"none": 0, "unit": n, "time": t, "two-way": n + t - 1}[effects]

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from nqpf import crs
+from nqpf.units import crs
 
 
 def touching_pairs(geometries: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.esda import clusters, global_, local, permutation
+from nqpf.esda import clusters, global_statistics, local_statistics, permutation
 from nqpf.seeds import rng_for
 from nqpf.weights.core import SpatialWeights
 
@@ -30,7 +30,7 @@ class Settings:
     seed: int = 0
     method: str = "fdr"
     alpha: float = 0.05
-    global_statistics: tuple[str, ...] = global_.STATISTICS
+    global_statistics: tuple[str, ...] = global_statistics.STATISTICS
     local_statistics: tuple[str, ...] = LOCAL_STATISTICS
 
     @classmethod
@@ -41,7 +41,7 @@ class Settings:
             seed=int(esda.get("seed", 0)),
             method=significance.get("method", "fdr"),
             alpha=float(significance.get("alpha", 0.05)),
-            global_statistics=tuple(esda.get("global", global_.STATISTICS)),
+            global_statistics=tuple(esda.get("global", global_statistics.STATISTICS)),
             local_statistics=tuple(esda.get("local", LOCAL_STATISTICS)),
         )
 
@@ -98,16 +98,16 @@ def analyse(
     global_rows, local_rows = [], []
     started = time.perf_counter()
     for done, (year, x) in enumerate(data.items(), 1):
-        table = global_.global_statistics(x[linked], core, settings.global_statistics, orderings)
+        table = global_statistics.global_statistics(x[linked], core, settings.global_statistics, orderings)
         table.insert(0, "year", year)
         global_rows.append(table)
         for statistic in settings.local_statistics:
             if statistic == "gi_star" and dense:
                 continue
             result = (
-                local.local_moran(x, matrix, draws)
+                local_statistics.local_moran(x, matrix, draws)
                 if statistic == "lisa"
-                else local.gi_star(x, matrix, draws)
+                else local_statistics.gi_star(x, matrix, draws)
             )
             p = result["p_sim"] if draws is not None else result["p_norm"]
             result["p_adjusted"] = clusters.adjust(p.to_numpy(), settings.method)

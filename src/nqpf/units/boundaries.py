@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from nqpf import crs
-from nqpf.codes import normalise_code
 from nqpf.errors import InputError
-from nqpf.names import english_name
-from nqpf.regions import MUNICIPALITIES, PROVINCE_BY_CODE, province_code, region_of
+from nqpf.units import crs
+from nqpf.units.codes import normalise_code
+from nqpf.units.names import english_name
+from nqpf.units.regions import MUNICIPALITIES, PROVINCE_BY_CODE, province_code, region_of
 
 log = logging.getLogger(__name__)
 

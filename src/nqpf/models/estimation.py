@@ -29,8 +29,9 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from nqpf.errors import InputError
-from nqpf.models.data import Panel, collinear_relations, demean, effective_size, fixed_effect_parameters, lag
+from nqpf.models.fixed_effects import demean, effective_size, fixed_effect_parameters
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel, collinear_relations, lag
 
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
 METHODS = ("lee_yu", "direct")
@@ -40,7 +41,7 @@ MAX_ITERATIONS = 500  # of the bounded Brent search (models.max_iterations)
 @dataclass
 class Fit:
     model: str
-    effects: str
+    fixed_effects: str
     method: str
     terms: list[str]
     coef: np.ndarray
@@ -87,25 +88,27 @@ class Design:
     t: int
 
 
-def design(panel: Panel, op: SpatialOperator, model: str, effects: str) -> Design:
+def design(panel: Panel, op: SpatialOperator, model: str, fixed_effects: str) -> Design:
     """Demeaned variables of a model, spatial lags taken before demeaning."""
     x = panel.x
     terms = list(panel.names)
     if model in ("slx", "sdm", "sdem"):
         x = np.concatenate([x, lag(op.w, x)], axis=2)
         terms += [f"W.{name}" for name in panel.names]
-    if effects == "none":
+    if fixed_effects == "none":
         x = np.concatenate([np.ones(panel.y.shape + (1,)), x], axis=2)
         terms = ["const", *terms]
     nt = panel.n * panel.t
-    z = demean(x, effects).reshape(nt, -1)
-    y = demean(panel.y, effects).reshape(nt)
-    wy = demean(lag(op.w, panel.y), effects).reshape(nt)
-    wz = demean(lag(op.w, x), effects).reshape(nt, -1) if model in ("sem", "sdem") else np.empty((nt, 0))
+    z = demean(x, fixed_effects).reshape(nt, -1)
+    y = demean(panel.y, fixed_effects).reshape(nt)
+    wy = demean(lag(op.w, panel.y), fixed_effects).reshape(nt)
+    wz = (
+        demean(lag(op.w, x), fixed_effects).reshape(nt, -1) if model in ("sem", "sdem") else np.empty((nt, 0))
+    )
     relations, involved = collinear_relations(z, terms)
     if relations:
         raise InputError(
-            f"perfectly collinear regressors in the {model.upper()} design with {effects} fixed effects: "
+            f"perfectly collinear regressors in the {model.upper()} design with {fixed_effects} fixed effects: "
             + ", ".join(involved),
             column=", ".join(involved),
             key="models.explanatory",
@@ -118,9 +121,9 @@ def design(panel: Panel, op: SpatialOperator, model: str, effects: str) -> Desig
     return Design(y, z, wy, wz, terms, panel.n, panel.t)
 
 
-def logdet_adjustment(op: SpatialOperator, effects: str, method: str) -> bool:
+def logdet_adjustment(op: SpatialOperator, fixed_effects: str, method: str) -> bool:
     """Whether the Lee-Yu time transformation removes W's eigenvalue 1 from the log-determinant."""
-    adjust = method == "lee_yu" and effects in ("time", "two-way")
+    adjust = method == "lee_yu" and fixed_effects in ("time", "two-way")
     if adjust and not op.row_normalised:
         raise InputError(
             "the Lee-Yu transformation of time effects needs a row-standardised W",
@@ -166,24 +169,24 @@ def _maximise(
 
 
 def fit_ols(
-    panel: Panel, op: SpatialOperator, effects: str, slx: bool = False, method: str = "direct"
+    panel: Panel, op: SpatialOperator, fixed_effects: str, slx: bool = False, method: str = "direct"
 ) -> tuple[Fit, Design]:
     """OLS (or SLX, with W X) on the demeaned data; classical standard errors with LSDV degrees of freedom.
     The log-likelihood counts the observations the spatial models of ``method`` count, so that LR tests
     against them compare like with like."""
-    d = design(panel, op, "slx" if slx else "ols", effects)
+    d = design(panel, op, "slx" if slx else "ols", fixed_effects)
     coef, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
     e = d.y - d.z @ coef
-    df = len(d.y) - d.z.shape[1] - fixed_effect_parameters(panel.n, panel.t, effects)
+    df = len(d.y) - d.z.shape[1] - fixed_effect_parameters(panel.n, panel.t, fixed_effects)
     s2 = e @ e / df
     cov = s2 * np.linalg.inv(d.z.T @ d.z)
-    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     nt = n_eff * t_eff
     sigma2 = e @ e / nt
     loglik = -nt / 2 * (np.log(2 * np.pi) + np.log(sigma2) + 1)
     fit = Fit(
         "slx" if slx else "ols",
-        effects,
+        fixed_effects,
         method,
         d.terms,
         coef,
@@ -204,16 +207,16 @@ def fit_ols(
 def fit_lag(
     panel: Panel,
     op: SpatialOperator,
-    effects: str,
+    fixed_effects: str,
     method: str,
     bounds,
     durbin: bool,
     max_iterations: int = MAX_ITERATIONS,
 ) -> Fit:
     """SAR (or SDM with ``durbin``) by concentrated maximum likelihood; see the module docstring."""
-    d = design(panel, op, "sdm" if durbin else "sar", effects)
-    adjust = logdet_adjustment(op, effects, method)
-    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    d = design(panel, op, "sdm" if durbin else "sar", fixed_effects)
+    adjust = logdet_adjustment(op, fixed_effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     nt = n_eff * t_eff
     b0, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
     b1, *_ = np.linalg.lstsq(d.z, d.wy, rcond=None)
@@ -230,10 +233,10 @@ def fit_lag(
     e = e0 - rho * e1
     sigma2 = e @ e / nt
     full = loglik(rho) - nt / 2 * (np.log(2 * np.pi) + 1)
-    cov = _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_eff)
+    cov = _lag_covariance(panel, op, d, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff)
     return Fit(
         "sdm" if durbin else "sar",
-        effects,
+        fixed_effects,
         method,
         d.terms,
         coef,
@@ -251,11 +254,11 @@ def fit_lag(
     )
 
 
-def _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_eff):
+def _lag_covariance(panel, op, d, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff):
     k = len(coef)
     zb = (d.z @ coef).reshape(panel.t, panel.n)
     # H: the expected demeaned W y given X, G X b, period by period
-    h = demean((op.w @ op.solve(rho, zb.T)).T, effects).reshape(-1)
+    h = demean((op.w @ op.solve(rho, zb.T)).T, fixed_effects).reshape(-1)
     tr_g, tr_gg, tr_gtg = transformed_traces(op, rho, adjust)
     info = np.zeros((k + 2, k + 2))
     info[:k, :k] = d.z.T @ d.z / sigma2
@@ -266,29 +269,31 @@ def _lag_covariance(panel, op, d, coef, rho, sigma2, effects, adjust, n_eff, t_e
     return np.linalg.inv(info)[: k + 1, : k + 1]
 
 
-def lag_covariance_at(panel: Panel, op: SpatialOperator, model: str, effects: str, method: str, fit_: Fit):
+def lag_covariance_at(
+    panel: Panel, op: SpatialOperator, model: str, fixed_effects: str, method: str, fit_: Fit
+):
     """The fixed-effects covariance of (coef, rho) of a SAR/SDM evaluated at the parameters of another fit
     (``fit_``: its coefficients on this model's terms, its rho and sigma^2)."""
-    d = design(panel, op, model, effects)
-    adjust = logdet_adjustment(op, effects, method)
-    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    d = design(panel, op, model, fixed_effects)
+    adjust = logdet_adjustment(op, fixed_effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     coef = np.array([fit_.coefficient(term) for term in d.terms])
-    return _lag_covariance(panel, op, d, coef, fit_.spatial, fit_.sigma2, effects, adjust, n_eff, t_eff)
+    return _lag_covariance(panel, op, d, coef, fit_.spatial, fit_.sigma2, fixed_effects, adjust, n_eff, t_eff)
 
 
 def fit_error(
     panel: Panel,
     op: SpatialOperator,
-    effects: str,
+    fixed_effects: str,
     method: str,
     bounds,
     durbin: bool,
     max_iterations: int = MAX_ITERATIONS,
 ) -> Fit:
     """SEM (or SDEM with ``durbin``) by maximum likelihood concentrated in lambda."""
-    d = design(panel, op, "sdem" if durbin else "sem", effects)
-    adjust = logdet_adjustment(op, effects, method)
-    n_eff, t_eff = effective_size(panel.n, panel.t, effects, method)
+    d = design(panel, op, "sdem" if durbin else "sem", fixed_effects)
+    adjust = logdet_adjustment(op, fixed_effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     nt = n_eff * t_eff
 
     def regression(lam):
@@ -316,7 +321,7 @@ def fit_error(
     cov = np.linalg.inv(info)[: k + 1, : k + 1]
     return Fit(
         "sdem" if durbin else "sem",
-        effects,
+        fixed_effects,
         method,
         d.terms,
         coef,
@@ -352,7 +357,7 @@ def fit(
     model: str,
     panel: Panel,
     op: SpatialOperator,
-    effects: str,
+    fixed_effects: str,
     method: str,
     bounds,
     max_iterations: int = MAX_ITERATIONS,
@@ -361,11 +366,11 @@ def fit(
     if model not in MODELS:
         raise InputError(f"unknown model {model!r}", column="models.models", fix=", ".join(MODELS))
     if model in ("ols", "slx"):
-        return fit_ols(panel, op, effects, slx=model == "slx", method=method)[0]
+        return fit_ols(panel, op, fixed_effects, slx=model == "slx", method=method)[0]
     if model in ("sar", "sdm"):
         return fit_lag(
-            panel, op, effects, method, bounds, durbin=model == "sdm", max_iterations=max_iterations
+            panel, op, fixed_effects, method, bounds, durbin=model == "sdm", max_iterations=max_iterations
         )
     return fit_error(
-        panel, op, effects, method, bounds, durbin=model == "sdem", max_iterations=max_iterations
+        panel, op, fixed_effects, method, bounds, durbin=model == "sdem", max_iterations=max_iterations
     )

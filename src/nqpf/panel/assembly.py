@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nqpf import formulas, ingest
 from nqpf.errors import InputError
-from nqpf.matching import Match, UnitMatcher, Unmatched
-from nqpf.names import normalise
+from nqpf.panel import formulas, ingest
+from nqpf.units.matching import Match, UnitMatcher, Unmatched
+from nqpf.units.names import normalise
 
 DEFAULT_AGGREGATES: tuple[str, ...] = (
     "全国",
@@ -543,7 +543,7 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
     """The codes of a study's units: all boundary units, or those in the listed provinces (codes or names)."""
     if not provinces:
         return sorted(units["code"])
-    from nqpf.regions import PROVINCES
+    from nqpf.units.regions import PROVINCES
 
     table = pd.DataFrame(
         {

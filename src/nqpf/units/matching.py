@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nqpf import crosswalk
-from nqpf.codes import normalise_code
-from nqpf.names import english_name, latin_key, normalise, short_forms
-from nqpf.regions import PROVINCE_BY_CODE, PROVINCES, province_code
+from nqpf.units import crosswalk
+from nqpf.units.codes import normalise_code
+from nqpf.units.names import english_name, latin_key, normalise, short_forms
+from nqpf.units.regions import PROVINCE_BY_CODE, PROVINCES, province_code
 
 _CODE_LIKE = re.compile(r"^\d{6}(\d{6})?$")
 _ENGLISH_TYPES = (

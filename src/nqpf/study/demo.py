@@ -46,9 +46,10 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from nqpf import crs, indices
-from nqpf.names import short_forms
-from nqpf.regions import PROVINCE_BY_CODE
+from nqpf import indices
+from nqpf.units import crs
+from nqpf.units.names import short_forms
+from nqpf.units.regions import PROVINCE_BY_CODE
 
 SIMULATED_NOTE = "simulated demo data"
 

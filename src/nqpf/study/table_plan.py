@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.models.analysis import Settings as ModelSettings
+from nqpf.models.specifications import Settings as ModelSettings
 from nqpf.tables import descriptive, disparity, regression, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table

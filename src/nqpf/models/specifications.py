@@ -18,13 +18,14 @@ from scipy import special
 
 from nqpf.errors import InputError
 from nqpf.models import effects as effects_
+from nqpf.models import fixed_effects as fe
 from nqpf.models import lm_tests, selection, subsample
-from nqpf.models.data import EFFECTS, Panel, check_regressors, from_frame
-from nqpf.models.estimate import MAX_ITERATIONS, METHODS, MODELS, Fit, fit, lag_covariance_at
+from nqpf.models.estimation import MAX_ITERATIONS, METHODS, MODELS, Fit, fit, lag_covariance_at
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.panel_data import Panel, check_regressors, from_frame
 from nqpf.models.random_effects import fit_random
-from nqpf.regions import REGIONS
 from nqpf.seeds import rng_for
+from nqpf.units.regions import REGIONS
 from nqpf.weights.core import SpatialWeights
 from nqpf.weights.spectrum import Spectrum
 from nqpf.weights.standardise import parameter_bounds
@@ -80,7 +81,7 @@ class Settings:
             max_iterations=int(models.get("max_iterations", MAX_ITERATIONS)),
         )
         for value, allowed, key in (
-            (settings.fixed_effects, EFFECTS, "fixed_effects"),
+            (settings.fixed_effects, fe.KINDS, "fixed_effects"),
             (settings.method, METHODS, "method"),
             (settings.on_bound, POLICIES, "on_bound"),
             (settings.on_nonconvergence, POLICIES, "on_nonconvergence"),
@@ -146,8 +147,10 @@ def fit_record(result: Fit, spec: str, extra: dict | None = None) -> dict:
         "n_units": result.n_units,
         "n_periods": result.n_periods,
         "n_obs": result.n_obs,
-        "fixed_effects": result.effects,
-        "bias_correction": "lee_yu" if result.method == "lee_yu" and result.effects != "none" else "none",
+        "fixed_effects": result.fixed_effects,
+        "bias_correction": "lee_yu"
+        if result.method == "lee_yu" and result.fixed_effects != "none"
+        else "none",
         "method": result.method,
         "converged": result.converged,
     }
@@ -273,11 +276,11 @@ def analyse(
         tests.append(("main", *row))
         notes += [note] if note else []
     if model == "ols":
-        for effects in EFFECTS:
-            if panel.t == 1 and effects != "none":  # one period: no unit effects; time effects = the constant
+        for kind in fe.KINDS:
+            if panel.t == 1 and kind != "none":  # one period: no unit effects; time effects = the constant
                 continue
-            table = lm_tests.lm_tests(panel, op, effects)
-            tests += [(SPEC_OF_EFFECTS[effects], *row) for row in table.itertuples(index=False)]
+            table = lm_tests.lm_tests(panel, op, kind)
+            tests += [(SPEC_OF_EFFECTS[kind], *row) for row in table.itertuples(index=False)]
     for group, members in groups.items():
         keep = np.flatnonzero(grouping.reindex(list(w.ids)).isin(members).to_numpy())
         if len(keep) < settings.min_units:

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nqpf.codes import normalise_code
 from nqpf.errors import InputError
+from nqpf.units.codes import normalise_code
 
 FORMATS = ("gal", "gwt", "stata", "csv")
 

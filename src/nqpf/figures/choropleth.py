@@ -1,0 +1,267 @@
+"""Maps of a variable by year on one colour scale, units named where the map has room."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+
+from nqpf.errors import InputError
+from nqpf.figures.basemap import for_display, mainland_view
+from nqpf.figures.style import require_columns, save, use_cjk_font
+from nqpf.units import crs
+from nqpf.units.regions import PROVINCE_BY_CODE
+
+MAP_COLOURS = "YlGnBu"
+NO_DATA = "#d9d9d9"
+_NAMED_UNITS = 40  # maps of up to this many units name every unit; maps of more units outline their provinces
+
+
+def class_breaks(values, classes: int) -> np.ndarray:
+    """Edges of quantile classes of the pooled values, from their minimum to their maximum (tied edges merged)."""
+    return np.unique(np.quantile(np.asarray(values, dtype=float), np.linspace(0.0, 1.0, classes + 1)))
+
+
+def _edge_labels(edges) -> list[str]:
+    """The class edges with one decimal more than it takes to keep them apart (none more above 1,000)."""
+    edges = np.asarray(edges, dtype=float)
+    for decimals in range(7):
+        if len({f"{v:.{decimals}f}" for v in edges}) == len(edges):
+            break
+    if np.abs(edges).max() < 1000:
+        decimals += 1
+    return [f"{v:,.{decimals}f}" for v in edges]
+
+
+def _text_width(text: str, fontsize: float) -> float:
+    """Rough width of a label in points: Chinese characters are one em wide, Latin letters about half."""
+    return fontsize * sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
+
+
+def _place_labels(ax, geometries, texts: dict, fontsize: float) -> dict:
+    """Where each unit's label goes: at the pole of inaccessibility of the unit's largest part, and where the
+    label does not fit inside the unit, beside it (offset in points, with a leader line) in the one of eight
+    directions farthest from every other label."""
+    from shapely.ops import polylabel
+
+    ax.apply_aspect()
+    low, high = ax.transData.transform([(0.0, 0.0), (1.0e5, 0.0)])
+    points_per_unit = (high[0] - low[0]) / 1.0e5 * 72.0 / ax.figure.dpi
+    anchors, offsets, crowded = {}, {}, []
+    for code, geometry in geometries.items():
+        largest = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area)
+        point = polylabel(largest, tolerance=largest.length / 400)
+        anchors[code] = (point.x, point.y)
+        room = largest.boundary.distance(point) * points_per_unit
+        if room >= 0.45 * _text_width(texts[code], fontsize) and room >= 0.6 * fontsize:
+            offsets[code] = (0.0, 0.0)
+        else:
+            crowded.append(code)
+    centres = {code: np.array(anchor) * points_per_unit for code, anchor in anchors.items()}
+    placed = {code: centres[code] for code in offsets}
+    for code in sorted(crowded):
+        reach = 0.5 * _text_width(texts[code], fontsize) + 5.0
+        others = [placed.get(k, centres[k]) for k in anchors if k != code]
+        best, best_room = (0.0, 0.0), -np.inf
+        for angle in np.deg2rad([0, 45, 315, 90, 270, 135, 225, 180]):
+            offset = np.array([reach * np.cos(angle), 0.8 * reach * np.sin(angle)])
+            # labels are wider than tall: horizontal distances count half
+            room = min((np.hypot(*((centres[code] + offset - c) * [0.5, 1.0])) for c in others), default=0.0)
+            if room > best_room + 1e-9:
+                best, best_room = (float(offset[0]), float(offset[1])), room
+        offsets[code] = best
+        placed[code] = centres[code] + np.array(best)
+    return {code: (anchors[code], offsets[code]) for code in anchors}
+
+
+def _short_name(code: str, name: str, name_en, cjk: bool) -> str:
+    """Provinces by their short forms (北京, 内蒙古); other units by name, or English name without Chinese text."""
+    if not cjk:
+        return str(name_en or code)
+    province = PROVINCE_BY_CODE.get(code)
+    return province.short if province else str(name)
+
+
+def index_maps(
+    units: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    paths,
+    *,
+    column: str = "index",
+    years=None,
+    title: str = "",
+    classes: int = 5,
+    note: str = "",
+    source: str = "the index table",
+) -> None:
+    """Maps of a variable by unit, one small map per year, on one shared colour scale.
+
+    The classes are quantiles of the values of all mapped years pooled, so a unit changes colour only when it
+    crosses a fixed break and growth shows as a shift to the darker classes. Maps of up to 40 units name them;
+    maps of smaller units (prefectures, counties) outline their provinces. Units without a value are grey. The
+    South China Sea islands are left out of the view (:func:`mainland_view`). ``units`` holds ``code``, ``name``,
+    ``name_en`` (and ``province_code``) and the polygons; ``values`` holds ``code``, ``year`` and ``column``.
+    """
+    if classes < 2:
+        raise InputError(
+            f"maps need at least 2 colour classes, not {classes}",
+            column="figures.map_classes",
+            fix="set 2 or more",
+        )
+    table, years = _map_values(values, column, years, source, units)
+    cjk = use_cjk_font()
+    exact = units.assign(code=units["code"].astype(str)).set_index("code").to_crs(crs.CHINA_ALBERS)
+    projected = for_display(exact)
+    edges = class_breaks(table[column].dropna(), classes)
+    if len(edges) == 1:  # one value everywhere: one class
+        edges = np.repeat(edges, 2)
+    k = len(edges) - 1
+    palette = plt.get_cmap(MAP_COLOURS)(np.linspace(0.12, 1.0, k))
+    labels = _edge_labels(edges)
+    many = len(projected) > 400
+    named = len(projected) <= _NAMED_UNITS
+    outlines = None
+    if not named and "province_code" in exact.columns and exact["province_code"].notna().all():
+        dissolved = exact[["province_code", "geometry"]].dissolve(by="province_code")
+        if 1 < len(dissolved) < len(exact):
+            outlines = for_display(dissolved).boundary
+
+    cols = min(4, len(years))
+    rows = int(np.ceil(len(years) / cols))
+    width, height = 3.3 * cols, 2.75 * rows + 1.05
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height), dpi=200, squeeze=False)
+    fig.subplots_adjust(
+        left=0.01, right=0.99, top=1 - 0.5 / height, bottom=0.62 / height, wspace=0.02, hspace=0.12
+    )
+    label_size = 4.5 if cols >= 3 else 6.5
+    texts = {code: _short_name(code, row["name"], row.get("name_en"), cjk) for code, row in exact.iterrows()}
+    placements = {}
+    has_missing = False
+    for ax, year in zip(axes.ravel(), years, strict=False):
+        shown = table[table["year"] == year].set_index("code")[column].reindex(projected.index)
+        missing = shown.isna().to_numpy()
+        has_missing |= bool(missing.any())
+        colours = palette[np.searchsorted(edges[1:-1], shown.to_numpy()[~missing], side="right")]
+        # on maps of many small units white borders would wash the colours out
+        projected[~missing].plot(
+            ax=ax, color=colours, edgecolor=colours if many else "white", linewidth=0.05 if many else 0.3
+        )
+        if missing.any():
+            projected[missing].plot(ax=ax, color=NO_DATA, edgecolor="white", linewidth=0.05 if many else 0.3)
+        if outlines is not None:
+            outlines.plot(ax=ax, color="#3a3a3a", linewidth=0.35)
+        ax.set_title(str(year), fontsize=9)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        mainland_view(ax, projected)
+        if named and not placements:
+            placements = _place_labels(ax, exact.geometry, texts, label_size)
+        for code, (anchor, offset) in placements.items():
+            ax.annotate(
+                texts[code],
+                anchor,
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=label_size,
+                ha="center",
+                va="center",
+                color="#1a1a1a",
+                path_effects=[patheffects.withStroke(linewidth=1.2, foreground="white", alpha=0.8)],
+                arrowprops=None if offset == (0.0, 0.0) else _LEADER,
+            )
+    for ax in axes.ravel()[len(years) :]:
+        ax.set_axis_off()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in palette]
+    names = [f"{labels[i]} – {labels[i + 1]}" for i in range(k)]
+    if has_missing:
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=NO_DATA, ec="#999999", lw=0.3))
+        names.append("no data")
+    fig.legend(
+        handles,
+        names,
+        loc="lower center",
+        ncol=len(handles),
+        fontsize=7,
+        frameon=False,
+        title=f"{k} classes, quantiles of the {len(years)} years shown pooled"
+        if len(years) > 1
+        else f"{k} classes, quantiles",
+        title_fontsize=7,
+    )
+    fig.suptitle(
+        (title or column) + (f" ({note})" if note else "") + "; South China Sea islands not shown",
+        fontsize=10,
+        y=1 - 0.12 / height,
+        va="top",
+    )
+    save(fig, paths)
+
+
+_LEADER = {"arrowstyle": "-", "linewidth": 0.3, "color": "#333333", "shrinkA": 0, "shrinkB": 0}
+
+
+def _map_values(
+    values: pd.DataFrame, column: str, years, source: str, units
+) -> tuple[pd.DataFrame, list[int]]:
+    """The rows of the years to map, checked: one numeric value per unit and year, every unit on the map."""
+    require_columns(values, ["code", "year", column], source, "map a table of code, year and the variable")
+    require_columns(
+        units, ["code", "name"], "the boundaries", "map boundaries with a code and a name per unit"
+    )
+    table = values[["code", "year", column]].copy()
+    table["code"] = table["code"].astype(str)
+    available = sorted(int(y) for y in table["year"].dropna().unique())
+    years = [int(y) for y in (available if years is None else years)]
+    absent = [y for y in years if y not in available]
+    if not years or absent:
+        raise InputError(
+            f"{source} has no rows for the years to map: {', '.join(map(str, absent)) or '(none given)'}",
+            file=source,
+            column="year",
+            fix="map years the table holds: " + (", ".join(map(str, available)) or "it holds no rows"),
+        )
+    table = table[table["year"].isin(years)]
+    repeated = table[table.duplicated(["code", "year"], keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise InputError(
+            f"{source} has {len(repeated)} rows for repeated (code, year) pairs",
+            file=source,
+            unit=first["code"],
+            row=f"year {first['year']}",
+            fix="give one value per unit and year",
+        )
+    numbers = pd.to_numeric(table[column], errors="coerce")
+    text = numbers.isna() & table[column].notna()
+    if text.any():
+        bad = table[text].iloc[0]
+        raise InputError(
+            f"{source}: column {column} is not numeric",
+            file=source,
+            unit=bad["code"],
+            column=column,
+            fix=f"give numbers (found {bad[column]!r} in {bad['year']})",
+        )
+    table[column] = numbers
+    if table[column].notna().sum() == 0:
+        raise InputError(
+            f"{source} has no values of {column} in the years to map",
+            file=source,
+            column=column,
+            fix="build the variable first, or map years in which it has values",
+        )
+    unknown = sorted(set(table["code"]) - set(units["code"].astype(str)))
+    if unknown:
+        raise InputError(
+            f"{source} has {len(unknown)} unit codes that the boundaries do not hold",
+            file=source,
+            column="code",
+            details=["codes: " + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else "")],
+            fix="map the table with the boundaries of its study",
+        )
+    return table, years
+
+
+# -- Spatial panel models --------------------------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""The connectivity map of a weights matrix: its links between unit centroids, links added for islands."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from nqpf.figures.basemap import for_display, mainland_view
+from nqpf.units import crs
+from nqpf.weights.core import SpatialWeights
+
+_DENSE_LINKS = 20_000  # above this many links a map shows each unit's strongest links only
+_STRONGEST = 3
+
+
+def connectivity_map(
+    units: gpd.GeoDataFrame, w: SpatialWeights, path, added_links: list[dict] | None = None, note: str = ""
+) -> None:
+    """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
+    policy in red; for a dense W only each unit's strongest links."""
+    exact = units.set_index("code").loc[list(w.ids)].to_crs(crs.CHINA_ALBERS)
+    xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
+    projected = for_display(units.set_index("code").loc[list(w.ids)])
+    matrix = w.matrix.tocsr()
+    shown = "all links"
+    rows, cols = matrix.nonzero()
+    if matrix.nnz > _DENSE_LINKS:
+        keep_rows, keep_cols = [], []
+        for i in range(w.n):
+            start, end = matrix.indptr[i], matrix.indptr[i + 1]
+            strongest = np.argsort(-matrix.data[start:end], kind="stable")[:_STRONGEST]
+            keep_rows += [i] * len(strongest)
+            keep_cols += list(matrix.indices[start:end][strongest])
+        rows, cols = np.array(keep_rows), np.array(keep_cols)
+        shown = f"each unit's {_STRONGEST} strongest links"
+    segments = np.stack([xy[rows], xy[cols]], axis=1)
+    fig, ax = plt.subplots(figsize=(8, 7), dpi=150)
+    projected.plot(ax=ax, color="#e8e8e8", edgecolor="white", linewidth=0.2)
+    ax.add_collection(LineCollection(segments, colors="#2b6cb0", linewidths=0.4, alpha=0.6))
+    ax.scatter(xy[:, 0], xy[:, 1], s=2 if w.n > 500 else 6, color="#1a365d", zorder=3)
+    index = {code: i for i, code in enumerate(w.ids)}
+    for link in added_links or []:
+        i, j = index.get(link["code_a"]), index.get(link["code_b"])
+        if i is not None and j is not None:
+            ax.plot(*zip(xy[i], xy[j], strict=True), color="#c53030", linewidth=1.2, linestyle="--", zorder=4)
+    islands = np.flatnonzero(w.cardinalities() == 0)
+    if len(islands):
+        ax.scatter(xy[islands, 0], xy[islands, 1], s=25, facecolors="none", edgecolors="#c53030", zorder=5)
+    title = f"W {w.name}: {w.kind}, {w.n} units, {w.links} links ({shown})"
+    ax.set_title(title + (f"\n{note}" if note else ""), fontsize=9)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    mainland_view(ax, projected)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)

@@ -1,0 +1,243 @@
+"""Figures of spatial panel models: coefficients and direct, indirect and total effects with their
+intervals, on every weights matrix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from nqpf.errors import InputError
+from nqpf.figures.style import require_columns, save
+
+EFFECTS = ("direct", "indirect", "total")
+EFFECT_TITLES = {"direct": "direct", "indirect": "indirect (spillover)", "total": "total"}
+SPATIAL_PARAMETERS = {"rho": r"$\rho$ (W·y)", "lambda": r"$\lambda$ (W·u)"}
+
+
+def _rows_of(table: pd.DataFrame, selection: dict, source: str) -> pd.DataFrame:
+    """The rows of a model result table that match every column = value of ``selection``; an error naming the
+    values the table holds when none does."""
+    keep = np.ones(len(table), dtype=bool)
+    for column, value in selection.items():
+        keep &= (table[column].astype(str) == str(value)).to_numpy()
+    if not keep.any():
+        held = "; ".join(f"{c}: {', '.join(map(str, table[c].dropna().unique()))}" for c in selection)
+        raise InputError(
+            f"{source} has no rows for " + ", ".join(f"{c} {v}" for c, v in selection.items()),
+            file=source,
+            column=", ".join(selection),
+            fix=f"plot what the table holds ({held or 'no rows'})",
+        )
+    return table[keep]
+
+
+def _forest(ax, items, size: float = 3.2) -> None:
+    """Points with their intervals, ``items`` as (y, estimate, low, high, colour); filled markers where the
+    interval excludes zero. The x-range holds zero, every estimate and each interval up to four median interval
+    widths from its estimate: a much wider interval is cut there, with an arrow, so that it does not flatten
+    the others."""
+    items = [(y, x, lo, hi, c) for y, x, lo, hi, c in items if np.isfinite(x)]
+    if not items:
+        return
+    widths = np.array([hi - lo for _, _, lo, hi, _ in items if np.isfinite(lo) and np.isfinite(hi)])
+    reach = 4.0 * np.median(widths) if len(widths) and np.median(widths) > 0 else np.inf
+    ends = [0.0]
+    for y, x, lo, hi, colour in items:
+        finite = np.isfinite(lo) and np.isfinite(hi)
+        if finite:
+            left, right = max(lo, x - reach), min(hi, x + reach)
+            ax.plot([left, right], [y, y], color=colour, linewidth=0.9, solid_capstyle="butt")
+            for end, cut, marker in ((left, lo < left, "<"), (right, hi > right, ">")):
+                if cut:
+                    ax.plot([end], [y], marker=marker, markersize=size * 0.9, color=colour, linewidth=0)
+            ends += [left, right]
+        ends.append(x)
+        excludes_zero = finite and (lo > 0 or hi < 0)
+        ax.plot(
+            [x],
+            [y],
+            marker="o",
+            markersize=size,
+            color=colour,
+            markerfacecolor=colour if excludes_zero else "white",
+            markeredgewidth=0.8,
+            linewidth=0,
+            zorder=3,
+        )
+    low, high = min(ends), max(ends)
+    pad = 0.06 * (high - low) if high > low else 1.0
+    ax.set_xlim(low - pad, high + pad)
+
+
+def _style_panel(ax) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.axvline(0.0, color="#777777", linewidth=0.6, linestyle="--", zorder=1)
+    ax.grid(axis="x", alpha=0.25, linewidth=0.5)
+    ax.tick_params(labelsize=6.5, length=2)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
+    ax.xaxis.get_offset_text().set_fontsize(6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _namer(labels: dict[str, str] | None):
+    """The display name of a variable or weights matrix: its label where one is given, else itself."""
+    return lambda key: (labels or {}).get(key, key)
+
+
+def weights_colours(names) -> dict:
+    return {name: plt.get_cmap("tab10")(k % 10) for k, name in enumerate(names)}
+
+
+def effects_plot(
+    effects: pd.DataFrame,
+    paths,
+    *,
+    model: str,
+    spec: str = "main",
+    dependent: str = "",
+    level: float = 0.95,
+    labels: dict[str, str] | None = None,
+    note: str = "",
+    source: str = "effects.csv",
+) -> None:
+    """Direct, indirect and total effects (LeSage and Pace 2009) of every explanatory variable of one model on
+    every weights matrix, with their intervals: one row of panels per variable and one line per W (robustness
+    at a glance); filled markers where the interval excludes zero.
+
+    ``effects`` is the merged table of a study (model, weights, spec, variable, effect, estimate, ci_low, ci_high);
+    ``labels`` gives display names of variables and weights matrices (their own names otherwise).
+    """
+    name = _namer(labels)
+    require_columns(
+        effects,
+        ["model", "weights", "spec", "variable", "effect", "estimate", "ci_low", "ci_high"],
+        source,
+        "plot the merged effects table of the models stage",
+    )
+    rows = _rows_of(effects, {"model": model, "spec": spec}, source)
+    variables = list(dict.fromkeys(rows["variable"]))
+    weights = list(dict.fromkeys(rows["weights"]))
+    colours = weights_colours(weights)
+    height = 0.75 + len(variables) * (0.42 + 0.19 * len(weights))
+    fig, axes = plt.subplots(
+        len(variables), len(EFFECTS), figsize=(8.2, height), dpi=200, sharey=True, squeeze=False
+    )
+    cell = rows.set_index(["variable", "effect", "weights"]).sort_index()
+    for r, variable in enumerate(variables):
+        for c, effect in enumerate(EFFECTS):
+            ax = axes[r, c]
+            _style_panel(ax)
+            items = []
+            for position, w in enumerate(weights):
+                if (variable, effect, w) in cell.index:
+                    value = cell.loc[(variable, effect, w)]
+                    items.append((position, value["estimate"], value["ci_low"], value["ci_high"], colours[w]))
+            _forest(ax, items)
+            if r == 0:
+                ax.set_title(EFFECT_TITLES[effect], fontsize=8)
+        # wrapped so that a long name stays within its row
+        axes[r, 0].set_ylabel(textwrap.fill(name(variable), 16), fontsize=7.5, fontweight="bold")
+    axes[0, 0].set_yticks(range(len(weights)), [name(w) for w in weights])
+    axes[0, 0].set_ylim(len(weights) - 0.5, -0.5)
+    target = f" on {name(dependent)}" if dependent else ""
+    fig.suptitle(
+        f"{model.upper()} effects{target} ({spec} specification) on every W"
+        + (f" ({note})" if note else "")
+        + f"\n{level:.0%} intervals; filled markers: the interval excludes 0",
+        fontsize=9,
+        y=1 - 0.08 / height,
+        va="top",
+    )
+    fig.tight_layout(h_pad=0.9, w_pad=0.8)  # below the title: tight_layout makes room for it
+    save(fig, paths)
+
+
+def coefficient_plot(
+    estimates: pd.DataFrame,
+    paths,
+    *,
+    spec: str = "main",
+    dependent: str = "",
+    level: float = 0.95,
+    labels: dict[str, str] | None = None,
+    note: str = "",
+    source: str = "estimates.csv",
+) -> None:
+    """Coefficients of every model on every weights matrix with intervals estimate ± z·se (normal quantile of
+    ``level``): one row of panels per explanatory variable, its own coefficient (beta) beside that of its
+    spatial lag W·x (theta), and a last row with the spatial parameters rho and lambda; models down each panel,
+    weights matrices by colour; filled markers where the interval excludes zero.
+
+    ``estimates`` is the merged table of a study (model, weights, spec, term, estimate, std_error); ``labels``
+    gives display names of variables and weights matrices (their own names otherwise).
+    """
+    from scipy.stats import norm
+
+    name = _namer(labels)
+    require_columns(
+        estimates,
+        ["model", "weights", "spec", "term", "estimate", "std_error"],
+        source,
+        "plot the merged estimates table of the models stage",
+    )
+    rows = _rows_of(estimates, {"spec": spec}, source)
+    terms = [str(t) for t in dict.fromkeys(rows["term"])]
+    variables = [t for t in terms if not t.startswith("W.") and t not in SPATIAL_PARAMETERS]
+    spatial = [t for t in SPATIAL_PARAMETERS if t in terms]
+    models = list(dict.fromkeys(rows["model"]))
+    weights = list(dict.fromkeys(rows["weights"]))
+    colours = weights_colours(weights)
+    z = norm.ppf(0.5 + level / 2)
+    grid = [(v, f"W.{v}") for v in variables]
+    if spatial:
+        grid.append((spatial + [None])[:2])
+    step = 0.8 / len(weights)
+    height = 1.0 + len(grid) * (0.42 + 0.062 * len(models) * len(weights))
+    fig, axes = plt.subplots(len(grid), 2, figsize=(7.6, height), dpi=200, sharey=True, squeeze=False)
+    cell = rows.set_index(["term", "model", "weights"]).sort_index()
+    for r, pair in enumerate(grid):
+        for c, term in enumerate(pair):
+            ax = axes[r, c]
+            if term is None or term not in terms:
+                ax.set_axis_off()
+                continue
+            _style_panel(ax)
+            items = []
+            for m, model in enumerate(models):
+                for j, w in enumerate(weights):
+                    if (term, model, w) in cell.index:
+                        value = cell.loc[(term, model, w)]
+                        estimate, se = float(value["estimate"]), float(value["std_error"])
+                        y = m + (j - (len(weights) - 1) / 2) * step
+                        items.append((y, estimate, estimate - z * se, estimate + z * se, colours[w]))
+            _forest(ax, items, size=2.6)
+            if term in SPATIAL_PARAMETERS:
+                ax.set_title(SPATIAL_PARAMETERS[term], fontsize=8)
+            elif c == 0:
+                ax.set_title(rf"{name(term)}: $\beta$ (x)", fontsize=8)
+            else:
+                ax.set_title(rf"{name(term[2:])}: $\theta$ (W·x)", fontsize=8)
+    axes[0, 0].set_yticks(range(len(models)), [m.upper() for m in models])
+    axes[0, 0].set_ylim(len(models) - 0.5, -0.5)
+    handles = [
+        plt.Line2D([], [], color=colours[w], marker="o", markersize=3.5, linewidth=0.9, label=name(w))
+        for w in weights
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=len(weights), fontsize=7, frameon=False)
+    target = f" of {name(dependent)}" if dependent else ""
+    fig.suptitle(
+        f"Coefficients{target} ({spec} specification) on every W"
+        + (f" ({note})" if note else "")
+        + f"\n{level:.0%} intervals (estimate ± {z:.2f} s.e.); filled markers: the interval excludes 0",
+        fontsize=9,
+        y=1 - 0.08 / height,
+        va="top",
+    )
+    fig.tight_layout(rect=(0, 0.3 / height, 1, 1), h_pad=0.9, w_pad=1.0)
+    save(fig, paths)
