@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 8
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-slurm bench env lock lint clean-results reproduce report
+.PHONY: run test test-slow test-slurm bench env lock lint schema clean-results reproduce report
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
@@ -62,6 +62,10 @@ lock:
 	uv pip compile pyproject.toml --extra workflow --extra test --extra bench --extra build \
 	    --generate-hashes --python-version 3.11 --index-url https://pypi.org/simple --no-header \
 	    -o requirements.lock
+
+# The configuration schema, generated from the settings models (src/nqpf/*/settings.py); a test checks it is current.
+schema: $(STAMP)
+	$(BIN)/python -m nqpf.study.schema workflow/schemas/config.schema.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests workflow/scripts

@@ -6,11 +6,13 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-# Jobs import the nqpf library of this checkout, whichever environment runs them (.venv, conda, a cluster).
+# Jobs import the nqpf library of this checkout, whichever environment runs them (.venv, conda, a cluster), and
+# draw their figures without a screen.
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         p for p in (os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH", "")) if p
-    )
+    ),
+    MPLBACKEND="Agg",
 )
 
 

@@ -71,6 +71,7 @@ def stage(name: str, level: str) -> dict:
 
         from nqpf import panel
         from nqpf.study import demo
+        from nqpf.study.settings import DemoSettings, StudySettings
 
         study = yaml.safe_load(
             (REPO / "config/studies" / f"{STUDIES[level]}.yaml").read_text(encoding="utf-8")
@@ -79,7 +80,12 @@ def stage(name: str, level: str) -> dict:
         gdf = _boundaries(level)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            data = demo.simulate(gdf, study["years"]["first"], study["years"]["last"], study["demo"])
+            data = demo.simulate(
+                gdf,
+                study["years"]["first"],
+                study["years"]["last"],
+                DemoSettings.model_validate(study["demo"]),
+            )
             demo.write(data, Path(tmp) / "resources/demo" / study["name"])
             demo_seconds = time.perf_counter() - start
             if name == "demo":
@@ -88,7 +94,8 @@ def stage(name: str, level: str) -> dict:
                 for entry in study["statistics"]["files"]:
                     entry["path"] = str(Path(tmp) / entry["path"])
                 start = time.perf_counter()
-                result = panel.build(gdf.drop(columns="geometry"), panel.PanelSpec.from_config(study))
+                spec = StudySettings.model_validate(study).panel_spec()
+                result = panel.build(gdf.drop(columns="geometry"), spec)
                 out["seconds"] = time.perf_counter() - start
                 out["rows"] = len(result.panel)
     else:

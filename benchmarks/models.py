@@ -45,7 +45,7 @@ start = time.perf_counter()
 import numpy as np
 from nqpf import weights
 from nqpf.models import effects
-from nqpf.models.specifications import bounds_of
+from nqpf.models.spatial_panel import bounds_of
 from nqpf.models.panel_data import Panel
 from nqpf.models.estimation import fit
 from nqpf.models.operator import SpatialOperator

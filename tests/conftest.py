@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures are written to files, never shown
+
 import subprocess
 import sys
 from pathlib import Path

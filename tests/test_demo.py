@@ -12,13 +12,14 @@ import yaml
 
 from nqpf import indices
 from nqpf.study import demo
+from nqpf.study.settings import DemoSettings
 from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
 def params():
     config = yaml.safe_load((REPO / "config" / "studies" / "demo_province.yaml").read_text(encoding="utf-8"))
-    return config["studies"][0]["demo"]
+    return DemoSettings.model_validate(config["studies"][0]["demo"])
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def test_same_seed_gives_identical_files(tmp_path, province_gdf, params):
 
 
 def test_another_seed_gives_other_data(province_gdf, params, drawn):
-    other = demo.simulate(province_gdf, 2012, 2023, {**params, "seed": params["seed"] + 1})
+    other = demo.simulate(province_gdf, 2012, 2023, params.model_copy(update={"seed": params.seed + 1}))
     assert not np.allclose(other.truth["nqpf_latent"], drawn.truth["nqpf_latent"])
 
 
@@ -80,7 +81,7 @@ def test_sdm_effects_against_the_power_series_on_a_ring():
 
 def test_infrastructure_index_is_the_entropy_index_of_the_written_indicators(province_gdf, params):
     """The regressor of the process is what a study measures: the entropy index of the infrastructure ratios."""
-    drawn = demo.simulate(province_gdf, 2012, 2023, {**params, "missing_share": 0.0})
+    drawn = demo.simulate(province_gdf, 2012, 2023, params.model_copy(update={"missing_share": 0.0}))
     infra = drawn.tables["infrastructure"]
     population = drawn.tables["economy"]["年末常住人口(万人)"].to_numpy()
     ratios = []

@@ -14,6 +14,7 @@ from scipy import stats
 
 from nqpf import weights
 from nqpf.esda import by_year, clusters, global_statistics, local_statistics, permutation
+from nqpf.esda.settings import EsdaSettings
 from nqpf.units import boundaries, named_regions
 from tests.conftest import attributes
 from tests.fixtures import make_spdep_esda
@@ -177,7 +178,7 @@ def test_islands_get_no_local_statistic_and_stay_out_of_global_ones():
     matrix[:, 24] = 0
     island = weights.SpatialWeights(ids=w.ids, matrix=matrix.tocsr(), raw=matrix.tocsr(), name="cut")
     frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
-    settings = by_year.Settings(permutations=99, seed=1)
+    settings = EsdaSettings(permutations=99, seed=1)
     glob, loc, _ = by_year.analyse(frame, "v", island, [2020], settings, {})
     lisa = loc[loc["statistic"] == "lisa"].set_index("code")
     assert lisa.loc["c44", "quadrant"] == "island" and np.isnan(lisa.loc["c44", "value"])
@@ -189,12 +190,12 @@ def test_islands_get_no_local_statistic_and_stay_out_of_global_ones():
 def test_results_depend_on_the_seed_and_names_only():
     w, x = lattice()
     frame = pd.DataFrame({"code": list(w.ids) * 2, "year": [2020] * 25 + [2021] * 25, "v": np.r_[x, x[::-1]]})
-    settings = by_year.Settings(permutations=199, seed=7)
+    settings = EsdaSettings(permutations=199, seed=7)
     first = by_year.analyse(frame, "v", w, [2020, 2021], settings, {})
     second = by_year.analyse(frame, "v", w, [2020, 2021], settings, {})
     pd.testing.assert_frame_equal(first[0], second[0])
     pd.testing.assert_frame_equal(first[1], second[1])
-    other = by_year.analyse(frame, "v", w, [2020, 2021], by_year.Settings(permutations=199, seed=8), {})
+    other = by_year.analyse(frame, "v", w, [2020, 2021], EsdaSettings(permutations=199, seed=8), {})
     assert not np.allclose(first[1]["p_sim"], other[1]["p_sim"])
 
 
@@ -203,14 +204,14 @@ def test_missing_values_stop_with_the_units():
     x[3] = np.nan
     frame = pd.DataFrame({"code": list(w.ids), "year": 2020, "v": x})
     with pytest.raises(Exception, match="missing for 1 units in 2020"):
-        by_year.analyse(frame, "v", w, [2020], by_year.Settings(permutations=9), {})
+        by_year.analyse(frame, "v", w, [2020], EsdaSettings(permutations=9), {})
 
 
 def test_gi_star_is_left_out_on_a_dense_w():
     units, values = make_spdep_esda.lattice_case()
     w, _ = weights.build({"name": "inv", "kind": "inverse_distance"}, units)
     frame = pd.DataFrame({"code": list(units["code"]), "year": 2020, "v": values})
-    _, loc, notes = by_year.analyse(frame, "v", w, [2020], by_year.Settings(permutations=99), {})
+    _, loc, notes = by_year.analyse(frame, "v", w, [2020], EsdaSettings(permutations=99), {})
     assert set(loc["statistic"]) == {"lisa"} and "undefined" in notes[0]
 
 

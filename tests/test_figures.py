@@ -11,7 +11,7 @@ from PIL import Image
 from nqpf import figures
 from nqpf.errors import InputError
 from nqpf.figures import choropleth
-from nqpf.figures import regression as figures_regression
+from nqpf.figures import estimates as figure_estimates
 from nqpf.units import crs
 
 
@@ -158,7 +158,7 @@ def test_an_interval_far_wider_than_the_others_is_cut_and_zero_stays_in_view():
         (2, 0.45, 0.35, 0.55, "k"),
         (3, 0.4, -9, 9, "k"),
     ]
-    figures_regression._forest(ax, items)
+    figure_estimates._forest(ax, items)
     low, high = ax.get_xlim()
     plt.close(fig)
     assert low < 0 < high

@@ -47,7 +47,7 @@ def test_topsis_worked_by_hand():
 
 
 def spec(method="entropy", weights_by="pooled"):
-    return indices.IndexSpec.from_config(
+    return indices.IndexSettings.model_validate(
         {
             "name": "toy",
             "method": method,

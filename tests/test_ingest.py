@@ -6,7 +6,8 @@ import pytest
 
 from nqpf.errors import InputError
 from nqpf.panel import ingest
-from nqpf.panel.ingest import DEFAULT_MISSING_MARKERS, TableSpec
+from nqpf.panel.ingest import DEFAULT_MISSING_MARKERS
+from nqpf.panel.settings import TableSettings
 
 
 def read(spec):
@@ -21,7 +22,9 @@ def test_wide_csv_with_missing_markers(tmp_path):
         encoding="utf-8",
     )
     records, [report] = read(
-        TableSpec(path=str(path), unit="地区", year="年份", variables={"GDP": "gdp", "人口": "pop"})
+        TableSettings(
+            layout="wide", path=str(path), unit="地区", year="年份", variables={"GDP": "gdp", "人口": "pop"}
+        )
     )
     gdp = records[records["variable"] == "gdp"].set_index("unit_raw")["value"]
     assert gdp["北京"] == 35371.3 and gdp["辽宁"] == 25115.0
@@ -37,7 +40,7 @@ def test_a_non_numeric_cell_names_file_row_column_and_value(tmp_path):
         "unit,year,gdp\n北京,2019,35371.3\n天津,2019,14104.3*\n河北,2019,n/a yet\n", encoding="utf-8"
     )
     with pytest.raises(InputError, match="2 non-numeric cells") as err:
-        read(TableSpec(path=str(path), unit="unit", year="year", variables={"gdp": "gdp"}))
+        read(TableSettings(layout="wide", path=str(path), unit="unit", year="year", variables={"gdp": "gdp"}))
     message = str(err.value)
     assert f"{path} row 3, column gdp: '14104.3*'" in message
     assert "row 4, column gdp: 'n/a yet'" in message
@@ -50,7 +53,7 @@ def test_long_layout_maps_labels_and_reports_the_rest(tmp_path):
     path.write_text(
         "code,year,indicator,value\n110000.0,2019,5G基站数(个),1000\n110000.0,2019,其他,5\n", encoding="utf-8"
     )
-    spec = TableSpec(
+    spec = TableSettings(
         path=str(path),
         layout="long",
         unit="code",
@@ -69,14 +72,16 @@ def test_long_layout_without_mapping_needs_valid_names(tmp_path):
     path.write_text("code,year,var,value\n110000,2019,gdp,1\n110000,2019,人口,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid names: 人口"):
         read(
-            TableSpec(path=str(path), layout="long", unit="code", year="year", variable="var", value="value")
+            TableSettings(
+                path=str(path), layout="long", unit="code", year="year", variable="var", value="value"
+            )
         )
 
 
 def test_wide_years_layout(tmp_path):
     path = tmp_path / "gdp.csv"
     path.write_text("地区,2018年,2019,note\n北京,1,2,x\n", encoding="utf-8")
-    records, _ = read(TableSpec(path=str(path), layout="wide_years", unit="地区", variable_name="gdp"))
+    records, _ = read(TableSettings(path=str(path), layout="wide_years", unit="地区", variable_name="gdp"))
     assert records[["year", "value"]].values.tolist() == [[2018, 1.0], [2019, 2.0]]
 
 
@@ -89,8 +94,14 @@ def test_xlsx_sheets_as_years_with_a_title_row(tmp_path):
                 writer, sheet_name=str(year), header=False, index=False
             )
             frame.to_excel(writer, sheet_name=str(year), startrow=1, index=False)
-    spec = TableSpec(
-        path=str(path), unit="地区", year_from="sheet", sheet="*", skip_rows=1, variables={"专利": "patents"}
+    spec = TableSettings(
+        layout="wide",
+        path=str(path),
+        unit="地区",
+        year_from="sheet",
+        sheet="*",
+        skip_rows=1,
+        variables={"专利": "patents"},
     )
     records, [report] = read(spec)
     assert report.sheets == ["2019", "2020"]
@@ -103,7 +114,13 @@ def test_year_from_the_file_name_and_globs(tmp_path):
     for year in (2020, 2021):
         (tmp_path / f"rd_{year}.csv").write_text(f"unit,rd\n北京,{year}\n", encoding="utf-8")
     records, reports = read(
-        TableSpec(path=str(tmp_path / "rd_*.csv"), unit="unit", year_from="filename", variables={"rd": "rd"})
+        TableSettings(
+            layout="wide",
+            path=str(tmp_path / "rd_*.csv"),
+            unit="unit",
+            year_from="filename",
+            variables={"rd": "rd"},
+        )
     )
     assert [r.path.endswith(f"rd_{y}.csv") for r, y in zip(reports, (2020, 2021), strict=True)] == [
         True,
@@ -116,10 +133,12 @@ def test_encoding_errors_suggest_the_fix(tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes("地区,年份,GDP\n北京,2019,1\n".encode("gbk"))
     with pytest.raises(InputError, match="not in the utf-8-sig encoding") as err:
-        read(TableSpec(path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}))
+        read(TableSettings(layout="wide", path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}))
     assert "gbk" in err.value.fix
     records, _ = read(
-        TableSpec(path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}, encoding="gbk")
+        TableSettings(
+            layout="wide", path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}, encoding="gbk"
+        )
     )
     assert records["unit_raw"].tolist() == ["北京"]
 
@@ -128,20 +147,30 @@ def test_missing_columns_files_and_bad_years(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("地区 ,年份\n北京,二〇一九\n", encoding="utf-8")
     with pytest.raises(InputError, match="column 'GDP' not found") as err:
-        read(TableSpec(path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}))
+        read(TableSettings(layout="wide", path=str(path), unit="地区", year="年份", variables={"GDP": "gdp"}))
     assert "地区" in err.value.fix
     with pytest.raises(InputError, match="not a year"):
-        read(TableSpec(path=str(path), layout="wide", unit="地区", year="年份", variables={"年份": "y"}))
+        read(TableSettings(path=str(path), layout="wide", unit="地区", year="年份", variables={"年份": "y"}))
     with pytest.raises(InputError, match="statistics file not found"):
-        read(TableSpec(path=str(tmp_path / "nope.csv"), unit="u", year="y", variables={"a": "a"}))
+        read(
+            TableSettings(
+                layout="wide", path=str(tmp_path / "nope.csv"), unit="u", year="y", variables={"a": "a"}
+            )
+        )
     with pytest.raises(InputError, match="no file matches"):
-        read(TableSpec(path=str(tmp_path / "nope_*.csv"), unit="u", year="y", variables={"a": "a"}))
+        read(
+            TableSettings(
+                layout="wide", path=str(tmp_path / "nope_*.csv"), unit="u", year="y", variables={"a": "a"}
+            )
+        )
 
 
 def test_blank_rows_are_counted_not_read(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("unit,year,gdp\n北京,2019,1\n,,\n天津,2019,2\n", encoding="utf-8")
-    records, [report] = read(TableSpec(path=str(path), unit="unit", year="year", variables={"gdp": "gdp"}))
+    records, [report] = read(
+        TableSettings(layout="wide", path=str(path), unit="unit", year="year", variables={"gdp": "gdp"})
+    )
     assert report.blank_rows == 1
     assert records["row"].tolist() == [2, 4]
     assert not np.isnan(records["value"]).any()

@@ -1,4 +1,4 @@
-"""The provenance manifest (nqpf.manifest): hashes, recorded paths, seeds, versions, git state, deterministic JSON
+"""The provenance manifest (nqpf.study.manifest): hashes, recorded paths, seeds, versions, git state, deterministic JSON
 and the comparison of files and manifests."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 from nqpf import io, panel
 from nqpf.errors import InputError
 from nqpf.panel import validation
-from nqpf.panel.ingest import TableSpec
+from nqpf.panel.settings import FillRule, PanelSettings, StatisticsSettings, TableSettings
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -16,8 +16,17 @@ def write(tmp_path, name, text, encoding="utf-8"):
     return str(path)
 
 
-def spec(files, first=2019, last=2020, **kwargs):
-    return panel.PanelSpec(first_year=first, last_year=last, files=files, **kwargs)
+def spec(files, first=2019, last=2020, derived=None, fill=None, require_complete=(), **statistics):
+    return panel.PanelSpec(
+        first_year=first,
+        last_year=last,
+        statistics=StatisticsSettings(files=files, **statistics),
+        derived=derived or {},
+        rules=PanelSettings(
+            fill={k: FillRule.model_validate(v) for k, v in (fill or {}).items()},
+            require_complete=list(require_complete),
+        ),
+    )
 
 
 def short_name_table(tmp_path, provinces, years=(2019, 2020), skip=()):
@@ -39,7 +48,9 @@ def mainland():
 
 
 def economy_spec(path):
-    return TableSpec(path=path, unit="地区", year="年份", variables={"GDP": "gdp", "人口": "pop"})
+    return TableSettings(
+        layout="wide", path=path, unit="地区", year="年份", variables={"GDP": "gdp", "人口": "pop"}
+    )
 
 
 def test_panel_is_time_major_with_every_unit_and_year(tmp_path, province_units, mainland):
@@ -73,7 +84,10 @@ def test_all_unmatched_values_are_reported_in_one_error(tmp_path, province_units
     path = write(tmp_path, "t.csv", "地区,年份,GDP\n北京,2019,1\nHebie,2019,2\n湖比,2019,3\n北京,2020,1\n")
     with pytest.raises(InputError, match="2 unit values match no unit") as err:
         panel.build(
-            province_units, spec([TableSpec(path=path, unit="地区", year="年份", variables={"GDP": "gdp"})])
+            province_units,
+            spec(
+                [TableSettings(layout="wide", path=path, unit="地区", year="年份", variables={"GDP": "gdp"})]
+            ),
         )
     message = str(err.value)
     assert "'Hebie' in" in message and "row 3" in message and "nearest: 130000 河北省" in message
@@ -86,7 +100,7 @@ def test_unmatched_values_can_be_dropped_with_a_report(tmp_path, province_units)
     result = panel.build(
         province_units,
         spec(
-            [TableSpec(path=path, unit="地区", year="年份", variables={"GDP": "gdp"})],
+            [TableSettings(layout="wide", path=path, unit="地区", year="年份", variables={"GDP": "gdp"})],
             last=2019,
             unmatched="drop",
         ),
@@ -100,8 +114,8 @@ def test_duplicates_across_files_name_both_places(tmp_path, province_units):
     a = write(tmp_path, "a.csv", "地区,年份,GDP\n北京,2019,1\n")
     b = write(tmp_path, "b.csv", "code,year,GDP\n110000.0,2019,2\n")
     files = [
-        TableSpec(path=a, unit="地区", year="年份", variables={"GDP": "gdp"}),
-        TableSpec(path=b, unit="code", year="year", variables={"GDP": "gdp"}),
+        TableSettings(layout="wide", path=a, unit="地区", year="年份", variables={"GDP": "gdp"}),
+        TableSettings(layout="wide", path=b, unit="code", year="year", variables={"GDP": "gdp"}),
     ]
     with pytest.raises(InputError, match="1 duplicate") as err:
         panel.build(province_units, spec(files, last=2019))
@@ -116,7 +130,9 @@ def test_fills_are_explicit_and_flagged(tmp_path, province_units, mainland):
         for year, x, bs in ((2017, 1, "—"), (2018, "…", "—"), (2019, 3, 5), (2020, 4, 9)):
             lines.append(f"{p.short},{year},{x},{bs}")
     path = write(tmp_path, "t.csv", "\n".join(lines) + "\n")
-    table = TableSpec(path=path, unit="地区", year="年份", variables={"x": "x", "bs5g": "bs5g"})
+    table = TableSettings(
+        layout="wide", path=path, unit="地区", year="年份", variables={"x": "x", "bs5g": "bs5g"}
+    )
     fill = {"x": {"method": "linear"}, "bs5g": {"method": "constant", "value": 0, "until": 2018}}
     result = panel.build(province_units, spec([table], first=2017, last=2020, fill=fill))
     beijing = result.panel[result.panel.code == "110000"].set_index("year")
@@ -129,7 +145,7 @@ def test_fills_are_explicit_and_flagged(tmp_path, province_units, mainland):
 
 def test_linear_fill_never_extrapolates(tmp_path, province_units):
     path = write(tmp_path, "t.csv", "地区,年份,x\n北京,2018,…\n北京,2019,1\n北京,2020,…\n北京,2021,3\n")
-    table = TableSpec(path=path, unit="地区", year="年份", variables={"x": "x"})
+    table = TableSettings(layout="wide", path=path, unit="地区", year="年份", variables={"x": "x"})
     codes = ["110000"]
     result = panel.build(
         province_units, spec([table], first=2018, last=2021, fill={"x": {"method": "linear"}}), codes
@@ -148,7 +164,9 @@ def test_required_balance_stops_with_the_gaps(tmp_path, province_units, mainland
 
 def test_a_variable_missing_everywhere_is_an_error(tmp_path, province_units):
     path = write(tmp_path, "t.csv", "地区,年份,GDP,R&D\n北京,2019,1,…\n天津,2019,2,\n")
-    table = TableSpec(path=path, unit="地区", year="年份", variables={"GDP": "gdp", "R&D": "rd"})
+    table = TableSettings(
+        layout="wide", path=path, unit="地区", year="年份", variables={"GDP": "gdp", "R&D": "rd"}
+    )
     with pytest.raises(InputError, match="without any value") as err:
         panel.build(province_units, spec([table], last=2019))
     assert "rd: " in str(err.value) and "column R&D" in str(err.value)

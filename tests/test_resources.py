@@ -75,7 +75,7 @@ def test_every_job_declares_memory_runtime_and_a_benchmark(tmp_path, county_conf
 def resources_namespace(level: str) -> dict:
     """resources.smk's functions, with the globals common.smk gives them, for a study at the given level."""
     namespace = {
-        "STUDIES": {"s": {"units": {"level": level}}},
+        "STUDIES": {"s": SimpleNamespace(units=SimpleNamespace(level=level))},
         "CNMAPS_LEVELS": ("province", "prefecture", "county"),
     }
     exec(compile(RESOURCES_SMK.read_text(encoding="utf-8"), str(RESOURCES_SMK), "exec"), namespace)

@@ -16,7 +16,8 @@ import yaml
 
 from nqpf.errors import InputError
 from nqpf.study import table_plan
-from nqpf.tables import cells, descriptive, disparity, model, regression, render, spatial
+from nqpf.study.settings import StudySettings
+from nqpf.tables import cells, descriptive, gini, model, regression, render, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from tests.conftest import REPO
@@ -373,7 +374,7 @@ def test_dagum_table_orders_regions_and_pairs():
     )
     within = pd.DataFrame(dict(variable="v", year=2020, region=["West", "East"], G_jj=[0.1, 0.2]))
     between = pd.DataFrame(dict(variable="v", year=2020, region_a=["West"], region_b=["East"], G_jh=[0.4]))
-    table = disparity.dagum_gini("v", overall, within, between, EN)
+    table = gini.dagum_gini("v", overall, within, between, EN)
     assert [c.text for c in table.columns] == [
         "Year",
         "G",
@@ -397,7 +398,7 @@ def test_dagum_table_orders_regions_and_pairs():
 
 # --- plans -----------------------------------------------------------------------------------------------------
 def test_the_demo_studies_get_the_full_table_set():
-    names = table_plan.table_names(demo_study("demo_province"))
+    names = table_plan.table_names(StudySettings.model_validate(demo_study("demo_province")))
     assert names == [
         "descriptive",
         "indicators_nqpf",
@@ -416,25 +417,28 @@ def test_the_demo_studies_get_the_full_table_set():
         "dagum_gini_infrastructure",
         "dagum_gini_gdp_per_capita",
     ]
-    city = table_plan.Plan.from_study(demo_study("demo_city"))
+    city = table_plan.Plan.from_study(StudySettings.model_validate(demo_study("demo_city")))
     assert city.labels.language == "zh" and city.notes == ("模拟演示数据（simulated demo data）。",)
     assert city.labels.name("infrastructure") == "新型基础设施" and city.preferred == "sdm"
 
 
 def test_a_bad_tables_setting_names_key_and_fix():
     study = demo_study("demo_province")
-    study["tables"]["model"] = "sem"
+    study["models"]["models"] = ["ols", "sar", "sem", "sdm"]
+    study["tables"]["model"] = "slx"
     with pytest.raises(InputError, match="tables.model") as err:
-        table_plan.Plan.from_study(study)
+        table_plan.Plan.from_study(StudySettings.model_validate(study))
     assert "sdm" in str(err.value)
     with pytest.raises(InputError) as err:
-        table_plan.Plan.from_study(study, file="config/studies/demo_province.yaml", prefix="studies[0]")
+        table_plan.Plan.from_study(
+            StudySettings.model_validate(study), file="config/studies/demo_province.yaml", prefix="studies[0]"
+        )
     assert (
         err.value.key == "studies[0].tables.model" and err.value.file == "config/studies/demo_province.yaml"
     )
     study["tables"] = {"weights": "rook"}
     with pytest.raises(InputError, match="rook"):
-        table_plan.Plan.from_study(study)
+        table_plan.Plan.from_study(StudySettings.model_validate(study))
 
 
 def test_a_parameter_at_its_bound_is_flagged_in_header_and_note():
@@ -453,7 +457,7 @@ def test_a_parameter_at_its_bound_is_flagged_in_header_and_note():
 @pytest.mark.workflow
 def test_the_demo_study_has_every_table_in_every_format(demo_province_run):
     folder = demo_province_run / "results" / "demo_province" / "tables"
-    names = table_plan.table_names(demo_study("demo_province"))
+    names = table_plan.table_names(StudySettings.model_validate(demo_study("demo_province")))
     for name in names:
         for suffix in ("csv", "tex", "md", "html", "docx", "json"):
             path = folder / f"{name}.{suffix}"

@@ -9,7 +9,7 @@ class InputError(ValueError):
     ``problem`` says what is wrong; ``file``, ``row``, ``unit`` and ``column`` locate it in a data file, ``key``
     (a configuration key such as ``models.explanatory``) in the configuration; ``fix`` says what to do.
     ``details`` holds extra lines (for example every unmatched value with its nearest candidates).
-    An error about the configuration may leave ``file`` unset: :func:`nqpf.logs.step` names the configuration
+    An error about the configuration may leave ``file`` unset: :func:`nqpf.study.logs.step` names the configuration
     file the study came from.
     """
 

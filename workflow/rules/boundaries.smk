@@ -10,7 +10,7 @@ rule boundaries:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=config["boundaries"],
+        settings=SETTINGS.boundaries.to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -24,7 +24,7 @@ rule boundaries:
 
 rule custom_boundaries:
     input:
-        lambda wildcards: study(wildcards)["units"]["file"]["path"],
+        lambda wildcards: study(wildcards).units.file.path,
     output:
         gpkg="resources/boundaries/custom/{study}.gpkg",
     log:
@@ -32,7 +32,7 @@ rule custom_boundaries:
     conda:
         "../envs/nqpf.yaml"
     params:
-        file=lambda wildcards: study(wildcards)["units"]["file"],
+        file=lambda wildcards: study(wildcards).units.file.to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -57,7 +57,7 @@ rule boundary_contiguity:
     wildcard_constraints:
         name=r"[A-Za-z0-9_/-]+",
     params:
-        tolerances=config["boundaries"]["snap_tolerances_m"],
+        tolerances=SETTINGS.boundaries.snap_tolerances_m,
         library=LIBRARY,
     threads: 1
     resources:

@@ -18,8 +18,8 @@ rule esda_part:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["esda"],
-        years=esda_years,
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        years=lambda wildcards: study(wildcards).esda_years,
         library=LIBRARY,
     threads: 1
     resources:
@@ -44,8 +44,8 @@ rule esda_bivariate:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["esda"],
-        years=esda_years,
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        years=lambda wildcards: study(wildcards).esda_years,
         library=LIBRARY,
     threads: 1
     resources:
@@ -80,7 +80,7 @@ rule esda:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["esda"],
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -120,9 +120,9 @@ rule esda_maps:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["esda"],
-        years=esda_years,
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        years=lambda wildcards: study(wildcards).esda_years,
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:
@@ -149,8 +149,8 @@ rule moran_trend:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["esda"],
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:

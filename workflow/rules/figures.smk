@@ -24,10 +24,10 @@ rule index_map:
     conda:
         "../envs/nqpf.yaml"
     params:
-        spec=index_spec,
-        years=lambda wildcards: map_years(study(wildcards)),
-        classes=lambda wildcards: figure_settings(study(wildcards)).get("map_classes", 5),
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
+        years=lambda wildcards: study(wildcards).figures.map_years_of(study(wildcards).year_list),
+        classes=lambda wildcards: study(wildcards).figures.map_classes,
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:
@@ -55,9 +55,9 @@ rule coefficient_plot:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["models"],
-        labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        settings=lambda wildcards: study(wildcards).models.to_config(),
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:
@@ -85,9 +85,9 @@ rule effects_plot:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["models"],
-        labels=lambda wildcards: study(wildcards).get("tables", {}).get("labels", {}),
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        settings=lambda wildcards: study(wildcards).models.to_config(),
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:

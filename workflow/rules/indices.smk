@@ -36,8 +36,8 @@ rule index:
     conda:
         "../envs/nqpf.yaml"
     params:
-        spec=index_spec,
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
+        simulated=lambda wildcards: study(wildcards).simulated,
         config_file=config_file,
         library=LIBRARY,
     threads: 1
@@ -65,7 +65,7 @@ rule coupling:
     conda:
         "../envs/nqpf.yaml"
     params:
-        spec=coupling_spec,
+        spec=lambda wildcards: study(wildcards).coupling_spec(wildcards.pair).to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -116,7 +116,7 @@ rule disparity:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["disparity"],
+        settings=lambda wildcards: study(wildcards).disparity.to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -152,9 +152,9 @@ rule disparity_figures:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["disparity"],
-        years=lambda wildcards: study(wildcards)["years"],
-        simulated=lambda wildcards: "demo" in study(wildcards),
+        settings=lambda wildcards: study(wildcards).disparity.to_config(),
+        years=lambda wildcards: study(wildcards).years.to_config(),
+        simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
     threads: 1
     resources:

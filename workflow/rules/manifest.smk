@@ -1,5 +1,5 @@
 # Provenance: results/<study>/manifest.json records the sha256 of every input and output, the resolved
-# config, package versions, the git commit and the seeds (nqpf.manifest); `make reproduce` checks a rerun
+# config, package versions, the git commit and the seeds (nqpf.study.manifest); `make reproduce` checks a rerun
 # against it. Its inputs are every result of the study (study_targets), so it is written last.
 from nqpf.study import manifest as _manifest
 
@@ -17,12 +17,12 @@ rule manifest:
         ),
         demo=lambda wildcards: (
             expand("resources/demo/{study}/{f}", study=wildcards.study, f=DEMO_FILES + DEMO_RECORDS)
-            if "demo" in study(wildcards)
+            if study(wildcards).simulated
             else []
         ),
         statistics=statistics_files,
         boundary_file=lambda wildcards: (
-            [study(wildcards)["units"]["file"]["path"]] if study(wildcards)["units"]["level"] == "file" else []
+            [study(wildcards).units.file.path] if study(wildcards).units.level == "file" else []
         ),
         config_files=lambda wildcards: _manifest.study_config_files(workflow.configfiles, wildcards.study),
     output:
@@ -33,10 +33,7 @@ rule manifest:
         "../envs/nqpf.yaml"
     params:
         # the resolved configuration of the study: the shared settings and this study alone, defaults filled in
-        config=lambda wildcards: {
-            **{key: value for key, value in config.items() if key != "studies"},
-            "studies": [study(wildcards)],
-        },
+        config=resolved_config,
         library=LIBRARY,
     threads: 1
     resources:

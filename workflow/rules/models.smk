@@ -20,8 +20,8 @@ rule model:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards)["models"],
-        years=lambda wildcards: model_years(study(wildcards)),
+        settings=lambda wildcards: study(wildcards).models.to_config(),
+        years=lambda wildcards: study(wildcards).model_years,
         config_file=config_file,
         library=LIBRARY,
     threads: 1

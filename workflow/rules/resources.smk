@@ -42,7 +42,7 @@ LARGE_LEVELS = ("county", "file")
 def _unit_level(wildcards):
     """The unit level a job works at: its study's, or that of the boundary set it builds."""
     if "study" in wildcards.keys():
-        return STUDIES[wildcards.study]["units"]["level"]
+        return STUDIES[wildcards.study].units.level
     if "level" in wildcards.keys():
         return wildcards.level
     return wildcards.name if wildcards.name in CNMAPS_LEVELS else "file"

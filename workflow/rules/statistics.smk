@@ -17,8 +17,8 @@ rule demo_statistics:
     conda:
         "../envs/nqpf.yaml"
     params:
-        demo=lambda wildcards: study(wildcards)["demo"],
-        years=lambda wildcards: study(wildcards)["years"],
+        demo=lambda wildcards: study(wildcards).demo.to_config(),
+        years=lambda wildcards: study(wildcards).years.to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -56,7 +56,7 @@ rule panel:
     conda:
         "../envs/nqpf.yaml"
     params:
-        study=study,
+        study=lambda wildcards: study(wildcards).to_config(),
         config_file=config_file,
         library=LIBRARY,
     threads: 1

@@ -23,7 +23,7 @@ rule table:
     conda:
         "../envs/nqpf.yaml"
     params:
-        study=study,
+        study=lambda wildcards: study(wildcards).to_config(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -48,7 +48,7 @@ rule tables:
     conda:
         "../envs/nqpf.yaml"
     params:
-        language=lambda wildcards: study(wildcards).get("tables", {}).get("language", "en"),
+        language=lambda wildcards: study(wildcards).tables.language,
         library=LIBRARY,
     threads: 1
     resources:

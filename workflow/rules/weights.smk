@@ -17,8 +17,8 @@ rule weights:
     conda:
         "../envs/nqpf.yaml"
     params:
-        spec=weights_spec,
-        years=lambda wildcards: study(wildcards)["years"],
+        spec=lambda wildcards: study(wildcards).weights_spec(wildcards.w).to_config(),
+        years=lambda wildcards: study(wildcards).years.to_config(),
         config_file=config_file,
         library=LIBRARY,
     threads: 1

@@ -10,7 +10,7 @@ with step(
     f"index {snakemake.wildcards.study}/{snakemake.wildcards.index}",
     snakemake.params.config_file,
 ) as log:
-    spec = indices.IndexSpec.from_config(snakemake.params.spec)
+    spec = indices.IndexSettings.model_validate(snakemake.params.spec)
     result = indices.build(pd.read_csv(snakemake.input.panel, dtype={"code": str}), spec)
     for note in result.notes:
         log.info(note)

@@ -4,27 +4,26 @@ from nqpf import io, panel
 from nqpf.panel import validation
 from nqpf.study import frames
 from nqpf.study.logs import step
+from nqpf.study.settings import StudySettings
 from nqpf.units import boundaries
 
-study = snakemake.params.study
+study = StudySettings.model_validate(snakemake.params.study)
 with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.params.config_file) as log:
     units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")
-    study_codes = panel.study_units(units, study["units"].get("provinces"))
+    study_codes = panel.study_units(units, study.units.provinces)
     # a study on its own polygons: messages name the user's file, not its copy under resources/
-    source = (
-        study["units"]["file"]["path"] if study["units"]["level"] == "file" else snakemake.input.boundaries
-    )
-    result = panel.build(units, panel.PanelSpec.from_config(study), study_codes, boundary_source=source)
+    source = study.units.file.path if study.units.level == "file" else snakemake.input.boundaries
+    result = panel.build(units, study.panel_spec(), study_codes, boundary_source=source)
     frames.check_names(study, result.variables)
     for note in result.notes:
         log.info(note)
     study_units = units[units["code"].isin(result.codes)]
     text = validation.report(
         result,
-        study=study["name"],
+        study=study.name,
         units=study_units,
-        boundary_source=f"{study['units']['level']} boundaries ({snakemake.input.boundaries})",
-        simulated="demo" in study,
+        boundary_source=f"{study.units.level} boundaries ({snakemake.input.boundaries})",
+        simulated=study.simulated,
     )
     out = snakemake.output
     io.write_csv(result.panel, out.panel)

@@ -7,6 +7,7 @@ import pandas as pd
 from nqpf import weights
 from nqpf.study.logs import step
 from nqpf.units import boundaries
+from nqpf.weights.settings import WeightsSettings
 
 with step(
     snakemake.log[0],
@@ -18,7 +19,9 @@ with step(
     gdf = gdf[gdf["code"].isin(set(study_units))]
     panel = pd.read_csv(snakemake.input.panel, dtype={"code": str})
     years = snakemake.params.years
-    w, facts = weights.build(snakemake.params.spec, gdf, panel, (years["first"], years["last"]))
+    w, facts = weights.build(
+        WeightsSettings.model_validate(snakemake.params.spec), gdf, panel, (years["first"], years["last"])
+    )
     summary = weights.write(w, facts, Path(snakemake.output.summary).parent)
     for action in summary["actions"]:
         log.info(action)

@@ -4,15 +4,16 @@ import pandas as pd
 
 from nqpf import io, seeds, weights
 from nqpf.esda import by_year, permutation
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"bivariate Moran on {snakemake.wildcards.w}"):
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
-    settings = by_year.Settings.from_config(snakemake.params.settings)
+    settings = EsdaSettings.model_validate(snakemake.params.settings)
     rows = []
-    for x_name, y_name in snakemake.params.settings.get("bivariate", []):
+    for x_name, y_name in settings.bivariate:
         x_years = by_year.values_by_year(frame, x_name, w.ids, snakemake.params.years)
         y_years = by_year.values_by_year(frame, y_name, w.ids, snakemake.params.years)
         rng = seeds.rng_for(settings.seed, x_name, y_name, w.name)

@@ -4,29 +4,24 @@ import pandas as pd
 
 from nqpf import figures, weights
 from nqpf.esda import by_year
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
-from nqpf.units import boundaries, named_regions
+from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snakemake.wildcards.w}"):
     variable, name = snakemake.wildcards.variable, snakemake.wildcards.w
-    settings = snakemake.params.settings
+    settings = EsdaSettings.model_validate(snakemake.params.settings)
     local = pd.read_csv(snakemake.input.local, dtype={"code": str})
     lisa = local[local["statistic"] == "lisa"]
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
     gdf = boundaries.read(snakemake.input.boundaries)
     gdf = gdf[gdf["code"].isin(set(units["code"]))]
-    named = [
-        named_regions.NamedRegion.from_config(r)
-        for r in settings.get("named_regions") or named_regions.as_config()
-    ]
-    outlines = {r.name: (r.name_zh, r.members(units)) for r in named}
+    outlines = {r.name: (r.name_zh, r.members(units)) for r in settings.regions}
     years = list(snakemake.params.years)
-    map_years = settings.get("map_years") or (
-        years if len(years) <= 12 else [years[0], years[len(years) // 2], years[-1]]
-    )
+    map_years = settings.map_years_of(years)
     note = "simulated demo data" if snakemake.params.simulated else ""
-    title = f"LISA clusters of {variable} ({name}, {settings.get('significance', {}).get('method', 'fdr')})"
+    title = f"LISA clusters of {variable} ({name}, {settings.significance.method})"
     figures.lisa_cluster_maps(gdf, lisa, map_years, snakemake.output.lisa, title, outlines, note)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     last = years[-1]

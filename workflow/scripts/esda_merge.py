@@ -4,8 +4,8 @@ import pandas as pd
 
 from nqpf import io
 from nqpf.esda import clusters
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study.logs import step
-from nqpf.units import named_regions
 
 with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
     parts = list(snakemake.input.parts)
@@ -17,10 +17,8 @@ with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
         [pd.read_csv(p, dtype={"code": str}) for p in parts if p.endswith(".local.csv")], ignore_index=True
     )
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
-    named = snakemake.params.settings.get("named_regions") or named_regions.as_config()
-    found = clusters.named_clusters(
-        local_table, [named_regions.NamedRegion.from_config(r) for r in named], units
-    )
+    settings = EsdaSettings.model_validate(snakemake.params.settings)
+    found = clusters.named_clusters(local_table, settings.regions, units)
     io.write_csv(global_table, snakemake.output.global_)
     io.write_csv(local_table, snakemake.output.local)
     io.write_csv(found, snakemake.output.clusters)

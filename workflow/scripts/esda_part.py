@@ -4,6 +4,7 @@ import pandas as pd
 
 from nqpf import io, weights
 from nqpf.esda import by_year
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
 
@@ -11,7 +12,7 @@ with step(snakemake.log[0], f"esda {snakemake.wildcards.variable} on {snakemake.
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     units = pd.read_csv(snakemake.input.units, dtype={"code": str})
-    settings = by_year.Settings.from_config(snakemake.params.settings)
+    settings = EsdaSettings.model_validate(snakemake.params.settings)
     names = dict(zip(units["code"], units["name"], strict=True))
     global_table, local_table, notes = by_year.analyse(
         frame, snakemake.wildcards.variable, w, snakemake.params.years, settings, names

@@ -7,6 +7,7 @@ import pandas as pd
 
 from nqpf.study import frames, table_plan
 from nqpf.study.logs import step
+from nqpf.study.settings import StudySettings
 from nqpf.tables import model, regression, render
 
 CODES = {"code": str, "province_code": str, "prefecture_code": str}
@@ -32,7 +33,8 @@ with step(snakemake.log[0], f"table {snakemake.wildcards.study}/{snakemake.wildc
         )
     if "dagum" in given.keys():
         sources.dagum = tuple(pd.read_csv(given[key]) for key in ("dagum", "dagum_within", "dagum_between"))
-    table = table_plan.make(snakemake.wildcards.table, snakemake.params.study, sources)
+    study = StudySettings.model_validate(snakemake.params.study)
+    table = table_plan.make(snakemake.wildcards.table, study, sources)
     out = snakemake.output
     stem = Path(out.csv).with_suffix("")
     written = render.write(table, stem)

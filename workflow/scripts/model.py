@@ -4,23 +4,21 @@ import pandas as pd
 
 from nqpf import io, weights
 from nqpf.models import specifications
+from nqpf.models.settings import ModelsSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
-from nqpf.weights import spectrum
 
 study, model, w_name = snakemake.wildcards.study, snakemake.wildcards.model, snakemake.wildcards.w
 with step(snakemake.log[0], f"{study}: {model} on {w_name}", snakemake.params.config_file) as log:
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices)
     units = pd.read_csv(snakemake.input.units, dtype=str)
-    w = weights.load(snakemake.input.gwt, snakemake.input.summary)
-    eigen = spectrum.read(snakemake.input.eigen)
-    settings = specifications.Settings.from_config(snakemake.params.settings)
+    w = weights.load(snakemake.input.gwt, snakemake.input.summary, snakemake.input.eigen)
+    settings = ModelsSettings.model_validate(snakemake.params.settings)
     result = specifications.analyse(
         model,
         frame,
         snakemake.params.years,
         w,
-        eigen,
         units,
         settings,
         study=study,

@@ -3,22 +3,21 @@
 import pandas as pd
 
 from nqpf import figures
+from nqpf.disparity.settings import DisparitySettings
 from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.units.regions import REGIONS
 
 with step(snakemake.log[0], f"disparity figures {snakemake.wildcards.variable}"):
-    settings = snakemake.params.settings
+    settings = DisparitySettings.model_validate(snakemake.params.settings)
     variable = snakemake.wildcards.variable
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices, snakemake.input.units)
     frames.require(frame, [variable], "disparity.variables")
-    group = {"region": "region", "province": "province_code"}[settings["groups"]]
+    group = settings.group_column
     # by province, the eight largest groups keep the figure readable
     order = list(REGIONS) if group == "region" else list(frame[group].value_counts().index[:8])
     span = snakemake.params.years
-    years = settings.get("kernel_years") or sorted(
-        {span["first"], (span["first"] + span["last"]) // 2, span["last"]}
-    )
+    years = settings.kernel_years_of(span["first"], span["last"])
     note = "simulated demo data" if snakemake.params.simulated else ""
     figures.kernel_densities(frame, variable, group, order, years, snakemake.output.kernel, note)
     gini = pd.read_csv(snakemake.input.gini)

@@ -3,17 +3,17 @@
 import pandas as pd
 
 from nqpf import figures
-from nqpf.models.specifications import Settings
+from nqpf.models.settings import ModelsSettings
 from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemake.wildcards.model}"):
-    settings = Settings.from_config(snakemake.params.settings)
+    settings = ModelsSettings.model_validate(snakemake.params.settings)
     figures.effects_plot(
         pd.read_csv(snakemake.input[0]),
         [snakemake.output.png, snakemake.output.pdf],
         model=snakemake.wildcards.model,
         dependent=settings.dependent,
-        level=settings.level,
+        level=settings.effects.level,
         # the English display names the study gives its variables and weights matrices for its tables
         labels={key: names["en"] for key, names in snakemake.params.labels.items() if "en" in names},
         note="simulated demo data" if snakemake.params.simulated else "",

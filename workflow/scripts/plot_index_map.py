@@ -3,11 +3,12 @@
 import pandas as pd
 
 from nqpf import figures
+from nqpf.indices.settings import IndexSettings
 from nqpf.study.logs import step
 from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.wildcards.index}"):
-    spec = snakemake.params.spec
+    spec = IndexSettings.model_validate(snakemake.params.spec)
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "province_code": str})
     gdf = boundaries.read(snakemake.input.boundaries)
     # the provinces come from the study's units, so that user polygons are outlined by province too
@@ -20,7 +21,7 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         [snakemake.output.png, snakemake.output.pdf],
         column="index",
         years=snakemake.params.years,
-        title=spec.get("title") or spec["name"],
+        title=spec.label,
         classes=snakemake.params.classes,
         note="simulated demo data" if snakemake.params.simulated else "",
         source=snakemake.input.values,

@@ -3,10 +3,11 @@
 import pandas as pd
 
 from nqpf import figures
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"Moran trend {snakemake.wildcards.study}"):
     table = pd.read_csv(snakemake.input[0])
-    alpha = snakemake.params.settings.get("significance", {}).get("alpha", 0.05)
+    alpha = EsdaSettings.model_validate(snakemake.params.settings).significance.alpha
     note = "simulated demo data" if snakemake.params.simulated else ""
     figures.moran_trend(table, snakemake.output[0], alpha, note)

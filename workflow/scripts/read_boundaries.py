@@ -2,18 +2,19 @@
 
 from nqpf.study.logs import step
 from nqpf.units import boundaries
+from nqpf.units.settings import UnitsFile
 
 with step(snakemake.log[0], f"custom boundaries {snakemake.wildcards.study}") as log:
-    spec = snakemake.params.file
+    spec = UnitsFile.model_validate(snakemake.params.file)
     gdf, report = boundaries.read_file(
-        spec["path"],
-        id_field=spec["id_field"],
-        name_field=spec.get("name_field"),
-        name_en_field=spec.get("name_en_field"),
-        region_field=spec.get("region_field"),
-        layer=spec.get("layer"),
-        assume_crs=spec.get("crs"),
-        repair_invalid=spec.get("repair_invalid", False),
+        spec.path,
+        id_field=spec.id_field,
+        name_field=spec.name_field,
+        name_en_field=spec.name_en_field,
+        region_field=spec.region_field,
+        layer=spec.layer,
+        assume_crs=spec.crs,
+        repair_invalid=spec.repair_invalid,
     )
     for action in report.actions:
         log.info(action)

@@ -4,12 +4,15 @@ from pathlib import Path
 
 from nqpf.study import demo
 from nqpf.study.logs import step
+from nqpf.study.settings import DemoSettings
 from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"demo statistics {snakemake.wildcards.study}") as log:
     gdf = boundaries.read(snakemake.input.boundaries)
     years = snakemake.params.years
-    data = demo.simulate(gdf, years["first"], years["last"], snakemake.params.demo)
+    data = demo.simulate(
+        gdf, years["first"], years["last"], DemoSettings.model_validate(snakemake.params.demo)
+    )
     paths = demo.write(data, Path(snakemake.output.truth).parent)
     effects = data.parameters["effects_of_infrastructure_index"]
     log.info(

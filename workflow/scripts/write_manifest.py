@@ -1,4 +1,4 @@
-"""Rule manifest: record the provenance of a study in results/<study>/manifest.json (nqpf.manifest)."""
+"""Rule manifest: record the provenance of a study in results/<study>/manifest.json (nqpf.study.manifest)."""
 
 from pathlib import Path
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nqpf.disparity.dagum import dagum_gini
+from nqpf.disparity.settings import DisparitySettings
 from nqpf.disparity.theil import theil
 from nqpf.units.regions import REGIONS
 
@@ -156,3 +157,22 @@ def analyse(
         "theil": pd.DataFrame(theil_rows),
         "dispersion": pd.DataFrame(dispersion),
     }
+
+
+def study_tables(frame: pd.DataFrame, settings: DisparitySettings) -> dict[str, pd.DataFrame]:
+    """Every disparity table of a study (:func:`analyse`) with sigma and beta convergence by variable, for the
+    groups ``settings`` names: the NBS regions in their order, or the provinces by code."""
+    from nqpf.disparity import convergence
+
+    group = settings.group_column
+    order = list(REGIONS) if group == "region" else sorted(frame[group].dropna().unique())
+    tables = analyse(frame, list(settings.variables), group, order)
+    rows = []
+    if settings.convergence:
+        for variable in settings.variables:
+            rows += [
+                convergence.sigma(frame, variable, group, order),
+                convergence.beta(frame, variable, group, order),
+            ]
+    tables["convergence"] = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return tables

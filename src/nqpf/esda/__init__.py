@@ -1,0 +1,29 @@
+"""Exploratory spatial data analysis: global Moran's I, Geary's C and General G, local Moran (LISA) and Gi* with
+conditional permutation inference, clusters of significant units matched to named regions.
+
+For one cross-section: ``moran(x, w)``, ``geary``, ``getis_ord``, ``local_moran``, ``gi_star``,
+``bivariate_moran`` (:mod:`nqpf.esda.cross_section`); for one variable of a panel, year by year, as the workflow
+runs it: ``analyse(frame, variable, w, years, settings, names)`` (:mod:`nqpf.esda.by_year`). The functions load
+when first used, so that reading the settings (:mod:`nqpf.esda.settings`) stays light."""
+
+import importlib
+
+_FUNCTIONS = {
+    "moran": "cross_section",
+    "geary": "cross_section",
+    "getis_ord": "cross_section",
+    "local_moran": "cross_section",
+    "gi_star": "cross_section",
+    "bivariate_moran": "cross_section",
+    "GlobalStatistic": "cross_section",
+    "LocalStatistic": "cross_section",
+    "analyse": "by_year",
+    "EsdaSettings": "settings",
+}
+__all__ = sorted(_FUNCTIONS)
+
+
+def __getattr__(name: str):
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"nqpf.esda.{_FUNCTIONS[name]}"), name)
+    raise AttributeError(f"module 'nqpf.esda' has no attribute {name!r}")

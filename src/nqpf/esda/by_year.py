@@ -9,41 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.esda import clusters, global_statistics, local_statistics, permutation
+from nqpf.esda import global_statistics, local_statistics, permutation
+from nqpf.esda.settings import EsdaSettings
 from nqpf.seeds import rng_for
 from nqpf.weights.core import SpatialWeights
 
 log = logging.getLogger(__name__)
-
-LOCAL_STATISTICS = ("lisa", "gi_star")
-
-
-@dataclass(frozen=True)
-class Settings:
-    permutations: int = 9999
-    seed: int = 0
-    method: str = "fdr"
-    alpha: float = 0.05
-    global_statistics: tuple[str, ...] = global_statistics.STATISTICS
-    local_statistics: tuple[str, ...] = LOCAL_STATISTICS
-
-    @classmethod
-    def from_config(cls, esda: dict) -> Settings:
-        significance = esda.get("significance", {})
-        return cls(
-            permutations=int(esda.get("permutations", 9999)),
-            seed=int(esda.get("seed", 0)),
-            method=significance.get("method", "fdr"),
-            alpha=float(significance.get("alpha", 0.05)),
-            global_statistics=tuple(esda.get("global", global_statistics.STATISTICS)),
-            local_statistics=tuple(esda.get("local", LOCAL_STATISTICS)),
-        )
 
 
 def values_by_year(frame: pd.DataFrame, variable: str, ids, years) -> dict[int, np.ndarray]:
@@ -70,7 +46,12 @@ def values_by_year(frame: pd.DataFrame, variable: str, ids, years) -> dict[int, 
 
 
 def analyse(
-    frame: pd.DataFrame, variable: str, w: SpatialWeights, years, settings: Settings, names: dict[str, str]
+    frame: pd.DataFrame,
+    variable: str,
+    w: SpatialWeights,
+    years,
+    settings: EsdaSettings,
+    names: dict[str, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Global rows (one per statistic and year), local rows (one per statistic, year and unit) and notes."""
     data = values_by_year(frame, variable, w.ids, years)
@@ -109,12 +90,13 @@ def analyse(
                 if statistic == "lisa"
                 else local_statistics.gi_star(x, matrix, draws)
             )
-            p = result["p_sim"] if draws is not None else result["p_norm"]
-            result["p_adjusted"] = clusters.adjust(p.to_numpy(), settings.method)
-            result["significant"] = (result["p_adjusted"] <= settings.alpha).fillna(False).astype(bool)
-            target = "HH" if statistic == "lisa" else "hot"
-            result["cluster_id"] = clusters.components(
-                (result["significant"] & (result["quadrant"] == target)).to_numpy(), matrix
+            result = local_statistics.with_significance(
+                result,
+                statistic,
+                matrix,
+                settings.significance.method,
+                settings.significance.alpha,
+                permuted=draws is not None,
             )
             result.insert(0, "statistic", statistic)
             result.insert(0, "name", [names.get(c, c) for c in w.ids])

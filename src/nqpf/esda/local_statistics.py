@@ -25,6 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
+from nqpf.esda import clusters
 from nqpf.esda.permutation import Draws, conditional_lags, two_sided_p
 
 QUADRANTS = {(True, True): "HH", (False, True): "LH", (False, False): "LL", (True, False): "HL"}
@@ -117,3 +118,19 @@ def _permutation_p(observed, values, w, draws: Draws, scale: np.ndarray) -> np.n
     p = np.full(n, np.nan)
     p[seen] = two_sided_p(observed[seen], at_least[seen], at_most[seen], draws.permutations)
     return p
+
+
+def with_significance(
+    result: pd.DataFrame, statistic: str, w: sp.csr_matrix, method: str, alpha: float, permuted: bool
+) -> pd.DataFrame:
+    """A local statistic's table with its p-values adjusted over the map (``method``: fdr, bonferroni or alpha;
+    the permutation p when ``permuted``, else the analytic one), the units significant at ``alpha``, and the
+    clusters: connected significant High-High units (LISA) or hot spots (Gi*), numbered by size."""
+    p = result["p_sim"] if permuted else result["p_norm"]
+    result["p_adjusted"] = clusters.adjust(p.to_numpy(), method)
+    result["significant"] = (result["p_adjusted"] <= alpha).fillna(False).astype(bool)
+    target = "HH" if statistic == "lisa" else "hot"
+    result["cluster_id"] = clusters.components(
+        (result["significant"] & (result["quadrant"] == target)).to_numpy(), w
+    )
+    return result

@@ -1,34 +1,36 @@
 """Figures of a study's results, drawn with matplotlib without a screen: maps in the China Albers equal-area
 projection (index maps by year, LISA clusters, weights connectivity), distributions and disparity, Moran
-plots, and the coefficients and effects of spatial panel models."""
+plots, and the coefficients and effects of spatial panel models.
 
-import matplotlib
+The drawing functions are loaded when first used, so that reading the figures' settings
+(:mod:`nqpf.figures.settings`) does not import the plotting stack. Figures are written to files and closed; the
+workflow's jobs draw with matplotlib's Agg backend (MPLBACKEND=Agg, set by the Snakefile), a notebook keeps
+its own."""
 
-matplotlib.use("Agg")
+import importlib
 
-from nqpf.figures.autocorrelation import lisa_cluster_maps, moran_scatter, moran_trend  # noqa: E402
-from nqpf.figures.basemap import for_display, mainland_view  # noqa: E402
-from nqpf.figures.choropleth import class_breaks, index_maps  # noqa: E402
-from nqpf.figures.connectivity import connectivity_map  # noqa: E402
-from nqpf.figures.distribution import gini_decomposition, kernel_densities, regional_trend  # noqa: E402
-from nqpf.figures.regression import coefficient_plot, effects_plot, weights_colours  # noqa: E402
-from nqpf.figures.style import save, use_cjk_font  # noqa: E402
+_FUNCTIONS = {
+    "lisa_cluster_maps": "autocorrelation",
+    "moran_scatter": "autocorrelation",
+    "moran_trend": "autocorrelation",
+    "for_display": "basemap",
+    "mainland_view": "basemap",
+    "connectivity_map": "connectivity",
+    "gini_decomposition": "distribution",
+    "kernel_densities": "distribution",
+    "regional_trend": "distribution",
+    "class_breaks": "choropleth",
+    "index_maps": "choropleth",
+    "coefficient_plot": "estimates",
+    "effects_plot": "estimates",
+    "weights_colours": "estimates",
+    "save": "style",
+    "use_cjk_font": "style",
+}
+__all__ = sorted(_FUNCTIONS)
 
-__all__ = [
-    "class_breaks",
-    "coefficient_plot",
-    "connectivity_map",
-    "effects_plot",
-    "for_display",
-    "gini_decomposition",
-    "index_maps",
-    "kernel_densities",
-    "lisa_cluster_maps",
-    "mainland_view",
-    "moran_scatter",
-    "moran_trend",
-    "regional_trend",
-    "save",
-    "use_cjk_font",
-    "weights_colours",
-]
+
+def __getattr__(name: str):
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"nqpf.figures.{_FUNCTIONS[name]}"), name)
+    raise AttributeError(f"module 'nqpf.figures' has no attribute {name!r}")

@@ -3,8 +3,6 @@ coupling coordination degree of two indices."""
 
 from nqpf.indices.composite import (
     IndexResult,
-    IndexSpec,
-    Indicator,
     build,
     describe,
     entropy_index,
@@ -15,10 +13,12 @@ from nqpf.indices.composite import (
     with_indices,
 )
 from nqpf.indices.coupling import coupling_coordination
+from nqpf.indices.settings import CouplingSettings, IndexSettings, Indicator
 
 __all__ = [
+    "CouplingSettings",
     "IndexResult",
-    "IndexSpec",
+    "IndexSettings",
     "Indicator",
     "build",
     "coupling_coordination",

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
+from nqpf.indices.settings import IndexSettings
 
 ENTROPY_SHIFT = 1e-4
-METHODS = ("entropy", "entropy_topsis", "equal")
 
 
 def minmax(values: np.ndarray, negative: bool = False) -> np.ndarray:
@@ -75,61 +75,6 @@ def topsis(z: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.divide(d_worst, total, out=np.zeros_like(total), where=total > 0)
 
 
-@dataclass(frozen=True)
-class Indicator:
-    variable: str
-    dimension: str
-    negative: bool
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    name: str
-    indicators: tuple[Indicator, ...]
-    method: str = "entropy"
-    weights_by: str = "pooled"  # pooled | year
-    title: str = ""
-
-    @property
-    def dimensions(self) -> list[str]:
-        return list(dict.fromkeys(i.dimension for i in self.indicators))
-
-    @classmethod
-    def from_config(cls, entry: dict) -> IndexSpec:
-        indicators = []
-        for dimension, items in entry["dimensions"].items():
-            for item in items:
-                direction = str(item.get("direction", "+")).strip()
-                if direction not in ("+", "-"):
-                    raise InputError(
-                        f"direction {direction!r} of {item['variable']} is neither + nor -",
-                        column=f"indices.{entry['name']}.dimensions.{dimension}",
-                        fix="direction: + for a positive indicator, - for a negative one",
-                    )
-                indicators.append(Indicator(item["variable"], dimension, direction == "-"))
-        variables = [i.variable for i in indicators]
-        repeated = sorted({v for v in variables if variables.count(v) > 1})
-        if repeated:
-            raise InputError(
-                f"index {entry['name']!r} lists indicators twice: {', '.join(repeated)}",
-                column=f"indices.{entry['name']}.dimensions",
-            )
-        method = entry.get("method", "entropy")
-        if method not in METHODS:
-            raise InputError(
-                f"unknown index method {method!r}",
-                column=f"indices.{entry['name']}.method",
-                fix=", ".join(METHODS),
-            )
-        return cls(
-            entry["name"],
-            tuple(indicators),
-            method,
-            entry.get("weights_by", "pooled"),
-            entry.get("title", ""),
-        )
-
-
 @dataclass
 class IndexResult:
     values: pd.DataFrame  # code, name, year, index, one column per dimension
@@ -138,7 +83,7 @@ class IndexResult:
     method: str = ""
 
 
-def build(panel: pd.DataFrame, spec: IndexSpec) -> IndexResult:
+def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
     """The index and its sub-indices for every unit-year of ``panel`` (columns code, name, year, variables)."""
     variables = [i.variable for i in spec.indicators]
     missing = [v for v in variables if v not in panel.columns]
@@ -197,7 +142,7 @@ def build(panel: pd.DataFrame, spec: IndexSpec) -> IndexResult:
     return IndexResult(values=values, weights=pd.DataFrame(weight_rows), notes=notes, method=describe(spec))
 
 
-def _weights(block: np.ndarray, spec: IndexSpec):
+def _weights(block: np.ndarray, spec: IndexSettings):
     constant = []
     z = np.zeros_like(block)
     for j, ind in enumerate(spec.indicators):
@@ -213,7 +158,7 @@ def _weights(block: np.ndarray, spec: IndexSpec):
     return z, weights, entropy, constant
 
 
-def _scores(z: np.ndarray, weights: np.ndarray, spec: IndexSpec) -> np.ndarray:
+def _scores(z: np.ndarray, weights: np.ndarray, spec: IndexSettings) -> np.ndarray:
     dims = [np.array([i.dimension == d for i in spec.indicators]) for d in spec.dimensions]
     if spec.method == "entropy_topsis":
         overall = topsis(z, weights)
@@ -224,7 +169,7 @@ def _scores(z: np.ndarray, weights: np.ndarray, spec: IndexSpec) -> np.ndarray:
     return np.column_stack([overall, *parts])
 
 
-def describe(spec: IndexSpec) -> str:
+def describe(spec: IndexSettings) -> str:
     """A short statement of how the index was made, for the weights table."""
     scope = (
         "pooled over all unit-years of the panel, so values compare across years"
@@ -269,7 +214,7 @@ def with_indices(panel: pd.DataFrame, indices: dict[str, pd.DataFrame]) -> pd.Da
     return out
 
 
-def method_markdown(spec: IndexSpec, result: IndexResult, simulated: bool = False) -> str:
+def method_markdown(spec: IndexSettings, result: IndexResult, simulated: bool = False) -> str:
     """The method statement of an index, with every note on the data, as Markdown."""
     lines = [
         f"# {spec.title or spec.name}",

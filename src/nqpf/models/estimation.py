@@ -32,10 +32,7 @@ from nqpf.errors import InputError
 from nqpf.models.fixed_effects import demean, effective_size, fixed_effect_parameters
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import Panel, collinear_relations, lag
-
-MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
-METHODS = ("lee_yu", "direct")
-MAX_ITERATIONS = 500  # of the bounded Brent search (models.max_iterations)
+from nqpf.models.settings import MAX_ITERATIONS, MODELS
 
 
 @dataclass

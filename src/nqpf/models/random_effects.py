@@ -26,7 +26,6 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from nqpf.models.estimation import (
-    MAX_ITERATIONS,
     Fit,
     _maximise,
     _r2,
@@ -37,6 +36,7 @@ from nqpf.models.estimation import (
 from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import Panel, lag
+from nqpf.models.settings import MAX_ITERATIONS
 
 _PHI_FLOOR = 1e-6
 

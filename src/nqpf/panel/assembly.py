@@ -16,66 +16,56 @@ import pandas as pd
 
 from nqpf.errors import InputError
 from nqpf.panel import formulas, ingest
+from nqpf.panel.settings import FillRule, PanelSettings, StatisticsSettings, TableSettings
 from nqpf.units.matching import Match, UnitMatcher, Unmatched
 from nqpf.units.names import normalise
 
-DEFAULT_AGGREGATES: tuple[str, ...] = (
-    "全国",
-    "全国合计",
-    "全国总计",
-    "合计",
-    "总计",
-    "中国",
-    "National",
-    "National Total",
-    "Total",
-    "China",
-    "东部地区",
-    "中部地区",
-    "西部地区",
-    "东北地区",
-)
 _MAX_LISTED = 40
 
 
-@dataclass
+@dataclass(frozen=True)
 class PanelSpec:
-    """The statistics part of a study config."""
+    """What the panel of a study is built from: its years, its statistics files and how their rows are read and
+    matched, its derived variables, the panel's rules (fills, required variables), and the variables and years
+    of its models: the read and derived ones among them must be complete there, since the models need a
+    balanced panel."""
 
     first_year: int
     last_year: int
-    files: list[ingest.TableSpec]
-    missing_markers: tuple[str, ...] = ingest.DEFAULT_MISSING_MARKERS
-    aggregate_labels: tuple[str, ...] = DEFAULT_AGGREGATES
-    drop_units: list[str] = field(default_factory=list)
-    unmatched: str = "error"
+    statistics: StatisticsSettings
     derived: dict[str, str] = field(default_factory=dict)
-    fill: dict[str, dict] = field(default_factory=dict)
-    require_complete: list[str] = field(default_factory=list)
-    # The variables of the study's models (models.dependent, models.explanatory) and their years: the read and
-    # derived ones among them must be complete there, since the models need a balanced panel.
+    rules: PanelSettings = field(default_factory=PanelSettings)
     model_variables: list[str] = field(default_factory=list)
     model_years: tuple[int, int] | None = None
 
-    @classmethod
-    def from_config(cls, study: dict) -> PanelSpec:
-        stats = study["statistics"]
-        models = study.get("models") or {}
-        span = models.get("years") or study["years"]
-        return cls(
-            first_year=int(study["years"]["first"]),
-            last_year=int(study["years"]["last"]),
-            files=[ingest.TableSpec.from_config(f) for f in stats["files"]],
-            missing_markers=tuple(ingest.DEFAULT_MISSING_MARKERS) + tuple(stats.get("missing_markers", [])),
-            aggregate_labels=tuple(stats.get("aggregate_labels", DEFAULT_AGGREGATES)),
-            drop_units=list(stats.get("drop_units", [])),
-            unmatched=stats.get("unmatched", "error"),
-            derived=dict(study.get("derived", {}) or {}),
-            fill=dict(study.get("panel", {}).get("fill", {}) or {}),
-            require_complete=list(study.get("panel", {}).get("require_complete", []) or []),
-            model_variables=[models["dependent"], *models["explanatory"]] if models else [],
-            model_years=(int(span["first"]), int(span["last"])) if models else None,
-        )
+    @property
+    def files(self) -> list[TableSettings]:
+        return list(self.statistics.files)
+
+    @property
+    def missing_markers(self) -> tuple[str, ...]:
+        """The yearbook markers of a missing value and those the study adds."""
+        return tuple(ingest.DEFAULT_MISSING_MARKERS) + tuple(self.statistics.missing_markers)
+
+    @property
+    def aggregate_labels(self) -> list[str]:
+        return list(self.statistics.aggregate_labels)
+
+    @property
+    def drop_units(self) -> list[str]:
+        return [str(unit) for unit in self.statistics.drop_units]
+
+    @property
+    def unmatched(self) -> str:
+        return self.statistics.unmatched
+
+    @property
+    def fill(self) -> dict[str, FillRule]:
+        return dict(self.rules.fill)
+
+    @property
+    def require_complete(self) -> list[str]:
+        return list(self.rules.require_complete)
 
 
 @dataclass
@@ -448,7 +438,9 @@ def _check_model_balance(
     )
 
 
-def _fill(wide: pd.DataFrame, rules: dict[str, dict], names: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _fill(
+    wide: pd.DataFrame, rules: dict[str, FillRule], names: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     filled_rows = []
     wide = wide.copy()
     for variable, rule in rules.items():
@@ -458,18 +450,18 @@ def _fill(wide: pd.DataFrame, rules: dict[str, dict], names: pd.Series) -> tuple
                 column=f"panel.fill.{variable}",
                 fix="fill only variables read from the statistics files: " + ", ".join(wide.columns),
             )
-        method = rule.get("method")
+        method = rule.method
         series = wide[variable]
         if method == "linear":
             new = series.groupby(level="code", group_keys=False).apply(_interpolate_interior)
         elif method == "constant":
-            value = float(rule["value"])
+            value = float(rule.value)
             years = series.index.get_level_values("year")
             allowed = np.ones(len(series), bool)
-            if rule.get("until") is not None:
-                allowed &= years <= int(rule["until"])
-            if rule.get("from") is not None:
-                allowed &= years >= int(rule["from"])
+            if rule.until is not None:
+                allowed &= years <= rule.until
+            if rule.from_ is not None:
+                allowed &= years >= rule.from_
             new = series.where(~(series.isna() & allowed), value)
         else:
             raise InputError(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from nqpf.errors import InputError
 from nqpf.io import sha256
+from nqpf.panel.settings import TableSettings
 
 DEFAULT_MISSING_MARKERS: tuple[str, ...] = (
     "",
@@ -64,32 +65,6 @@ RECORD_COLUMNS = [
 
 
 @dataclass
-class TableSpec:
-    """How to read one statistics file (or every file a glob pattern matches); mirrors the config keys."""
-
-    path: str
-    layout: str = "wide"
-    unit: str = ""
-    unit_by: str = "auto"
-    parent: str | None = None
-    year: str | None = None
-    year_from: str | None = None
-    variable: str | None = None
-    value: str | None = None
-    variables: dict[str, str] | None = None
-    variable_name: str | None = None
-    sheet: str | int | None = 0
-    skip_rows: int = 0
-    encoding: str = "utf-8-sig"
-    delimiter: str = ","
-
-    @classmethod
-    def from_config(cls, entry: dict) -> TableSpec:
-        known = {k: v for k, v in entry.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-
-@dataclass
 class FileReport:
     """What reading one file found, for the validation report."""
 
@@ -108,7 +83,7 @@ def _clean(text: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
-def expand(spec: TableSpec) -> list[str]:
+def expand(spec: TableSettings) -> list[str]:
     """The files a spec names: the path itself, or every match of a glob pattern, sorted."""
     if any(ch in spec.path for ch in "*?["):
         paths = sorted(glob.glob(spec.path))
@@ -126,7 +101,9 @@ def expand(spec: TableSpec) -> list[str]:
     return [spec.path]
 
 
-def read_table(spec: TableSpec, missing_markers: tuple[str, ...]) -> tuple[pd.DataFrame, list[FileReport]]:
+def read_table(
+    spec: TableSettings, missing_markers: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[FileReport]]:
     """Read every file of a spec into long records with provenance; see the module docstring."""
     _check_spec(spec)
     markers = {_clean(m) for m in missing_markers}
@@ -142,40 +119,17 @@ def read_table(spec: TableSpec, missing_markers: tuple[str, ...]) -> tuple[pd.Da
     return records.drop(columns=["bad"]), reports
 
 
-def _check_spec(spec: TableSpec) -> None:
-    where = f"statistics file {spec.path}"
-    if spec.layout not in ("long", "wide", "wide_years"):
-        raise InputError(
-            f"unknown layout {spec.layout!r}", file=spec.path, fix="layout: long, wide or wide_years"
-        )
-    if not spec.unit:
-        raise InputError("no unit column given", file=spec.path, fix=f"set `unit` for the {where}")
+def _check_spec(spec: TableSettings) -> None:
+    """What the settings model leaves open: where the years come from."""
     if spec.layout != "wide_years" and not spec.year and not spec.year_from:
         raise InputError(
             "no year column given",
             file=spec.path,
             fix="set `year` (a column) or `year_from: sheet | filename`",
         )
-    if spec.layout == "long" and not (spec.variable and spec.value):
-        raise InputError("a long table needs `variable` and `value` columns", file=spec.path)
-    if spec.layout == "wide" and not spec.variables:
-        raise InputError(
-            "a wide table needs `variables`: the columns to read and the variable name of each",
-            file=spec.path,
-        )
-    if spec.layout == "wide_years" and not spec.variable_name:
-        raise InputError("a wide_years table needs `variable_name`", file=spec.path)
-    names = list((spec.variables or {}).values()) + ([spec.variable_name] if spec.variable_name else [])
-    for name in names:
-        if not _NAME.match(str(name)):
-            raise InputError(
-                f"variable name {name!r} is not a valid identifier",
-                file=spec.path,
-                fix="use letters, digits and _ and start with a letter (for example gdp_per_capita)",
-            )
 
 
-def _sheets(spec: TableSpec, path: str):
+def _sheets(spec: TableSettings, path: str):
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
@@ -330,7 +284,7 @@ def _melt(table, unit_col, parent_col, value_cols: dict, year_col=None) -> pd.Da
     return pd.concat(pieces, ignore_index=True)
 
 
-def _long_variables(labels: pd.Series, spec: TableSpec, path: str, report: FileReport) -> pd.Series:
+def _long_variables(labels: pd.Series, spec: TableSettings, path: str, report: FileReport) -> pd.Series:
     if spec.variables:
         mapping = {_clean(k): v for k, v in spec.variables.items()}
         names = labels.map(lambda label: mapping.get(_clean(label)))

@@ -1,10 +1,10 @@
-"""Checks of a configuration before anything runs, with messages that name the file, the key and the fix.
+"""Reading the workflow's configuration: the typed settings (:mod:`nqpf.study.settings`) filled with their
+defaults, study files resolved, and every problem reported with the file, the key, what is wrong and the fix.
 
-The JSON schema (``workflow/schemas/config.schema.yaml``) checks keys and types; :func:`schema_error` turns its
-violations (``jsonschema`` errors, read through their attributes only) into one :class:`InputError` that names
-the configuration file holding the key, the key path (``studies[0].years.first``), what is wrong and what to
-write instead. :func:`check_study` checks what a schema cannot: years inside the study's years, weights names
-that exist, input files that exist.
+A value pydantic refuses becomes one :class:`InputError` that names the configuration file holding the key, the
+key path (``studies[0].years.first``), what is wrong (an unknown key with the nearest allowed one, a text where
+an integer belongs, a value outside the allowed ones) and what to write instead. :func:`check_study` checks
+what the types cannot: years inside the study's years, weights names that exist, input files that exist.
 """
 
 from __future__ import annotations
@@ -12,11 +12,21 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import types
+import typing
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
 
 from nqpf.errors import InputError
+from nqpf.settings import IDENTIFIER, NAME, VARIABLE
+from nqpf.study.settings import STUDY_FILE, ConfigSettings, StudySettings
 
 README = "config/README.md"
+SCHEMA = "workflow/schemas/config.schema.yaml"
 _TYPES = {
     "integer": "an integer (such as 2019, without quotes)",
     "number": "a number (such as 0.5)",
@@ -26,11 +36,28 @@ _TYPES = {
     "object": "a mapping of keys to values",
     "null": "nothing",
 }
-_NAME_PATTERNS = {
-    "^[A-Za-z][A-Za-z0-9_-]*$": "letters, digits, _ and -, starting with a letter",
-    "^[A-Za-z][A-Za-z0-9_]*$": "letters, digits and _, starting with a letter",
-    "^[A-Za-z_][A-Za-z0-9_]*$": "letters, digits and _, starting with a letter or _",
+_TYPE_ERRORS = {
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "float_parsing": "number",
+    "string_type": "string",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "list_type": "array",
+    "tuple_type": "array",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
 }
+_NAME_PATTERNS = {
+    NAME: "letters, digits, _ and -, starting with a letter",
+    IDENTIFIER: "letters, digits and _, starting with a letter",
+    VARIABLE: "letters, digits and _, starting with a letter or _",
+    STUDY_FILE: "the path of a study file ending in .yaml or .yml",
+}
+_LIMITS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 _LISTED = 10
 
 
@@ -83,73 +110,189 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def describe(error) -> tuple[list[object], str, str]:
-    """(key path, problem, fix) of one schema violation (a ``jsonschema.ValidationError``)."""
-    parts = list(error.absolute_path)
+# -- where an error is: the key path the user wrote, and the type expected there --------------------------------
+
+
+def _unwrap(annotation):
+    """The type inside ``Annotated[...]`` and the metadata around it."""
+    metadata = []
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation, *more = typing.get_args(annotation)
+        metadata += more
+    return annotation, metadata
+
+
+def _union_members(annotation) -> list | None:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for m in typing.get_args(annotation) if m is not type(None)]
+    return None
+
+
+def _tags(member) -> set[str]:
+    """The labels pydantic may give a member of a union in an error's location."""
+    inner, metadata = _unwrap(member)
+    for item in metadata:
+        if type(item).__name__ == "Tag":
+            return {item.tag}
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return {inner.__name__}
+    if typing.get_origin(inner) is typing.Literal:
+        return {"literal[" + ",".join(repr(v) for v in typing.get_args(inner)) + "]"}
+    if isinstance(inner, type):
+        return {inner.__name__, f"constrained-{inner.__name__}"}
+    return {str(inner)}
+
+
+def _fields(model: type[BaseModel]) -> dict[str, object]:
+    """The keys of a model as a configuration writes them (aliases where given), with their types."""
+    return {(info.alias or name): info.annotation for name, info in model.model_fields.items()} | {
+        name: info.annotation for name, info in model.model_fields.items()
+    }
+
+
+def allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def locate(root: type[BaseModel], loc: Sequence[object]) -> tuple[list[object], object, object]:
+    """The key path the user wrote for an error location (union labels and dict-key markers left out), the type
+    expected there and the type declared there (the whole union, where the location names one member)."""
+    annotation, parts = root, []
+    declared = annotation
+    for item in loc:
+        annotation, _ = _unwrap(annotation)
+        members = _union_members(annotation)
+        if members is not None:
+            if len(members) == 1:
+                annotation, _ = _unwrap(members[0])
+                members = _union_members(annotation)
+            if members is not None:
+                chosen = next((m for m in members if item in _tags(m)), None)
+                if chosen is not None:
+                    annotation = chosen
+                    continue
+        if item == "[key]":
+            annotation = str
+            continue
+        parts.append(item)
+        declared = None
+        origin = typing.get_origin(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = _fields(annotation).get(item, typing.Any)
+        elif origin in (list, tuple):
+            annotation = (typing.get_args(annotation) or (typing.Any,))[0]
+        elif origin is dict:
+            annotation = (typing.get_args(annotation) or (typing.Any, typing.Any))[-1]
+        else:
+            annotation = typing.Any
+        declared = annotation
+    return parts, annotation, declared
+
+
+def _model_at(annotation) -> type[BaseModel] | None:
+    inner, _ = _unwrap(annotation)
+    for candidate in _union_members(inner) or [inner]:
+        candidate, _ = _unwrap(candidate)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _literals(annotation) -> list:
+    inner, _ = _unwrap(annotation)
+    values = []
+    for candidate in _union_members(inner) or [inner]:
+        candidate, _ = _unwrap(candidate)
+        if typing.get_origin(candidate) is typing.Literal:
+            values += list(typing.get_args(candidate))
+    return values
+
+
+def describe(errors: list[dict], root: type[BaseModel]) -> tuple[list[object], str, str]:
+    """(key path, problem, fix) of the errors pydantic reports at one place of a configuration (the members of a
+    union each report one)."""
+    first = errors[0]
+    parts, annotation, declared = locate(root, first["loc"])
     here = key_path(parts)
-    kind, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
-    if kind == "additionalProperties" and expected is False:
-        allowed = list(schema.get("properties", {}))
-        unknown = [k for k in value if k not in allowed]
-        key = unknown[0] if unknown else "?"
+    kind, value, ctx = first["type"], first.get("input"), first.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = parts[-1]
+        parent_parts = parts[:-1]
+        parent = key_path(parent_parts)
+        model = _model_at(locate(root, first["loc"][:-1])[1]) or root
+        allowed = allowed_keys(model)
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return (
-            [*parts, key],
-            f"unknown key {key!r} in {here}{hint}; {error.message}",
-            f"remove or rename {key!r}; the keys allowed in {here} are: {', '.join(allowed)}",
-        )
-    if kind == "required":
-        missing = [k for k in expected if isinstance(value, dict) and k not in value]
-        key = missing[0] if missing else "?"
-        return (
             parts,
-            f"{here} lacks the required key {key!r}",
-            f"add `{key}` to {here} ({README} documents it)",
+            f"unknown key {key!r} in {parent}{hint}; Additional properties are not allowed ({key!r} was "
+            "unexpected)",
+            f"remove or rename {key!r}; the keys allowed in {parent} are: {', '.join(allowed)}",
         )
-    if kind == "type":
-        wanted = [expected] if isinstance(expected, str) else list(expected)
-        text = " or ".join(_TYPES.get(t, t) for t in wanted)
+    if kind in ("missing", "missing_for_kind"):
+        key = ctx.get("key") if kind == "missing_for_kind" else parts[-1]
+        parent_parts = parts if kind == "missing_for_kind" else parts[:-1]
+        parent = key_path(parent_parts)
+        reason = f" (its {ctx['kind_field']} is {ctx['kind']})" if kind == "missing_for_kind" else ""
+        return (
+            parent_parts,
+            f"{parent} lacks the required key {key!r}{reason}",
+            f"add `{key}` to {parent} ({README} documents it)",
+        )
+    wanted = [_TYPE_ERRORS[e["type"]] for e in errors if e["type"] in _TYPE_ERRORS]
+    literals = _literals(declared) if any(e["type"] == "literal_error" for e in errors) else []
+    if wanted:
+        wanted = list(dict.fromkeys(wanted))
+        text = " or ".join([_TYPES.get(t, t) for t in wanted] + [repr(v) for v in dict.fromkeys(literals)])
         return (
             parts,
             f"{here} is {_kind(value)} ({_short(value)}), not {' or '.join(wanted)}",
             f"give {here} {text}",
         )
-    if kind == "enum":
-        close = difflib.get_close_matches(str(value), [str(v) for v in expected], n=1)
+    if kind == "literal_error":
+        allowed = [str(v) for v in _literals(declared)] or [ctx.get("expected", "")]
+        close = difflib.get_close_matches(str(value), allowed, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return (
             parts,
             f"{here} is {_short(value)}, which is not an allowed value{hint}",
-            f"use one of: {', '.join(str(v) for v in expected)}",
+            f"use one of: {', '.join(allowed)}",
         )
-    if kind == "pattern":
-        form = _NAME_PATTERNS.get(expected, f"the form {expected}")
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        form = _NAME_PATTERNS.get(pattern, f"the form {pattern}")
         return parts, f"{here} is {_short(value)}, which does not have the required form", f"use {form}"
-    limits = {
-        "minimum": ">=",
-        "maximum": "<=",
-        "exclusiveMinimum": ">",
-        "exclusiveMaximum": "<",
-    }
-    if kind in limits:
-        return parts, f"{here} is {_short(value)}, out of range", f"give a value {limits[kind]} {expected}"
-    if kind in ("minItems", "maxItems", "minProperties", "maxProperties"):
-        bound = "at least" if kind.startswith("min") else "at most"
-        return parts, f"{here} has {len(value)} entries", f"give {bound} {expected}"
-    return parts, f"{here}: {error.message}", f"see {README} for {here}"
+    if kind in _LIMITS:
+        bound = next(iter(ctx.values()), "")
+        return parts, f"{here} is {_short(value)}, out of range", f"give a value {_LIMITS[kind]} {bound}"
+    if kind in ("too_short", "too_long"):
+        bound = "at least" if kind == "too_short" else "at most"
+        limit = ctx.get("min_length" if kind == "too_short" else "max_length")
+        size = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        return parts, f"{here} has {size} entries", f"give {bound} {limit}"
+    if kind == "value_error":
+        return parts, f"{here}: {first['msg'].removeprefix('Value error, ')}", f"see {README} for {here}"
+    return parts, f"{here}: {first['msg']}", f"see {README} for {here}"
 
 
-def schema_error(errors: Sequence, sources: Sequence[tuple[str, object]], schema_file: str) -> InputError:
-    """One error for every schema violation of a configuration, located in the file that holds the first."""
-    described = [describe(e) for e in errors]
+def settings_error(
+    error: ValidationError, sources: Sequence[tuple[str, object]], root: type[BaseModel] = ConfigSettings
+) -> InputError:
+    """One error for every problem of a configuration, located in the file that holds the first."""
+    places: dict[tuple, list[dict]] = {}
+    for item in error.errors():
+        parts = locate(root, item["loc"])[0]
+        places.setdefault(tuple(parts), []).append(item)
+    ordered = sorted(places.items(), key=lambda entry: [str(p) for p in entry[0]])
+    described = [describe(items, root) for _, items in ordered]
     parts, problem, fix = described[0]
     details = [f"also: {text}; fix: {other_fix}" for _, text, other_fix in described[1:_LISTED]]
     if len(described) > _LISTED:
         details.append(f"... and {len(described) - _LISTED} more")
     more = " (and the other problems listed)" if len(described) > 1 else ""
     return InputError(
-        f"the configuration does not follow its schema ({schema_file}): {problem}",
+        f"the configuration does not follow its schema ({SCHEMA}): {problem}",
         file=source_of(parts, sources) or "the configuration",
         key=key_path(parts),
         details=details,
@@ -157,37 +300,97 @@ def schema_error(errors: Sequence, sources: Sequence[tuple[str, object]], schema
     )
 
 
-def _years(study: dict) -> tuple[int, int]:
-    return int(study["years"]["first"]), int(study["years"]["last"])
+def read_settings(data: object, sources: Sequence[tuple[str, object]]) -> ConfigSettings:
+    """The typed configuration of ``data`` (the merged configuration files ``sources``), defaults filled in."""
+    try:
+        return ConfigSettings.model_validate(data)
+    except ValidationError as err:
+        raise settings_error(err, sources) from None
 
 
-def check_study(study: dict, file: str, prefix: str, produced: Iterable[str] = ()) -> None:
-    """What the schema cannot check in one study: years inside the study's years, weights that exist, input
+# -- studies -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study of the configuration, the file it came from and its key there (``studies[0]``)."""
+
+    settings: StudySettings
+    file: str
+    key: str
+
+
+def _load_yaml(path: str | Path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def resolve_studies(config: ConfigSettings, sources: Sequence[tuple[str, object]]) -> list[Study]:
+    """The studies of a configuration: given inline, or as the path of a study file (itself a complete
+    configuration, checked the same way); each with the file it came from and its key there. Two studies of
+    one name are an error."""
+    studies = []
+    for i, entry in enumerate(config.studies):
+        where = source_of(["studies", i], sources) or "the configuration"
+        if not isinstance(entry, str):
+            studies.append(Study(entry, where, f"studies[{i}]"))
+            continue
+        if not os.path.exists(entry):
+            raise InputError(
+                f"studies[{i}] names the study file {entry!r}, which does not exist",
+                file=where,
+                key=f"studies[{i}]",
+                fix="correct the path (relative to the directory Snakemake runs in) or give the study inline",
+            )
+        content = _load_yaml(entry)
+        included = read_settings(content, [(entry, content)])
+        if any(isinstance(s, str) for s in included.studies):
+            raise InputError(
+                f"the study file {entry} lists further study files",
+                file=entry,
+                key="studies",
+                fix="list studies there, not files (or list every study file in the top configuration)",
+            )
+        studies += [Study(s, entry, f"studies[{j}]") for j, s in enumerate(included.studies)]
+    names = [study.settings.name for study in studies]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError(
+            f"two studies share the name {', '.join(twice)}",
+            file=", ".join(sorted({s.file for s in studies if s.settings.name in twice})),
+            key="studies[].name",
+            fix="give every study its own `name` (it is the folder of its results)",
+        )
+    return studies
+
+
+def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable[str] = ()) -> None:
+    """What the types cannot check in one study: years inside the study's years, weights that exist, input
     files that exist (``produced``: files a rule of the workflow makes, such as the demo statistics).
     ``file`` and ``prefix`` (``studies[0]``) locate the study in its configuration file."""
-    first, last = _years(study)
+    first, last = study.years.first, study.years.last
 
     def fail(key: str, problem: str, fix: str, details: list[str] | None = None) -> None:
         raise InputError(
-            f"study {study['name']}: {problem}", file=file, key=f"{prefix}.{key}", fix=fix, details=details
+            f"study {study.name}: {problem}", file=file, key=f"{prefix}.{key}", fix=fix, details=details
         )
 
     if first > last:
         fail("years", f"years.first {first} is after years.last {last}", "swap them")
     window = f"{first}-{last}"
-    spans = [("models.years", (study.get("models") or {}).get("years"))]
-    spans += [(f"weights[{i}].years", spec.get("years")) for i, spec in enumerate(study.get("weights", []))]
+    spans = [("models.years", study.models.years if study.models else None)]
+    spans += [(f"weights[{i}].years", spec.years) for i, spec in enumerate(study.weights)]
     for key, span in spans:
-        if span and not first <= span["first"] <= span["last"] <= last:
+        if span and not first <= span.first <= span.last <= last:
             fail(
                 key,
-                f"{key} {span['first']}-{span['last']} is not inside the study's years {window}",
+                f"{key} {span.first}-{span.last} is not inside the study's years {window}",
                 f"give {key} first and last years within {window} (first <= last), or widen the study's years",
             )
     lists = [
-        ("esda.years", (study.get("esda") or {}).get("years")),
-        ("esda.map_years", (study.get("esda") or {}).get("map_years")),
-        ("disparity.kernel_years", (study.get("disparity") or {}).get("kernel_years")),
+        ("esda.years", study.esda.years),
+        ("esda.map_years", study.esda.map_years),
+        ("disparity.kernel_years", study.disparity.kernel_years),
     ]
     for key, years in lists:
         outside = [y for y in years or [] if not first <= y <= last]
@@ -197,9 +400,12 @@ def check_study(study: dict, file: str, prefix: str, produced: Iterable[str] = (
                 f"{key} lists years outside the study's years {window}: {', '.join(map(str, outside))}",
                 f"list only years within {window}, or widen the study's years",
             )
-    defined = [spec["name"] for spec in study.get("weights", [])]
-    for stage in ("esda", "models"):
-        unknown = [w for w in (study.get(stage) or {}).get("weights", []) if w not in defined]
+    defined = study.weights_names
+    for stage, named in (
+        ("esda", study.esda.weights),
+        ("models", study.models.weights if study.models else None),
+    ):
+        unknown = [w for w in named or [] if w not in defined]
         if unknown:
             close = [difflib.get_close_matches(w, defined, n=1) for w in unknown]
             hint = "; ".join(
@@ -212,13 +418,13 @@ def check_study(study: dict, file: str, prefix: str, produced: Iterable[str] = (
                 f"name weights the study defines ({', '.join(defined) or 'none'}), or add them to `weights`",
             )
     produced = set(produced)
-    files = [(f"statistics.files[{i}].path", t["path"]) for i, t in enumerate(study["statistics"]["files"])]
-    if study["units"].get("level") == "file":
-        files.append(("units.file.path", study["units"]["file"]["path"]))
+    files = [(f"statistics.files[{i}].path", t.path) for i, t in enumerate(study.statistics.files)]
+    if study.units.file is not None and study.units.level == "file":
+        files.append(("units.file.path", study.units.file.path))
     files += [
-        (f"weights[{i}].path", spec["path"])
-        for i, spec in enumerate(study.get("weights", []))
-        if spec.get("kind") == "file" and spec.get("path")
+        (f"weights[{i}].path", spec.path)
+        for i, spec in enumerate(study.weights)
+        if spec.kind == "file" and spec.path
     ]
     for key, path in files:
         if path in produced:
@@ -232,3 +438,23 @@ def check_study(study: dict, file: str, prefix: str, produced: Iterable[str] = (
                 "correct the path (or run Snakemake with --directory where the relative paths hold), or give an "
                 "absolute path",
             )
+
+
+def demo_files(study: StudySettings) -> set[str]:
+    """The statistics files of a demo study that the workflow simulates (resources/demo/<study>/)."""
+    if study.demo is None:
+        return set()
+    return {t.path for t in study.statistics.files if t.path.startswith(f"resources/demo/{study.name}/")}
+
+
+def load(data: dict, sources: Sequence[tuple[str, object]]) -> tuple[ConfigSettings, list[Study]]:
+    """Read and check a configuration: the typed settings, and every study with its file and key, each checked
+    (:func:`check_study`) and its table plan resolved. Stops with an :class:`InputError` at the first problem."""
+    from nqpf.study.table_plan import Plan
+
+    config = read_settings(data, sources)
+    studies = resolve_studies(config, sources)
+    for study in studies:
+        check_study(study.settings, study.file, study.key, produced=demo_files(study.settings))
+        Plan.from_study(study.settings, file=study.file, prefix=study.key)  # its tables settings
+    return config, studies

@@ -47,6 +47,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from nqpf import indices
+from nqpf.study.settings import DemoSettings, Pole
 from nqpf.units import crs
 from nqpf.units.names import short_forms
 from nqpf.units.regions import PROVINCE_BY_CODE
@@ -312,15 +313,15 @@ def sdm_effects(w: sp.csr_matrix, rho: float, beta: float, theta: float) -> dict
 # the latent process
 
 
-def _poles_potential(xy: np.ndarray, poles: list[dict]) -> np.ndarray:
+def _poles_potential(xy: np.ndarray, poles: list[Pole]) -> np.ndarray:
     from pyproj import Transformer
 
     to_albers = Transformer.from_crs(crs.GEOGRAPHIC, crs.CHINA_ALBERS, always_xy=True)
     z = np.zeros(len(xy))
     for pole in poles:
-        px, py = to_albers.transform(pole["lon"], pole["lat"])
+        px, py = to_albers.transform(pole.lon, pole.lat)
         d = np.hypot(xy[:, 0] - px / 1000.0, xy[:, 1] - py / 1000.0)
-        z += pole["strength"] * np.exp(-d / pole["scale_km"])
+        z += pole.strength * np.exp(-d / pole.scale_km)
     return z
 
 
@@ -367,10 +368,10 @@ def _as_counts(values: np.ndarray, ind: Indicator, rng: np.random.Generator) -> 
     return np.maximum.accumulate(np.floor(values + rng.uniform(0.0, 1.0, values.shape)), axis=0)
 
 
-def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dict) -> DemoData:
+def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: DemoSettings) -> DemoData:
     """Draw one demo study on the units of ``gdf`` (a boundary table); see the module docstring."""
-    rng = np.random.default_rng(int(params["seed"]))
-    noise = float(params.get("indicator_noise", 0.02))
+    rng = np.random.default_rng(settings.seed)
+    noise = settings.indicator_noise
     gdf = gdf.sort_values("code", ignore_index=True)
     codes = gdf["code"].to_numpy()
     n = len(gdf)
@@ -382,12 +383,12 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     lon = gdf.to_crs(crs.GEOGRAPHIC).geometry.representative_point().x.to_numpy()
 
     # 1. potential
-    region_effect = gdf["region"].map(params["region_effects"]).fillna(0.0).to_numpy()
+    region_effect = gdf["region"].map(settings.region_effects.model_dump()).fillna(0.0).to_numpy()
     smooth = splu(sp.csc_matrix(sp.eye(n) - 0.6 * w)).solve(rng.normal(size=n))
     z = (
-        _poles_potential(xy, params["poles"])
+        _poles_potential(xy, settings.poles)
         + region_effect
-        + params.get("local_variation", 0.08) * smooth / smooth.std()
+        + settings.local_variation * smooth / smooth.std()
     )
     p = (z - z.mean()) / z.std()
 
@@ -445,10 +446,10 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     controls_std = {k: (v - v.mean()) / v.std() for k, v in raw_controls.items()}
 
     # 5. NQPF from the two-way FE SDM
-    sdm = params["sdm"]
+    sdm = settings.sdm.model_dump()
     mu = sdm["unit_effect"] * p
     lam = sdm["time_trend"] * t
-    gamma = params["controls"]
+    gamma = settings.controls.model_dump()
     solver = splu(sp.csc_matrix(sp.eye(n) - sdm["rho"] * w))
     q = np.empty((T, n))
     eps = rng.normal(scale=sdm["sigma"], size=(T, n))
@@ -502,20 +503,20 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, params: dic
     effects = sdm_effects(w, sdm["rho"], sdm["beta"], sdm["theta"])
     parameters = {
         "note": SIMULATED_NOTE,
-        "seed": int(params["seed"]),
+        "seed": settings.seed,
         "units": n,
         "years": [int(first_year), int(last_year)],
         "sdm": dict(sdm),
         "controls": dict(gamma),
-        "poles": params["poles"],
-        "region_effects": params["region_effects"],
+        "poles": [pole.to_config() for pole in settings.poles],
+        "region_effects": settings.region_effects.model_dump(),
         "indicator_noise": noise,
         "w": "queen contiguity (exact touching) of the boundary polygons, islands linked to their 2 nearest "
         "units by polygon distance, row-standardised (nqpf.weights)",
         "w_island_links": island_links,
         "effects_of_infrastructure_index": effects,
     }
-    tables = _yearbook_tables(gdf, years, economy, indicators, rng, float(params.get("missing_share", 0.01)))
+    tables = _yearbook_tables(gdf, years, economy, indicators, rng, settings.missing_share)
     return DemoData(tables=tables, truth=truth, parameters=parameters)
 
 
@@ -652,7 +653,7 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
     data.tables["environment"].to_csv(paths["environment"], index=False, encoding="gbk")
     data.tables["infrastructure"].to_csv(paths["infrastructure"], index=False, encoding="utf-8")
     (directory / "README.md").write_text(
-        f"# Simulated demo data\n\nEvery number in this folder is {SIMULATED_NOTE}, drawn by nqpf.demo with seed "
+        f"# Simulated demo data\n\nEvery number in this folder is {SIMULATED_NOTE}, drawn by nqpf.study.demo with seed "
         f"{data.parameters['seed']} on real boundaries; no figure is an official statistic. The process is documented "
         "in resources/README.md; truth.csv and truth.json hold its latent values and parameters.\n",
         encoding="utf-8",

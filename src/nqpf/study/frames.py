@@ -13,6 +13,7 @@ import pandas as pd
 
 from nqpf.errors import InputError
 from nqpf.indices.composite import with_indices
+from nqpf.study.settings import StudySettings
 
 UNIT_COLUMNS = ("region", "province_code", "prefecture_code")
 
@@ -42,31 +43,29 @@ def require(frame: pd.DataFrame, variables, where: str) -> None:
         )
 
 
-def check_names(study: dict, variables: list[str]) -> None:
+def check_names(study: StudySettings, variables: list[str]) -> None:
     """Stop when a later stage of a study names a variable its frame will not have: ``variables`` are the
     panel's (read and derived); indices add ``<index>`` and ``<index>_<dimension>``. Checked when the panel is
     built, so a misspelt name stops the run before any weights, index or model is computed."""
-    indices = study.get("indices") or []
-    index_names = [spec["name"] for spec in indices]
+    index_names = [spec.name for spec in study.indices]
     frame = list(variables) + index_names
-    frame += [f"{spec['name']}_{dimension}" for spec in indices for dimension in spec["dimensions"]]
+    frame += [f"{spec.name}_{dimension}" for spec in study.indices for dimension in spec.dimensions]
     wanted: list[tuple[str, str, list[str]]] = []  # (key, name, the names it may take)
-    for spec in indices:
-        for dimension, items in spec["dimensions"].items():
-            key = f"indices[{spec['name']}].dimensions.{dimension}"
-            wanted += [(key, item["variable"], list(variables)) for item in items]
-    for spec in study.get("coupling") or []:
-        wanted += [(f"coupling[{spec['name']}].indices", name, index_names) for name in spec["indices"]]
-    for i, spec in enumerate(study.get("weights") or []):
-        if spec.get("variable"):
-            wanted.append((f"weights[{i}].variable", spec["variable"], list(variables)))
-    disparity, esda, models = (study.get(k) or {} for k in ("disparity", "esda", "models"))
-    wanted += [("disparity.variables", v, frame) for v in disparity.get("variables", [])]
-    wanted += [("esda.variables", v, frame) for v in esda.get("variables", [])]
-    wanted += [("esda.bivariate", v, frame) for pair in esda.get("bivariate", []) for v in pair]
-    if models:
-        wanted.append(("models.dependent", models["dependent"], frame))
-        wanted += [("models.explanatory", v, frame) for v in models["explanatory"]]
+    for spec in study.indices:
+        for dimension, items in spec.dimensions.items():
+            key = f"indices[{spec.name}].dimensions.{dimension}"
+            wanted += [(key, item.variable, list(variables)) for item in items]
+    for spec in study.coupling:
+        wanted += [(f"coupling[{spec.name}].indices", name, index_names) for name in spec.indices]
+    for i, spec in enumerate(study.weights):
+        if spec.variable:
+            wanted.append((f"weights[{i}].variable", spec.variable, list(variables)))
+    wanted += [("disparity.variables", v, frame) for v in study.disparity.variables]
+    wanted += [("esda.variables", v, frame) for v in study.esda.variables]
+    wanted += [("esda.bivariate", v, frame) for pair in study.esda.bivariate for v in pair]
+    if study.models is not None:
+        wanted.append(("models.dependent", study.models.dependent, frame))
+        wanted += [("models.explanatory", v, frame) for v in study.models.explanatory]
     unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
     if not unknown:
         return

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.models.specifications import Settings as ModelSettings
-from nqpf.tables import descriptive, disparity, regression, spatial
+from nqpf.models.settings import ModelsSettings
+from nqpf.study.settings import StudySettings
+from nqpf.tables import descriptive, gini, regression, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
-
-EFFECT_MODELS = ("sdm", "sar", "sdem", "slx")  # models with direct / indirect / total effects, in preference
-MAIN_MODELS = ("sar", "sem", "sdm")
+from nqpf.tables.settings import EFFECT_MODELS
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Plan:
     esda_variables: tuple[str, ...]
     esda_weights: tuple[str, ...]
     disparity: tuple[str, ...]
-    models: ModelSettings | None
+    models: ModelsSettings | None
     model_weights: tuple[str, ...]
     main_weights: str | None
     preferred: str | None
@@ -42,59 +41,56 @@ class Plan:
     index_titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_study(cls, study: dict, file: str | None = None, prefix: str = "") -> Plan:
+    def from_study(cls, study: StudySettings, file: str | None = None, prefix: str = "") -> Plan:
         """The plan of ``study``; ``file`` and ``prefix`` (``studies[0]``) locate it in its configuration file
         for the errors about its ``tables`` settings."""
         where = {"file": file, "prefix": f"{prefix}." if prefix else ""}
-        settings = study.get("tables", {})
-        all_weights = [w["name"] for w in study.get("weights", [])]
-        models_config = study.get("models")
-        models = ModelSettings.from_config(models_config) if models_config else None
-        model_weights = tuple(models_config.get("weights") or all_weights) if models_config else ()
-        main_weights = settings.get("weights") or (model_weights[0] if model_weights else None)
+        settings = study.tables
+        models = study.models
+        model_weights = tuple(study.model_weights)
+        main_weights = settings.weights or (model_weights[0] if model_weights else None)
         if main_weights is not None and model_weights and main_weights not in model_weights:
             raise InputError(
-                f"study {study['name']}: tables.weights is {main_weights!r}, which the models do not use",
+                f"study {study.name}: tables.weights is {main_weights!r}, which the models do not use",
                 file=where["file"],
                 key=f"{where['prefix']}tables.weights",
                 fix=f"name one of the models' weights: {', '.join(model_weights)}",
             )
-        preferred = settings.get("model")
-        available = models.models if models else ()
+        preferred = settings.model
+        available = tuple(models.models) if models else ()
         if preferred is None:
             preferred = next((m for m in EFFECT_MODELS if m in available), None)
-        elif preferred not in available or preferred not in EFFECT_MODELS:
+        elif preferred not in available:
             raise InputError(
-                f"study {study['name']}: tables.model is {preferred!r}, which is not among its models with effects",
+                f"study {study.name}: tables.model is {preferred!r}, which is not among its models with effects",
                 file=where["file"],
                 key=f"{where['prefix']}tables.model",
                 fix=f"name one of {', '.join(m for m in EFFECT_MODELS if m in available) or 'sar, sdm, sdem, slx'} "
                 "and list it in models.models",
             )
-        main_models = tuple(m for m in settings.get("main_models", MAIN_MODELS) if m in available)
-        indices = tuple(spec["name"] for spec in study.get("indices", []))
-        esda = study.get("esda", {})
-        if "descriptive" in settings:
-            described = tuple(settings["descriptive"])
+        main_models = tuple(m for m in settings.main_models if m in available)
+        indices = tuple(spec.name for spec in study.indices)
+        if settings.descriptive is not None:
+            described = tuple(settings.descriptive)
         elif models is not None:
-            described = (models.dependent, *models.explanatory)
+            described = tuple(study.model_variables)
         else:
-            described = tuple(dict.fromkeys((*indices, *esda.get("variables", []))))
-        years = (models_config or {}).get("years") or study["years"]
-        names = {key: dict(value) for key, value in settings.get("labels", {}).items()}
-        for spec in study.get("indices", []):
-            names.setdefault(spec["name"], {}).setdefault("en", spec.get("title", spec["name"]))
+            described = tuple(dict.fromkeys((*indices, *study.esda.variables)))
+        years = models.years if models is not None and models.years else study.years
+        names = settings.names()
+        for spec in study.indices:
+            names.setdefault(spec.name, {}).setdefault("en", spec.label)
         return cls(
-            labels=Labels(settings.get("language", "en"), names),
-            demo="demo" in study,
-            years=(int(years["first"]), int(years["last"])),
+            labels=Labels(settings.language, names),
+            demo=study.simulated,
+            years=(years.first, years.last),
             descriptive=described,
             indices=indices,
-            esda_variables=tuple(esda.get("variables", [])),
-            esda_weights=tuple(esda.get("weights") or all_weights),
-            disparity=tuple(study.get("disparity", {}).get("variables", [])),
+            esda_variables=tuple(study.esda.variables),
+            esda_weights=tuple(study.esda_weights),
+            disparity=tuple(study.disparity.variables),
             models=models,
-            model_weights=model_weights,
+            model_weights=model_weights if models is not None else (),
             main_weights=main_weights,
             preferred=preferred,
             main_models=main_models,
@@ -105,7 +101,7 @@ class Plan:
         return (self.labels.term("demo"),) if self.demo else ()
 
 
-def table_names(study: dict) -> list[str]:
+def table_names(study: StudySettings) -> list[str]:
     """The tables of a study, in the order a paper presents them."""
     plan = Plan.from_study(study)
     names = ["descriptive"] if plan.descriptive else []
@@ -158,12 +154,12 @@ def needs(name: str) -> tuple[str, ...]:
     return ("results", "units")
 
 
-def make(name: str, study: dict, sources: Sources) -> Table:
+def make(name: str, study: StudySettings, sources: Sources) -> Table:
     """Build the table ``name`` (one of ``table_names(study)``) from ``sources``."""
     plan = Plan.from_study(study)
     if name not in table_names(study):
         raise InputError(
-            f"study {study['name']} has no table {name!r}",
+            f"study {study.name} has no table {name!r}",
             key="tables",
             fix="ask for one of " + ", ".join(table_names(study)),
         )
@@ -184,13 +180,13 @@ def make(name: str, study: dict, sources: Sources) -> Table:
         return spatial.moran_by_year(variable, sources.esda_global, plan.esda_weights, labels, notes)
     if name == "named_clusters":
         years = sorted(set(sources.esda_global["year"])) if sources.esda_global is not None else []
-        years = years or list(range(study["years"]["first"], study["years"]["last"] + 1))
+        years = years or study.year_list
         return spatial.named_clusters(
             sources.clusters, sources.units, labels, years, plan.esda_weights, notes
         )
     if name.startswith("dagum_gini_"):
         overall, within, between = sources.dagum
-        return disparity.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
+        return gini.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
     return _model_table(name, plan, sources) or _unavailable(name, labels, notes)
 
 

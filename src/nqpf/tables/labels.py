@@ -140,6 +140,7 @@ TERMS: dict[str, tuple[str, str]] = {
         "† {columns}的空间参数位于 W 取值区间的边界：似然函数向边界单调上升，该权重矩阵不适合此模型，其效应不宜解读。",
     ),
     "robustness": ("Robustness across weights matrices ({model})", "稳健性检验：替换空间权重矩阵（{model}）"),
+    "comparison": ("Spatial panel models compared", "空间面板模型估计结果比较"),
     "heterogeneity": ("Regional heterogeneity ({model}, {weights})", "区域异质性分析（{model}，{weights}）"),
     "full_sample": ("Full sample", "全样本"),
     "heterogeneity_note": (

@@ -153,15 +153,11 @@ def _fit_rows(fits: list[pd.Series | None], labels: Labels, counts: bool = True)
     return rows
 
 
-def main_models(
-    results: Results, models, weights: str, dependent: str, labels: Labels, notes=()
-) -> Table | None:
-    """Coefficients of each model on the main weights matrix side by side, with fixed-effect rows and fit."""
-    models = [m for m in models if not results.pick("estimates", m, weights).empty]
-    if not models:
-        return None
-    parts = {m: results.pick("estimates", m, weights) for m in models}
-    plain, lagged = _terms(pd.concat(parts.values()))
+def _coefficient_blocks(results: Results, keys: list[tuple[str, str]], labels: Labels) -> list[Block]:
+    """Blocks of the coefficients (then those of the spatial lags, then rho and lambda) with one column per
+    (model, weights) in ``keys``."""
+    parts = [results.pick("estimates", model, w) for model, w in keys]
+    plain, lagged = _terms(pd.concat(parts))
     blocks = []
     for terms, label in ((plain, labels.name), (lagged, lambda t: labels.lagged(t[2:]))):
         rows = []
@@ -169,20 +165,23 @@ def main_models(
             name = label(term)
             rows += _estimate_rows(
                 name if isinstance(name, Cell) else Cell(name),
-                [_lookup(parts[m], "term", term) for m in models],
+                [_lookup(part, "term", term) for part in parts],
                 3,
             )
         if rows:
             blocks.append(Block(tuple(rows)))
     spatial = []
     for term in SPATIAL:
-        found = [_lookup(parts[m], "term", term) for m in models]
+        found = [_lookup(part, "term", term) for part in parts]
         if any(f is not None for f in found):
             spatial += _estimate_rows(labels.symbol(term), found, 3)
     if spatial:
         blocks.append(Block(tuple(spatial)))
-    fits = [results.fit_of(m, weights) for m in models]
-    effects_rows = []
+    return blocks
+
+
+def _fixed_effect_rows(fits, labels: Labels) -> list[Row]:
+    rows = []
     for key, present in (
         ("unit_effects_row", ("unit", "two-way")),
         ("time_effects_row", ("time", "two-way")),
@@ -191,13 +190,59 @@ def main_models(
             Cell(labels.term("yes" if f is not None and f["fixed_effects"] in present else "no"))
             for f in fits
         )
-        effects_rows.append(Row(Cell(labels.term(key)), values))
-    blocks += [Block(tuple(effects_rows)), Block(tuple(_fit_rows(fits, labels)))]
+        rows.append(Row(Cell(labels.term(key)), values))
+    return rows
+
+
+def main_models(
+    results: Results, models, weights: str, dependent: str, labels: Labels, notes=()
+) -> Table | None:
+    """Coefficients of each model on the main weights matrix side by side, with fixed-effect rows and fit."""
+    models = [m for m in models if not results.pick("estimates", m, weights).empty]
+    if not models:
+        return None
+    blocks = _coefficient_blocks(results, [(m, weights) for m in models], labels)
+    fits = [results.fit_of(m, weights) for m in models]
+    blocks += [Block(tuple(_fixed_effect_rows(fits, labels))), Block(tuple(_fit_rows(fits, labels)))]
     headers, bound = _bound_marks([f"({i}) {m.upper()}" for i, m in enumerate(models, 1)], fits, labels)
     columns = (Cell(labels.term("variable")), *headers)
     title = labels.term("main_models", dependent=labels.name(dependent), weights=labels.name(weights))
     return Table(
         "models_main", Cell(title), columns, tuple(blocks), (*notes, *_estimation_notes(fits, labels), *bound)
+    )
+
+
+def comparison(
+    results: Results, keys: list[tuple[str, str]], headers: list[str], labels: Labels, explanatory, notes=()
+) -> Table:
+    """Several fits side by side, one column per (model, weights) in ``keys`` headed by ``headers``: the
+    coefficients, the direct, indirect and total effects of the fits that have them, fixed effects and fit
+    (the layout of the main model and robustness tables)."""
+    blocks = _coefficient_blocks(results, keys, labels)
+    if any(not results.pick("effects", model, w).empty for model, w in keys):
+        for effect in EFFECTS:
+            rows = []
+            for variable in explanatory:
+                found = []
+                for model, w in keys:
+                    part = results.pick("effects", model, w)
+                    part = part[(part["variable"] == variable) & (part["effect"] == effect)]
+                    found.append(None if part.empty else part.iloc[0])
+                rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+            blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
+    fits = [results.fit_of(model, w) for model, w in keys]
+    blocks += [Block(tuple(_fixed_effect_rows(fits, labels))), Block(tuple(_fit_rows(fits, labels)))]
+    marked, bound = _bound_marks(headers, fits, labels)
+    effect_fit = next(
+        (f for f, (m, w) in zip(fits, keys, strict=True) if not results.pick("effects", m, w).empty), None
+    )
+    extra = [_effects_note(effect_fit, labels)] if effect_fit is not None else []
+    return Table(
+        "comparison",
+        Cell(labels.term("comparison")),
+        (Cell(labels.term("variable")), *marked),
+        tuple(blocks),
+        (*notes, *_estimation_notes(fits, labels), *extra, *bound),
     )
 
 

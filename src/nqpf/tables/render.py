@@ -19,7 +19,7 @@ from pathlib import Path
 from nqpf.tables.labels import escape_latex
 from nqpf.tables.model import Block, Cell, Row, Table
 
-FORMATS = ("csv", "tex", "md", "html", "docx")
+FORMATS = ("csv", "tex", "md", "html", "docx")  # and to_text, for a terminal
 WIDE = 95  # tables wider than this many characters are scaled to the text width (LaTeX), landscape (Word)
 _FIXED_TIME = datetime.datetime(2000, 1, 1)  # no timezone: Word stores local time
 
@@ -77,6 +77,43 @@ def to_csv(table: Table) -> str:
     for note in table.notes:
         writer.writerow([note] + blank)
     return out.getvalue()
+
+
+# --- plain text -----------------------------------------------------------------------------------------------
+def _pad(text: str, width: int, left: bool) -> str:
+    space = " " * max(width - _columns_of(text), 0)
+    return text + space if left else space + text
+
+
+def to_text(table: Table) -> str:
+    """The table for a terminal: monospaced columns (Chinese characters two wide), rules between blocks, the
+    notes below, as esttab or a statsmodels summary prints it."""
+    widths = column_widths(table)
+    total = sum(widths) + 2 * (table.width - 1)
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [_pad(cells[0], widths[0], True)] + [
+            _pad(c, w, False) for c, w in zip(cells[1:], widths[1:], strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    lines = [table.title.text, "=" * total, line([c.text for c in table.columns]), "-" * total]
+    for k, block in enumerate(table.blocks):
+        if k:
+            lines.append("-" * total)
+        if block.title is not None:
+            lines.append(block.title.text)
+        if block.header is not None:
+            lines.append(line([c.text for c in block.header]))
+        for row in block.rows:
+            lines.append(
+                row.label.text
+                if row.kind == "note"
+                else line([row.label.text, *(c.plain for c in row.cells)])
+            )
+    lines.append("=" * total)
+    lines += list(table.notes)
+    return "\n".join(lines) + "\n"
 
 
 # --- Markdown -------------------------------------------------------------------------------------------------

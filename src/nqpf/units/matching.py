@@ -3,7 +3,7 @@
 A value is matched, in this order, as
 1. a code of the boundary table, after normalising its form ("650100.0", 650100, a 12-digit statistical code
    ending in zeros);
-2. an old code of the crosswalk (:mod:`nqpf.crosswalk`) whose unit is the same territory today (recoded,
+2. an old code of the crosswalk (:mod:`nqpf.units.crosswalk`) whose unit is the same territory today (recoded,
    renamed, municipality: 110000 in prefecture-level data is 110100);
 3. a name: the official name (北京市), the short yearbook form (北京, 延边州, 延边), a former name from the
    crosswalk (襄樊, 吐鲁番地区) or an English or pinyin name (Beijing, Inner Mongolia, Nei Mongol).

@@ -15,28 +15,33 @@ County-level units belong to a region when their prefecture does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
+from pydantic import Field, field_validator, model_validator
+
+from nqpf.settings import Code, Settings
 
 
-@dataclass(frozen=True)
-class NamedRegion:
+class NamedRegion(Settings):
+    """A named region (``esda.named_regions``): its provinces and its prefectures by code, with the plan that
+    defines it."""
+
     name: str
-    name_zh: str
-    provinces: tuple[str, ...]
-    prefectures: tuple[str, ...]
+    name_zh: str | None = Field(default=None, description="its Chinese name (default: name)")
+    provinces: list[Code] = []
+    prefectures: list[Code] = []
     source: str = ""
 
+    @model_validator(mode="before")
     @classmethod
-    def from_config(cls, entry: dict) -> NamedRegion:
-        return cls(
-            entry["name"],
-            entry.get("name_zh", entry["name"]),
-            tuple(str(c) for c in entry.get("provinces", [])),
-            tuple(str(c) for c in entry.get("prefectures", [])),
-            entry.get("source", ""),
-        )
+    def _chinese_name(cls, data):
+        if isinstance(data, dict) and data.get("name_zh") is None and "name" in data:
+            data = {**data, "name_zh": data["name"]}
+        return data
+
+    @field_validator("provinces", "prefectures")
+    @classmethod
+    def _codes_as_text(cls, codes: list) -> list[str]:
+        return [str(code) for code in codes]
 
     def members(self, units: pd.DataFrame) -> set[str]:
         """The codes of ``units`` (a study's unit table) that belong to the region."""
@@ -51,10 +56,10 @@ class NamedRegion:
 
 DEFAULTS: tuple[NamedRegion, ...] = (
     NamedRegion(
-        "Bohai Rim",
-        "环渤海",
-        ("110000", "120000", "130000", "210000", "370000"),
-        (
+        name="Bohai Rim",
+        name_zh="环渤海",
+        provinces=["110000", "120000", "130000", "210000", "370000"],
+        prefectures=[
             "110100",
             "120100",
             "130100",
@@ -80,15 +85,14 @@ DEFAULTS: tuple[NamedRegion, ...] = (
             "370700",
             "371000",
             "371100",
-        ),
-        "京津冀协同发展规划纲要 (2015); 辽宁沿海经济带发展规划 (2009); 山东半岛蓝色经济区发展规划 (2011); "
-        "provinces: the five around the Bohai Sea, core of 环渤海地区合作发展纲要 (NDRC 2015)",
+        ],
+        source="京津冀协同发展规划纲要 (2015); 辽宁沿海经济带发展规划 (2009); 山东半岛蓝色经济区发展规划 (2011); provinces: the five around the Bohai Sea, core of 环渤海地区合作发展纲要 (NDRC 2015)",
     ),
     NamedRegion(
-        "Yangtze River Delta",
-        "长三角",
-        ("310000", "320000", "330000", "340000"),
-        (
+        name="Yangtze River Delta",
+        name_zh="长三角",
+        provinces=["310000", "320000", "330000", "340000"],
+        prefectures=[
             "310100",
             "320100",
             "320200",
@@ -116,28 +120,24 @@ DEFAULTS: tuple[NamedRegion, ...] = (
             "341100",
             "341700",
             "341800",
-        ),
-        "长江三角洲区域一体化发展规划纲要 (2019): four provinces; the 27 cities of its central area",
+        ],
+        source="长江三角洲区域一体化发展规划纲要 (2019): four provinces; the 27 cities of its central area",
     ),
     NamedRegion(
-        "Pearl River Delta",
-        "珠三角",
-        ("440000",),
-        ("440100", "440300", "440400", "440600", "440700", "441200", "441300", "441900", "442000"),
-        "珠江三角洲地区改革发展规划纲要 (2008-2020): the 9 cities",
+        name="Pearl River Delta",
+        name_zh="珠三角",
+        provinces=["440000"],
+        prefectures=[
+            "440100",
+            "440300",
+            "440400",
+            "440600",
+            "440700",
+            "441200",
+            "441300",
+            "441900",
+            "442000",
+        ],
+        source="珠江三角洲地区改革发展规划纲要 (2008-2020): the 9 cities",
     ),
 )
-
-
-def as_config() -> list[dict]:
-    """The default named regions in the shape of the config's ``esda.named_regions``."""
-    return [
-        {
-            "name": r.name,
-            "name_zh": r.name_zh,
-            "provinces": list(r.provinces),
-            "prefectures": list(r.prefectures),
-            "source": r.source,
-        }
-        for r in DEFAULTS
-    ]

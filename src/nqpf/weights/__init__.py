@@ -5,13 +5,14 @@ with an explicit island policy, standardisation, parameter bounds and a summary 
 :mod:`nqpf.weights.builder` (geopandas) when first used."""
 
 from nqpf.weights.core import SpatialWeights
+from nqpf.weights.settings import KINDS, WeightsSettings
 from nqpf.weights.stored import load
 
-__all__ = ["KINDS", "SpatialWeights", "build", "load", "write"]
+__all__ = ["KINDS", "SpatialWeights", "WeightsSettings", "build", "load", "write"]
 
 
 def __getattr__(name: str):
-    if name in ("KINDS", "build", "write"):
+    if name in ("build", "write"):
         from nqpf.weights import builder
 
         return getattr(builder, name)

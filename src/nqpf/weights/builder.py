@@ -11,200 +11,217 @@ import scipy.sparse as sp
 
 from nqpf.errors import InputError
 from nqpf.io import write_json
+from nqpf.settings import YearSpan
 from nqpf.units import crs
+from nqpf.units.codes import normalise_code
 from nqpf.weights import contiguity, distance, economic, files, islands, spectrum
 from nqpf.weights.core import SpatialWeights, clean
+from nqpf.weights.settings import WeightsSettings
 from nqpf.weights.standardise import standardise
 from nqpf.weights.summary import summarise
 
-KINDS = (
-    "contiguity",
-    "knn",
-    "distance_band",
-    "inverse_distance",
-    "negative_exponential",
-    "economic",
-    "economic_geographic",
-    "block",
-    "file",
-)
-DEFAULTS = {
-    "criterion": "queen",
-    "snap_m": 0.0,
-    "order": 1,
-    "cumulative": False,
-    "metric": "great_circle",
-    "power": 1.0,
-    "form": "product",
-    "phi": 0.5,
-    "islands": {"policy": "nearest", "k": 2},
-    "standardise": "row",
-}
-# The keys that define each kind (others in a spec are defaults of other kinds and are not reported).
-_PARAMETERS = {
-    "contiguity": ("criterion", "snap_m", "order", "cumulative"),
-    "knn": ("k", "metric"),
-    "distance_band": ("threshold_km", "band_power", "metric"),
-    "inverse_distance": ("power", "cutoff_km", "metric"),
-    "negative_exponential": ("decay_km", "cutoff_km", "metric"),
-    "economic": ("variable", "years"),
-    "economic_geographic": ("variable", "years", "form", "power", "phi", "cutoff_km", "metric"),
-    "block": ("by",),
-    "file": ("path", "format"),
-}
 _GROUPS = {"region": "region", "province": "province_code", "prefecture": "prefecture_code"}
 
 
 def build(
-    spec: dict,
+    spec: WeightsSettings | dict,
     units: gpd.GeoDataFrame,
     panel: pd.DataFrame | None = None,
     years: tuple[int, int] | None = None,
+    *,
+    id_column: str = "code",
+    name_column: str | None = "name",
 ) -> tuple[SpatialWeights, dict]:
-    """Build the weights ``spec`` describes over ``units`` (a boundary table, one row per study unit).
+    """Build the weights ``spec`` describes (:class:`WeightsSettings`, or its keys as a mapping) over ``units``,
+    one row per unit with its polygon (any CRS).
 
-    ``panel`` and ``years`` are needed by the economic kinds. Returns the weights and the facts of its making
-    that the summary reports beyond the matrix itself (links gained by snapping, the band used, ...).
+    ``id_column`` names the column of unit ids, ``name_column`` the column of names (the ids when None or
+    absent); block weights group by ``region``, ``province_code`` or ``prefecture_code``. ``panel`` and ``years``
+    are needed by the economic kinds. Returns the weights and the facts of its making that the summary reports
+    beyond the matrix itself (links gained by snapping, the band used, ...).
     """
-    # Block weights are disconnected by design: their default island policy keeps the blocks apart.
-    spec = {**DEFAULTS, **({"islands": {"policy": "keep"}} if spec.get("kind") == "block" else {}), **spec}
-    name, kind = spec["name"], spec["kind"]
-    if kind not in KINDS:
-        raise InputError(
-            f"unknown weights kind {kind!r}", column=f"weights.{name}.kind", fix=", ".join(KINDS)
-        )
-    units = units.sort_values("code", ignore_index=True)
+    spec = spec if isinstance(spec, WeightsSettings) else WeightsSettings.model_validate(spec)
+    name, kind = spec.name, spec.kind
+    units = _unit_table(units, id_column, name_column)
     ids = list(units["code"])
     names = list(units["name"])
     # One projection serves the centroids, snapping and the island policy (it is the costly step for counties).
     projected = units.to_crs(crs.CHINA_ALBERS)
     lonlat = distance.centroids(projected)
     centroid_km = distance.projected_centroids_km(projected)
-    facts: dict = {"centroids": "equal-area polygon centroids", "metric": spec["metric"]}
+    facts: dict = {"centroids": "equal-area polygon centroids", "metric": spec.metric}
 
     d = None  # dense distances (km), computed once when a kind or the island policy needs them
 
     def distances():
         nonlocal d
         if d is None:
-            d = distance.distance_matrix(lonlat, spec["metric"])
+            d = distance.distance_matrix(lonlat, spec.metric)
         return d
 
     weight_of = _unit_weight
     if kind == "contiguity":
-        found = contiguity.contiguity_pairs(units, spec["criterion"], float(spec["snap_m"]), projected)
+        found = contiguity.contiguity_pairs(units, spec.criterion, float(spec.snap_m), projected)
         raw = contiguity.higher_order(
-            contiguity.contiguity_matrix(ids, found["pairs"]), int(spec["order"]), bool(spec["cumulative"])
+            contiguity.contiguity_matrix(ids, found["pairs"]), spec.order, spec.cumulative
         )
         facts["snapping"] = {
-            "tolerance_m": float(spec["snap_m"]),
+            "tolerance_m": float(spec.snap_m),
             "gained_links": [
                 f"{ids[i]} {names[i]} - {ids[j]} {names[j]}" for i, j in found["gained"].tolist()
             ],
         }
     elif kind == "knn":
-        raw = distance.knn(lonlat, int(_required(spec, "k")), spec["metric"])
+        raw = distance.knn(lonlat, spec.k, spec.metric)
     elif kind == "distance_band":
-        threshold = spec.get("threshold_km", "auto")
+        threshold = spec.threshold_km if spec.threshold_km is not None else "auto"
         nearest = distance.nearest_distance(distances())
         if threshold == "auto":
             threshold = float(nearest.max()) * (1 + 1e-9)  # every unit gets at least one neighbour
         facts["threshold_km"] = float(threshold)
-        raw = distance.band(distances(), float(threshold), spec.get("band_power"))
-        power = spec.get("band_power")
+        raw = distance.band(distances(), float(threshold), spec.band_power)
+        power = spec.band_power
         weight_of = _unit_weight if power is None else (lambda i, j: distances()[i, j] ** -power)
     elif kind == "inverse_distance":
-        power = float(spec["power"])
-        raw = distance.inverse(distances(), power, spec.get("cutoff_km"))
+        power = float(spec.power)
+        raw = distance.inverse(distances(), power, spec.cutoff_km)
         weight_of = lambda i, j: distances()[i, j] ** -power  # noqa: E731
     elif kind == "negative_exponential":
-        decay = float(_required(spec, "decay_km"))
-        raw = distance.negative_exponential(distances(), decay, spec.get("cutoff_km"))
+        decay = float(spec.decay_km)
+        raw = distance.negative_exponential(distances(), decay, spec.cutoff_km)
         weight_of = lambda i, j: float(np.exp(-distances()[i, j] / decay))  # noqa: E731
     elif kind in ("economic", "economic_geographic"):
         raw, notes = _economic(spec, ids, panel, years, distances)
         facts["period_mean_notes"] = notes
         weight_of = lambda i, j: float(raw[i, j]) if raw[i, j] else 1.0  # noqa: E731
     elif kind == "block":
-        by = spec.get("by", "province")
-        if by not in _GROUPS or _GROUPS[by] not in units.columns:
+        column = _GROUPS[spec.by]
+        if column not in units.columns:
             raise InputError(
-                f"block weights cannot group by {by!r} for these units",
-                column=f"weights.{name}.by",
-                fix="by: region or province (and prefecture for county units)",
+                f"block weights {name!r} group by {spec.by}, but the units have no column {column!r}",
+                column=column,
+                key=f"weights[{name}].by",
+                fix=f"give the units a {column} column, or group by region or province (and prefecture for "
+                "county units)",
             )
-        groups = units[_GROUPS[by]].astype(str).to_numpy()
+        groups = units[column].astype(str).to_numpy()
         same = groups[:, None] == groups[None, :]
         raw = sp.csr_matrix(np.where(same & ~np.eye(len(ids), dtype=bool), 1.0, 0.0))
     else:
         raw = _from_file(spec, ids)
     raw = clean(raw)
 
-    policy = spec["islands"]
     outcome = islands.apply_policy(
         raw,
         ids,
         names,
-        policy.get("policy", "nearest"),
-        int(policy.get("k", 2)),
+        spec.islands.policy,
+        spec.islands.k,
         centroid_km,
         projected.geometry.to_numpy(),
         weight_of,
         name,
     )
     raw = clean(outcome.matrix)
-    matrix, scale = standardise(raw, spec["standardise"])
-    parameters = {k: v for k, v in spec.items() if k in _PARAMETERS[kind] + ("islands", "standardise")}
+    matrix, scale = standardise(raw, spec.standardise)
     w = SpatialWeights(
         ids=tuple(outcome.ids),
         matrix=sp.csr_matrix(matrix),
         raw=raw,
         name=name,
         kind=kind,
-        standardisation=spec["standardise"],
+        standardisation=spec.standardise,
         scale=scale,
         actions=tuple(outcome.actions),
-        parameters=parameters,
+        parameters=spec.parameters,
     )
     facts["names"] = [names[i] for i in outcome.kept]
     facts["added_links"] = outcome.added
     return w, facts
 
 
+def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None) -> gpd.GeoDataFrame:
+    """The units as the builder reads them: ids as text in ``code``, names in ``name``, sorted by id; a column
+    that is not there, a missing or repeated id, or a unit without a polygon stops with the column named."""
+    if not isinstance(units, gpd.GeoDataFrame) or units.geometry is None:
+        raise InputError(
+            "spatial weights from polygons need a GeoDataFrame with a geometry column",
+            fix="read the polygons with geopandas.read_file, or build W from a file or a matrix "
+            "(SpatialWeights.from_file, SpatialWeights.from_matrix)",
+        )
+    columns = [c for c in units.columns if c != units.geometry.name]
+    for key, column in (("id_column", id_column), ("name_column", name_column)):
+        if (
+            column is not None
+            and column not in units.columns
+            and not (key == "name_column" and column == "name")
+        ):
+            raise InputError(
+                f"the units have no column {column!r} ({key})",
+                column=column,
+                fix=f"set {key} to one of the units' columns: {', '.join(map(str, columns)) or 'none'}",
+            )
+    table = units.copy()
+    codes = table[id_column]
+    if codes.isna().any():
+        raise InputError(
+            f"{int(codes.isna().sum())} units have no id in column {id_column!r}",
+            column=id_column,
+            row=", ".join(str(i) for i in table.index[codes.isna()][:20]),
+            fix="give every unit an id",
+        )
+    codes = codes.map(lambda v: normalise_code(v) or str(v).strip())
+    repeated = sorted(set(codes[codes.duplicated()]))
+    if repeated:
+        raise InputError(
+            f"ids repeated in column {id_column!r}: {', '.join(repeated[:20])}",
+            column=id_column,
+            unit=", ".join(repeated[:20]),
+            fix="give every unit its own id (one row per unit; dissolve multi-part units first)",
+        )
+    empty = table.geometry.isna() | table.geometry.is_empty
+    if empty.any():
+        raise InputError(
+            f"{int(empty.sum())} units have no polygon",
+            column=table.geometry.name,
+            unit=", ".join(codes[empty].astype(str)[:20]),
+            fix="give every unit its polygon, or leave those units out",
+        )
+    if table.crs is None:
+        raise InputError(
+            "the units have no coordinate reference system",
+            column=table.geometry.name,
+            fix="set it, for example gdf.set_crs('EPSG:4326') for longitude and latitude",
+        )
+    table["code"] = codes.to_numpy()
+    names = table[name_column] if name_column is not None and name_column in table.columns else codes
+    table["name"] = names.astype(str).to_numpy()
+    return table.sort_values("code", ignore_index=True)
+
+
 def _unit_weight(i: int, j: int) -> float:
     return 1.0
 
 
-def _required(spec: dict, key: str):
-    if spec.get(key) is None:
-        raise InputError(
-            f"weights {spec['name']!r} of kind {spec['kind']} needs `{key}`",
-            column=f"weights.{spec['name']}.{key}",
-        )
-    return spec[key]
-
-
-def _economic(spec, ids, panel, years, distances):
-    variable = _required(spec, "variable")
+def _economic(spec: WeightsSettings, ids, panel, years, distances):
     if panel is None or years is None:
-        raise ValueError("economic weights need the panel and the study years")
-    span = spec.get("years") or {"first": years[0], "last": years[1]}
-    means, notes = economic.period_means(panel, variable, ids, int(span["first"]), int(span["last"]))
-    if spec["kind"] == "economic":
+        raise InputError(
+            f"economic weights {spec.name!r} need the panel of {spec.variable!r} and the years of its mean",
+            key=f"weights[{spec.name}]",
+            fix="pass the panel (a DataFrame with code, year and the variable) and the years (first, last)",
+        )
+    span = spec.years or YearSpan(first=years[0], last=years[1])
+    means, notes = economic.period_means(panel, spec.variable, ids, span.first, span.last)
+    if spec.kind == "economic":
         return economic.economic_distance(means, ids), notes
-    inverse = distance.inverse(distances(), float(spec["power"]), spec.get("cutoff_km"))
-    if spec["form"] == "product":
+    inverse = distance.inverse(distances(), float(spec.power), spec.cutoff_km)
+    if spec.form == "product":
         return economic.nested_product(inverse, means), notes
-    if spec["form"] == "mix":
-        return economic.nested_mix(inverse, economic.economic_distance(means, ids), float(spec["phi"])), notes
-    raise InputError(
-        f"unknown nested form {spec['form']!r}", column=f"weights.{spec['name']}.form", fix="product or mix"
-    )
+    return economic.nested_mix(inverse, economic.economic_distance(means, ids), float(spec.phi)), notes
 
 
-def _from_file(spec: dict, ids: list[str]) -> sp.csr_matrix:
-    path = _required(spec, "path")
-    file_ids, matrix = files.read(path, spec.get("format"))
+def _from_file(spec: WeightsSettings, ids: list[str]) -> sp.csr_matrix:
+    file_ids, matrix = files.read(spec.path, spec.format)
     index = {unit: i for i, unit in enumerate(file_ids)}
     unknown = sorted(set(file_ids) - set(ids))
     missing = [unit for unit in ids if unit not in index]
@@ -216,7 +233,7 @@ def _from_file(spec: dict, ids: list[str]) -> sp.csr_matrix:
             details.append("units of the study missing from the file: " + ", ".join(missing[:30]))
         raise InputError(
             "the weights file does not cover the study's units",
-            file=str(path),
+            file=str(spec.path),
             details=details,
             fix="give one row per unit of the study, with the same codes as its boundaries",
         )

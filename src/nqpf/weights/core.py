@@ -1,4 +1,10 @@
-"""The spatial weights object: unit ids, a sparse matrix, how it was made and every action taken on it."""
+"""The spatial weights object: unit ids, a sparse matrix, how it was made and every action taken on it.
+
+A :class:`SpatialWeights` comes from a study's weights stage, from a file in the formats other tools exchange
+(GAL, GWT, Stata spmatrix text, CSV with ids: :meth:`SpatialWeights.from_file`), from a matrix and its ids
+(:meth:`~SpatialWeights.from_matrix`), from a libpysal ``W`` (:meth:`~SpatialWeights.from_libpysal`) or from
+polygons (:meth:`~SpatialWeights.from_geodataframe`); it goes back to libpysal with :meth:`~SpatialWeights.to_libpysal`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
+
+from nqpf.errors import InputError
+from nqpf.weights.settings import STANDARDISATIONS
+from nqpf.weights.spectrum import Spectrum
+from nqpf.weights.spectrum import compute as compute_spectrum
+from nqpf.weights.standardise import eigen_range, parameter_bounds
+from nqpf.weights.standardise import standardise as _standardise
 
 # Above this share of linked pairs (inverse distance or economic W: every unit linked to every other) a W is
 # multiplied and factorised as a dense array: BLAS and LAPACK beat sparse kernels on 8.1 million entries.
@@ -36,6 +49,93 @@ class SpatialWeights:
     scale: float = 1.0
     actions: tuple[str, ...] = field(default_factory=tuple)
     parameters: dict = field(default_factory=dict)
+    eigen: Spectrum | None = field(default=None, repr=False, compare=False)
+
+    # -- making one ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_matrix(
+        cls, matrix, ids, *, standardise: str = "row", name: str = "w", source: str | None = None
+    ) -> SpatialWeights:
+        """W from an N x N matrix (dense or sparse) whose rows and columns follow ``ids``; standardised as asked
+        (row, none, spectral, minmax). The matrix must be square, finite and non-negative with a zero diagonal,
+        and every id must be given once; anything else stops with the row or pair named (``source``: the file it
+        came from, for messages)."""
+        ids = tuple(_id(unit) for unit in ids)
+        raw = sp.csr_matrix(matrix, dtype=float)
+        _check_matrix(raw, ids, source)
+        how = _standardisation(standardise)
+        raw = clean(raw)
+        standardised, scale = _standardise(raw, how)
+        return cls(
+            ids=ids,
+            matrix=sp.csr_matrix(standardised),
+            raw=raw,
+            name=name,
+            kind="matrix" if source is None else "file",
+            standardisation=how,
+            scale=scale,
+            parameters={"source": source} if source else {},
+        )
+
+    @classmethod
+    def from_file(
+        cls, path, *, format: str | None = None, standardise: str = "row", name: str | None = None
+    ) -> SpatialWeights:
+        """W from a weights file: GAL or GWT (GeoDa, spdep, libpysal), Stata's ``spmatrix export`` text or a CSV
+        matrix with ids (the format from ``format`` or the file's suffix: .gal, .gwt, .txt, .csv); the weights
+        are standardised as asked. ``name`` defaults to the file's stem."""
+        from pathlib import Path
+
+        from nqpf.weights import files
+
+        file_ids, raw = files.read(path, format)
+        w = cls.from_matrix(
+            raw, file_ids, standardise=standardise, name=name or Path(path).stem, source=str(path)
+        )
+        return replace(w, parameters={"path": str(path), "format": format or Path(path).suffix.lstrip(".")})
+
+    @classmethod
+    def from_libpysal(cls, w, *, standardise: str | None = None, name: str = "w") -> SpatialWeights:
+        """W from a libpysal ``W``, ids in its ``id_order``. Its weights before any transformation are kept as
+        the raw weights; W is standardised as ``standardise`` says, or as the libpysal object is (transform R:
+        row, O or B: none)."""
+        import copy
+
+        transform = str(getattr(w, "transform", "O")).upper()
+        how = standardise or {"R": "row"}.get(transform, "none")
+        original = copy.deepcopy(w)
+        original.transform = "B" if transform == "B" else "O"
+        ids = [str(unit) for unit in original.id_order]
+        return cls.from_matrix(original.sparse, ids, standardise=how, name=name)
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        gdf,
+        kind: str = "contiguity",
+        *,
+        id_column: str = "code",
+        name_column: str | None = None,
+        name: str | None = None,
+        panel=None,
+        years: tuple[int, int] | None = None,
+        **parameters,
+    ) -> SpatialWeights:
+        """W of the polygons of a GeoDataFrame: any kind of the workflow's weights stage (contiguity, knn,
+        distance_band, inverse_distance, negative_exponential, economic, economic_geographic, block) with its
+        parameters as keywords (``criterion="rook"``, ``snap_m=100``, ``k=5``, ``islands={"policy": "drop"}``,
+        ``standardise="row"``; see :class:`nqpf.weights.settings.WeightsSettings`). ``id_column`` names the column
+        of unit ids and ``name_column`` that of their names; the economic kinds need ``panel`` (code, year and the
+        variable) and ``years``. The actions taken (links added for islands ...) are in ``actions``."""
+        from nqpf.weights.builder import build
+        from nqpf.weights.settings import WeightsSettings
+
+        spec = WeightsSettings.model_validate({"name": name or kind, "kind": kind, **parameters})
+        w, facts = build(spec, gdf, panel, years, id_column=id_column, name_column=name_column)
+        return w
+
+    # -- reading it ---------------------------------------------------------------------------------------------
 
     @property
     def n(self) -> int:
@@ -72,10 +172,124 @@ class SpatialWeights:
         return replace(self, actions=self.actions + tuple(actions))
 
     def to_libpysal(self):
-        """The same weights as a libpysal ``W`` (for esda and spreg), ids in the same order."""
+        """The same weights as a libpysal ``W`` (for esda and spreg), ids in the same order: a row-standardised W
+        as its raw weights with libpysal's transform R (so the raw weights travel with it), any other as its
+        weights."""
         from libpysal.weights import WSP
 
+        if self.standardisation == "row":
+            w = WSP(self.raw, id_order=list(self.ids)).to_W(silence_warnings=True)
+            w.transform = "R"
+            return w
         return WSP(self.matrix, id_order=list(self.ids)).to_W(silence_warnings=True)
+
+    def spectrum(self) -> Spectrum | None:
+        """The eigenvalues of W (exact log-determinants and effects for the models), computed once; None beyond
+        the size where they are computed (:data:`nqpf.weights.spectrum.LIMIT` units)."""
+        if self.eigen is None:
+            object.__setattr__(self, "eigen", compute_spectrum(self.raw, self.matrix))
+        return self.eigen
+
+    def rho_bounds(self) -> tuple[float, float]:
+        """The interval (1 / lambda_min, 1 / lambda_max) of the spatial parameter, from W's eigenvalues."""
+        spectrum = self.spectrum()
+        if spectrum is not None:
+            return parameter_bounds(float(spectrum.real.min()), float(spectrum.real.max()))
+        low, high, _ = eigen_range(self.raw, self.matrix)
+        return parameter_bounds(low, high)
+
+    def __repr__(self) -> str:
+        return (
+            f"SpatialWeights(name={self.name!r}, kind={self.kind!r}, n={self.n}, links={self.links}, "
+            f"standardisation={self.standardisation!r})"
+        )
+
+
+def as_weights(w) -> SpatialWeights:
+    """:class:`SpatialWeights` from what a user may hold: itself, or a libpysal ``W``."""
+    if isinstance(w, SpatialWeights):
+        return w
+    if hasattr(w, "id_order") and hasattr(w, "sparse"):
+        return SpatialWeights.from_libpysal(w)
+    raise InputError(
+        f"w is a {type(w).__name__}, not spatial weights",
+        key="w",
+        fix="pass a nqpf.SpatialWeights (SpatialWeights.from_file, .from_matrix, .from_libpysal, "
+        ".from_geodataframe) or a libpysal W",
+    )
+
+
+def _id(unit) -> str:
+    from nqpf.units.codes import normalise_code
+
+    code = normalise_code(unit)
+    if code is None:
+        raise InputError("a unit id of W is empty", fix="give every row and column of W an id")
+    return code
+
+
+def _standardisation(how: str) -> str:
+    if how not in STANDARDISATIONS:
+        raise InputError(
+            f"unknown standardisation {how!r}",
+            key="standardise",
+            fix=f"use one of: {', '.join(STANDARDISATIONS)}",
+        )
+    return how
+
+
+def _check_matrix(raw: sp.csr_matrix, ids: tuple[str, ...], source: str | None) -> None:
+    """A weights matrix is square, as long as its ids, finite and non-negative, with a zero diagonal and every id
+    once."""
+    n, m = raw.shape
+    if n != m:
+        raise InputError(
+            f"W is not square: {n} rows and {m} columns", file=source, fix="give an N x N matrix"
+        )
+    if len(ids) != n:
+        raise InputError(
+            f"W has {n} rows but {len(ids)} ids",
+            file=source,
+            fix="give one id for each row (and column) of W",
+        )
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(ids):
+        if unit in seen:
+            raise InputError(
+                f"the id {unit} is given twice (rows {seen[unit] + 1} and {i + 1})",
+                file=source,
+                unit=unit,
+                fix="give every unit of W its own id",
+            )
+        seen[unit] = i
+    coo = raw.tocoo()
+    bad = ~np.isfinite(coo.data)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"W has {int(bad.sum())} weights that are not finite numbers",
+            file=source,
+            unit=f"{ids[coo.row[k]]} -> {ids[coo.col[k]]}",
+            fix="give every weight as a finite number (0 for no link)",
+        )
+    negative = coo.data < 0
+    if negative.any():
+        k = int(np.flatnonzero(negative)[0])
+        raise InputError(
+            f"W has {int(negative.sum())} negative weights",
+            file=source,
+            unit=f"{ids[coo.row[k]]} -> {ids[coo.col[k]]}",
+            fix="spatial weights are non-negative; check the matrix",
+        )
+    diagonal = raw.diagonal()
+    if np.any(diagonal != 0):
+        k = int(np.flatnonzero(diagonal != 0)[0])
+        raise InputError(
+            f"W links {int((diagonal != 0).sum())} units to themselves (non-zero diagonal)",
+            file=source,
+            unit=ids[k],
+            fix="set the diagonal of W to 0: a unit is not its own neighbour",
+        )
 
 
 def from_pairs(ids, rows, cols, values=None) -> sp.csr_matrix:

@@ -4,7 +4,7 @@ negative exponential.
 Centroids are the polygon centroids computed in the China Albers equal-area projection (so that they are true
 area centroids) and expressed in longitude and latitude. Distances are great-circle distances on a sphere of
 radius 6,371.0088 km (the IUGG mean Earth radius; within 0.5 % of the WGS84 geodesic), or, with
-``metric="projected"``, Euclidean distances in the China equidistant conic projection (:mod:`nqpf.crs`).
+``metric="projected"``, Euclidean distances in the China equidistant conic projection (:mod:`nqpf.units.crs`).
 
 - k nearest neighbours: w_ij = 1 for the k units closest to i (ties broken by code order); not symmetric.
 - distance band: w_ij = 1 when d_ij <= threshold (binary), or d_ij^-power within the band.

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from nqpf.weights import files
+from nqpf.weights import files, spectrum
 from nqpf.weights.core import SpatialWeights, clean
 from nqpf.weights.standardise import standardise
 
 
-def load(gwt_path, summary_path) -> SpatialWeights:
-    """The weights a later stage uses: the GWT weights, standardised as the summary says, ids in its order."""
+def load(gwt_path, summary_path, eigen_path=None) -> SpatialWeights:
+    """The weights a later stage uses: the GWT weights, standardised as the summary says, ids in its order, with
+    the eigenvalues the weights stage stored (``<w>.eigen.csv``) when ``eigen_path`` is given."""
     summary = json.loads(Path(summary_path).read_text(encoding="utf-8"))
     ids = summary["ids"]
     file_ids, matrix = files.read(gwt_path, "gwt")
@@ -41,4 +42,5 @@ def load(gwt_path, summary_path) -> SpatialWeights:
         scale=summary["scale"],
         actions=tuple(summary["actions"]),
         parameters=summary["parameters"],
+        eigen=spectrum.read(eigen_path) if eigen_path is not None else None,
     )

@@ -1,0 +1,94 @@
+"""Settings of the spatial panel models of a study: the specification, estimation and its safeguards, the
+simulation of the effects, and regional heterogeneity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
+from nqpf.settings import Code, Settings, YearSpan
+from nqpf.units.regions import REGIONS
+
+MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
+METHODS = ("lee_yu", "direct")
+POLICIES = ("error", "warn")
+MAX_ITERATIONS = 500
+
+
+class EffectsSettings(Settings):
+    """Simulated inference of the direct, indirect and total effects (LeSage and Pace 2009, sec. 4.2)."""
+
+    draws: Annotated[int, Field(ge=100)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 0
+    level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+
+
+class HeterogeneitySettings(Settings):
+    """The model on groups of units (by default each NBS region, when grouped by region)."""
+
+    by: str
+    groups: dict[str, Annotated[list[Code], Field(min_length=1)]] | None = None
+    min_units: Annotated[int, Field(ge=3)] = 5
+
+
+class ModelsSettings(Settings):
+    """Spatial panel econometrics (one job per model and weights matrix)."""
+
+    dependent: str
+    explanatory: list[str] = Field(
+        min_length=1, description="the explanatory variables (the regressor of interest first, then controls)"
+    )
+    models: list[Literal[MODELS]] = Field(default=list(MODELS), min_length=1)
+    weights: list[str] | None = Field(
+        default=None, description="names of the study's weights matrices (all by default)"
+    )
+    years: YearSpan | None = None
+    fixed_effects: Literal[FIXED_EFFECTS] = "two-way"
+    method: Literal[METHODS] = "lee_yu"
+    random_effects: bool = True
+    on_bound: Literal[POLICIES] = Field(
+        default="error",
+        description="a spatial parameter at the edge of W's interval: error stops the job; warn keeps the fit with "
+        "a note",
+    )
+    max_iterations: Annotated[int, Field(ge=1)] = Field(
+        default=MAX_ITERATIONS,
+        description="most iterations of the bounded search that refines the spatial parameter (and phi)",
+    )
+    on_nonconvergence: Literal[POLICIES] = Field(
+        default="error",
+        description="a likelihood maximisation that does not converge: error stops the job; warn keeps the fit "
+        "with a note",
+    )
+    effects: EffectsSettings = EffectsSettings()
+    heterogeneity: HeterogeneitySettings | None = None
+
+    @property
+    def group_by(self) -> str | None:
+        """The column of the units table whose values group the units (region, province_code ...)."""
+        return self.heterogeneity.by if self.heterogeneity else None
+
+    @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Group -> the values of ``group_by`` it holds: as configured, each NBS region when grouped by region,
+        else empty (every value its own group)."""
+        if self.heterogeneity is None:
+            return {}
+        groups = self.heterogeneity.groups
+        if groups is None:
+            groups = {region: [region] for region in REGIONS} if self.heterogeneity.by == "region" else {}
+        return {str(name): tuple(str(v) for v in values) for name, values in groups.items()}
+
+    @property
+    def min_units(self) -> int:
+        return (
+            self.heterogeneity.min_units
+            if self.heterogeneity
+            else HeterogeneitySettings.model_fields["min_units"].default
+        )
+
+    def years_of(self, first: int, last: int) -> list[int]:
+        """The years the models use: models.years, else first..last."""
+        return self.years.years if self.years else list(range(first, last + 1))

@@ -1,0 +1,196 @@
+"""The configuration of the workflow: the studies it runs and the boundary sets they share. A study composes the
+settings of every stage, each defined next to the code that uses it; the workflow's configuration schema
+(``workflow/schemas/config.schema.yaml``) is generated from these models (:mod:`nqpf.study.schema`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Discriminator, Field, Tag
+
+from nqpf.disparity.settings import DisparitySettings
+from nqpf.esda.settings import EsdaSettings
+from nqpf.figures.settings import FiguresSettings
+from nqpf.indices.settings import CouplingSettings, IndexSettings
+from nqpf.models.settings import ModelsSettings
+from nqpf.panel.settings import PanelSettings, StatisticsSettings
+from nqpf.settings import Name, Settings, StudyYears, VariableName
+from nqpf.tables.settings import TablesSettings
+from nqpf.units.settings import BoundariesSettings, UnitsSettings
+from nqpf.weights.settings import WeightsSettings
+
+# -- the demo data-generating process (nqpf.study.demo) ---------------------------------------------------------
+
+
+class Pole(Settings):
+    """A growth pole of the latent potential: strength decaying exponentially with distance."""
+
+    name: str
+    region: str | None = None
+    lon: Annotated[float, Field(ge=70, le=140)]
+    lat: Annotated[float, Field(ge=15, le=55)]
+    strength: float
+    scale_km: Annotated[float, Field(gt=0)]
+
+
+class RegionEffects(Settings):
+    East: float
+    Central: float
+    West: float
+    Northeast: float
+
+
+class SdmParameters(Settings):
+    """The two-way fixed-effects SDM that generates NQPF from the new-infrastructure index."""
+
+    rho: Annotated[float, Field(gt=-1, lt=1)]
+    beta: float
+    theta: float
+    sigma: Annotated[float, Field(gt=0)]
+    unit_effect: float
+    time_trend: float
+
+
+class Controls(Settings):
+    urbanisation: float
+    openness: float
+    government: float
+    industrial_structure: float
+    human_capital: float
+
+
+class DemoSettings(Settings):
+    """A demo study's simulated raw statistics: the data-generating process and its seed."""
+
+    seed: Annotated[int, Field(ge=0)]
+    poles: list[Pole] = Field(min_length=1)
+    region_effects: RegionEffects
+    sdm: SdmParameters
+    controls: Controls
+    local_variation: Annotated[float, Field(ge=0)] = 0.08
+    indicator_noise: Annotated[float, Field(ge=0)] = 0.02
+    missing_share: Annotated[float, Field(ge=0, le=0.2)] = 0.01
+
+
+# -- a study ---------------------------------------------------------------------------------------------------
+
+
+class StudySettings(Settings):
+    """One study: its units, years and statistics, and the settings of every stage run on them."""
+
+    name: Name = Field(description="folder name under results/ (letters, digits, _ and -)")
+    title: str | None = None
+    units: UnitsSettings
+    years: StudyYears
+    demo: DemoSettings | None = None
+    statistics: StatisticsSettings
+    derived: dict[VariableName, str] = Field(
+        default={}, description="derived variables, name -> formula, evaluated in order"
+    )
+    indices: list[IndexSettings] = Field(
+        default=[], description="composite indices built from the panel's indicators"
+    )
+    coupling: list[CouplingSettings] = Field(
+        default=[], description="coupling coordination degree of pairs of indices"
+    )
+    disparity: DisparitySettings = DisparitySettings()
+    esda: EsdaSettings = EsdaSettings()
+    models: ModelsSettings | None = None
+    tables: TablesSettings = TablesSettings()
+    figures: FiguresSettings = FiguresSettings()
+    weights: list[WeightsSettings] = Field(
+        default=[], description="the spatial weights matrices of the study, each named"
+    )
+    panel: PanelSettings = PanelSettings()
+
+    @property
+    def simulated(self) -> bool:
+        """Whether the study runs on simulated demo data."""
+        return self.demo is not None
+
+    @property
+    def year_list(self) -> list[int]:
+        return self.years.years
+
+    @property
+    def weights_names(self) -> list[str]:
+        return [spec.name for spec in self.weights]
+
+    def weights_spec(self, name: str) -> WeightsSettings:
+        for spec in self.weights:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"study {self.name} has no weights named {name!r}")
+
+    def index_spec(self, name: str) -> IndexSettings:
+        for spec in self.indices:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"study {self.name} has no index named {name!r}")
+
+    def coupling_spec(self, name: str) -> CouplingSettings:
+        for spec in self.coupling:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"study {self.name} has no coupling named {name!r}")
+
+    @property
+    def esda_weights(self) -> list[str]:
+        """The weights the ESDA runs on: esda.weights, else every W of the study."""
+        return list(self.esda.weights) if self.esda.weights else self.weights_names
+
+    @property
+    def esda_years(self) -> list[int]:
+        return self.esda.years_of(self.years.first, self.years.last)
+
+    @property
+    def model_weights(self) -> list[str]:
+        """The weights the models run on: models.weights, else every W of the study."""
+        if self.models is None:
+            return []
+        return list(self.models.weights) if self.models.weights else self.weights_names
+
+    @property
+    def model_years(self) -> list[int]:
+        return self.models.years_of(self.years.first, self.years.last) if self.models else []
+
+    @property
+    def model_variables(self) -> list[str]:
+        return [self.models.dependent, *self.models.explanatory] if self.models else []
+
+    def panel_spec(self):
+        """What the study's panel is built from (:class:`nqpf.panel.PanelSpec`)."""
+        from nqpf.panel.assembly import PanelSpec
+
+        years = self.model_years
+        return PanelSpec(
+            first_year=self.years.first,
+            last_year=self.years.last,
+            statistics=self.statistics,
+            derived=dict(self.derived),
+            rules=self.panel,
+            model_variables=self.model_variables,
+            model_years=(years[0], years[-1]) if self.models is not None else None,
+        )
+
+
+def _entry_kind(value) -> str:
+    return "file" if isinstance(value, str) else "study"
+
+
+STUDY_FILE = r"\.ya?ml$"
+StudyFile = Annotated[str, Field(pattern=STUDY_FILE)]
+StudyEntry = Annotated[
+    Annotated[StudySettings, Tag("study")] | Annotated[StudyFile, Tag("file")], Discriminator(_entry_kind)
+]
+
+
+class ConfigSettings(Settings):
+    """The studies nqpf runs and the settings they share. Every key is documented in config/README.md. Unknown
+    keys are errors, so a typo never passes silently."""
+
+    boundaries: BoundariesSettings = BoundariesSettings()
+    studies: list[StudyEntry] = Field(
+        min_length=1,
+        description="the studies to run; each a study, or the path of a configuration file whose studies to add",
+    )
