@@ -17,7 +17,7 @@ import pandas as pd
 
 from nqpf.errors import InputError
 from nqpf.esda import global_statistics, local_statistics, permutation
-from nqpf.esda.settings import CORRECTIONS
+from nqpf.esda.settings import ALPHA, CORRECTION, CORRECTIONS, PERMUTATIONS
 from nqpf.weights.core import SpatialWeights, as_weights
 
 
@@ -143,17 +143,17 @@ def _global(statistic: str, x, w, permutations: int, seed) -> GlobalStatistic:
     )
 
 
-def moran(x, w, permutations: int = 9999, seed=0) -> GlobalStatistic:
+def moran(x, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic:
     """Moran's I of ``x`` on ``w`` (Cliff and Ord 1981), as spdep's ``moran.test`` and ``moran.mc``."""
     return _global("moran", x, w, permutations, seed)
 
 
-def geary(x, w, permutations: int = 9999, seed=0) -> GlobalStatistic:
+def geary(x, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic:
     """Geary's C of ``x`` on ``w`` (Cliff and Ord 1981); z is positive for positive autocorrelation."""
     return _global("geary", x, w, permutations, seed)
 
 
-def getis_ord(x, w, permutations: int = 9999, seed=0) -> GlobalStatistic:
+def getis_ord(x, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic:
     """The Getis-Ord General G of non-negative ``x`` on the binary links of ``w`` (Getis and Ord 1992)."""
     return _global("getis_ord", x, w, permutations, seed)
 
@@ -184,7 +184,7 @@ def _local(statistic: str, x, w, permutations: int, seed, significance: str, alp
 
 
 def local_moran(
-    x, w, permutations: int = 9999, seed=0, significance: str = "fdr", alpha: float = 0.05
+    x, w, permutations: int = PERMUTATIONS, seed=0, significance: str = CORRECTION, alpha: float = ALPHA
 ) -> LocalStatistic:
     """Local Moran's I of ``x`` on ``w`` (Anselin 1995) with conditional permutation inference, its quadrants
     and the units significant at ``alpha`` after ``significance`` (fdr, bonferroni, or alpha for none)."""
@@ -192,14 +192,14 @@ def local_moran(
 
 
 def gi_star(
-    x, w, permutations: int = 9999, seed=0, significance: str = "fdr", alpha: float = 0.05
+    x, w, permutations: int = PERMUTATIONS, seed=0, significance: str = CORRECTION, alpha: float = ALPHA
 ) -> LocalStatistic:
     """Getis-Ord Gi* of ``x`` on the binary links of ``w``, each unit its own neighbour (Ord and Getis 1995),
     with conditional permutation inference and hot and cold spots."""
     return _local("gi_star", x, w, permutations, seed, significance, alpha)
 
 
-def bivariate_moran(x, y, w, permutations: int = 9999, seed=0) -> GlobalStatistic:
+def bivariate_moran(x, y, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic:
     """Bivariate Moran's I of ``x`` and the spatial lag of ``y`` (Anselin, Syabri and Smirnov 2002); its p from
     relabelling y. It has no analytic moments (missing)."""
     from nqpf.esda.by_year import bivariate_moran as kernel

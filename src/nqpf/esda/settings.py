@@ -12,14 +12,18 @@ from nqpf.units.named_regions import DEFAULTS, NamedRegion
 GLOBAL_STATISTICS = ("moran", "geary", "getis_ord")
 LOCAL_STATISTICS = ("lisa", "gi_star")
 CORRECTIONS = ("fdr", "bonferroni", "alpha")
+# defaults shared by the study settings and the cross-section functions (nqpf.esda.moran ...)
+PERMUTATIONS = 9999
+CORRECTION = "fdr"
+ALPHA = 0.05
 
 
 class SignificanceSettings(Settings):
     """Multiple-testing control over the units of one map: Benjamini-Hochberg (fdr), Bonferroni, or none
     (alpha: each p compared with alpha)."""
 
-    method: Literal[CORRECTIONS] = "fdr"
-    alpha: Annotated[float, Field(gt=0, le=1)] = 0.05
+    method: Literal[CORRECTIONS] = CORRECTION
+    alpha: Annotated[float, Field(gt=0, le=1)] = ALPHA
 
 
 class EsdaSettings(Settings):
@@ -30,7 +34,7 @@ class EsdaSettings(Settings):
         default=None, description="names of the study's weights matrices (all by default)"
     )
     years: list[int] | None = None
-    permutations: Annotated[int, Field(ge=0)] = 9999
+    permutations: Annotated[int, Field(ge=0)] = PERMUTATIONS
     seed: Annotated[int, Field(ge=0)] = 0
     significance: SignificanceSettings = SignificanceSettings()
     global_statistics: list[Literal[GLOBAL_STATISTICS]] = Field(

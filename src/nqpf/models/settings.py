@@ -15,14 +15,19 @@ MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
 METHODS = ("lee_yu", "direct")
 POLICIES = ("error", "warn")
 MAX_ITERATIONS = 500
+# defaults shared by the study settings and the notebook API (SpatialPanelModel, impacts)
+FIXED_EFFECTS_DEFAULT = "two-way"
+METHOD_DEFAULT = "lee_yu"
+DRAWS = 1000
+LEVEL = 0.95
 
 
 class EffectsSettings(Settings):
     """Simulated inference of the direct, indirect and total effects (LeSage and Pace 2009, sec. 4.2)."""
 
-    draws: Annotated[int, Field(ge=100)] = 1000
+    draws: Annotated[int, Field(ge=100)] = DRAWS
     seed: Annotated[int, Field(ge=0)] = 0
-    level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
 
 
 class HeterogeneitySettings(Settings):
@@ -45,8 +50,8 @@ class ModelsSettings(Settings):
         default=None, description="names of the study's weights matrices (all by default)"
     )
     years: YearSpan | None = None
-    fixed_effects: Literal[FIXED_EFFECTS] = "two-way"
-    method: Literal[METHODS] = "lee_yu"
+    fixed_effects: Literal[FIXED_EFFECTS] = FIXED_EFFECTS_DEFAULT
+    method: Literal[METHODS] = METHOD_DEFAULT
     random_effects: bool = True
     on_bound: Literal[POLICIES] = Field(
         default="error",

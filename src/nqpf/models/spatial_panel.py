@@ -30,7 +30,15 @@ from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import Panel, check_regressors, from_frame
 from nqpf.models.random_effects import fit_random
-from nqpf.models.settings import MAX_ITERATIONS, METHODS, MODELS
+from nqpf.models.settings import (
+    DRAWS,
+    FIXED_EFFECTS_DEFAULT,
+    LEVEL,
+    MAX_ITERATIONS,
+    METHOD_DEFAULT,
+    METHODS,
+    MODELS,
+)
 from nqpf.weights.core import SpatialWeights, as_weights
 from nqpf.weights.spectrum import Spectrum
 from nqpf.weights.standardise import parameter_bounds
@@ -84,9 +92,9 @@ class SpatialPanelModel:
         w,
         *,
         model: str = "sdm",
-        fixed_effects: str = "two-way",
+        fixed_effects: str = FIXED_EFFECTS_DEFAULT,
         random_effects: bool = False,
-        method: str = "lee_yu",
+        method: str = METHOD_DEFAULT,
         entity: str = "code",
         time: str | None = "year",
         years: Sequence[int] | None = None,
@@ -148,9 +156,9 @@ class SpatialPanelModel:
         *,
         weights: str = "w",
         model: str = "sdm",
-        fixed_effects: str = "two-way",
+        fixed_effects: str = FIXED_EFFECTS_DEFAULT,
         random_effects: bool = False,
-        method: str = "lee_yu",
+        method: str = METHOD_DEFAULT,
         max_iterations: int = MAX_ITERATIONS,
     ) -> SpatialPanelModel:
         """A model on data already arranged as a :class:`~nqpf.models.panel_data.Panel` (time-major, in W's
@@ -383,7 +391,9 @@ class SpatialPanelResults:
 
     # -- effects -------------------------------------------------------------------------------------------------
 
-    def impacts(self, draws: int = 1000, seed: int | np.random.Generator = 0, level: float = 0.95) -> Impacts:
+    def impacts(
+        self, draws: int = DRAWS, seed: int | np.random.Generator = 0, level: float = LEVEL
+    ) -> Impacts:
         """Direct, indirect and total effects of each explanatory variable (LeSage and Pace 2009, sec. 2.7 and
         4.2): exact at the estimates, with the standard deviation and percentile interval of ``draws`` draws of
         the parameters from their estimated distribution (SAR, SDM), or analytic (SLX, SDEM). ``seed``, an

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from nqpf.errors import InputError
-from nqpf.weights.settings import STANDARDISATIONS
+from nqpf.weights.settings import STANDARDISATIONS, STANDARDISE
 from nqpf.weights.spectrum import Spectrum
 from nqpf.weights.spectrum import compute as compute_spectrum
 from nqpf.weights.standardise import eigen_range, parameter_bounds
@@ -55,7 +55,7 @@ class SpatialWeights:
 
     @classmethod
     def from_matrix(
-        cls, matrix, ids, *, standardise: str = "row", name: str = "w", source: str | None = None
+        cls, matrix, ids, *, standardise: str = STANDARDISE, name: str = "w", source: str | None = None
     ) -> SpatialWeights:
         """W from an N x N matrix (dense or sparse) whose rows and columns follow ``ids``; standardised as asked
         (row, none, spectral, minmax). The matrix must be square, finite and non-negative with a zero diagonal,
@@ -80,7 +80,7 @@ class SpatialWeights:
 
     @classmethod
     def from_file(
-        cls, path, *, format: str | None = None, standardise: str = "row", name: str | None = None
+        cls, path, *, format: str | None = None, standardise: str = STANDARDISE, name: str | None = None
     ) -> SpatialWeights:
         """W from a weights file: GAL or GWT (GeoDa, spdep, libpysal), Stata's ``spmatrix export`` text or a CSV
         matrix with ids (the format from ``format`` or the file's suffix: .gal, .gwt, .txt, .csv); the weights

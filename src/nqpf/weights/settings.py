@@ -33,6 +33,7 @@ PARAMETERS = {
 }
 """The keys that define each kind (the others in a specification belong to other kinds and are not reported)."""
 STANDARDISATIONS = ("row", "none", "spectral", "minmax")
+STANDARDISE = "row"  # the default, for a study's weights and for SpatialWeights made from a file or a matrix
 EXPORTS = ("stata", "csv")
 _REQUIRED = {
     "knn": ("k",),
@@ -83,7 +84,7 @@ class WeightsSettings(Settings):
         description="nearest (k): link to the k nearest units (the default); drop; keep (the default of block "
         "weights, disconnected by design); error",
     )
-    standardise: Literal[STANDARDISATIONS] = "row"
+    standardise: Literal[STANDARDISATIONS] = STANDARDISE
     export: list[Literal[EXPORTS]] = Field(
         default=["stata"],
         description="further files of the standardised matrix, besides .gal, .gwt and .summary.json",
