@@ -214,7 +214,9 @@ def test_a_model_stops_on_bad_input_with_the_column(columbus, stacked_frame):
         nqpf.SpatialPanelModel(stacked_frame, "y", ["x1"], w, entity="unit")
     assert err.value.column == "unit"
     with pytest.raises(InputError, match="cross-section"):
-        nqpf.SpatialPanelModel(stacked_frame[stacked_frame.year == 2001], "y", ["x1"], w, time=None)
+        nqpf.SpatialPanelModel(
+            stacked_frame[stacked_frame.year == 2001], "y", ["x1"], w, fixed_effects="two-way", time=None
+        )
     with pytest.raises(InputError, match="model is 'sdn'"):
         nqpf.SpatialPanelModel(stacked_frame, "y", ["x1"], w, model="sdn")
 
@@ -229,8 +231,8 @@ def test_units_outside_w_are_left_out_with_a_note(columbus, stacked_frame):
 def test_a_libpysal_w_goes_in(columbus):
     w, data = columbus
     res = nqpf.SpatialPanelModel(
-        data, "CRIME", ["INC", "HOVAL"], w.to_libpysal(), model="sar", fixed_effects="none", time=None
-    ).fit()
+        data, "CRIME", ["INC", "HOVAL"], w.to_libpysal(), model="sar", time=None
+    ).fit()  # a cross-section: no fixed effects by default
     assert res.params["rho"] == pytest.approx(R_COLUMBUS["sar"]["rho"], rel=1e-6)
 
 
@@ -311,7 +313,8 @@ def test_the_api_reproduces_the_workflows_model_files(demo_province_run):
         "studies"
     ][0]
     models = study["models"]
-    frame = frames.study_frame(base / "data/panel.csv", sorted((base / "indices").glob("*.csv")))
+    indices = [base / "indices" / f"{spec['name']}.csv" for spec in study["indices"]]
+    frame = frames.study_frame(base / "data/panel.csv", indices)
     w = nqpf.SpatialWeights.from_file(base / "weights/queen.gal", name="queen")
     res = nqpf.SpatialPanelModel(frame, models["dependent"], models["explanatory"], w, model="sdm").fit()
     written = pd.read_csv(base / "models/sdm/queen/estimates.csv")

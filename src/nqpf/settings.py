@@ -1,5 +1,6 @@
 """The base of every stage's settings: a pydantic model that refuses unknown keys and values of the wrong type
-(a year given as the text "2019" is an error, not 2019), and is immutable once made.
+(a year given as the text "2019" is an error, not 2019), and is immutable once made. Defaults are
+validated like given values, so a setting has one type whether written or left out (10 and 10.0 alike).
 
 Each stage keeps its settings next to its code (``nqpf.<stage>.settings``) with their defaults, allowed values and
 descriptions written once; a study's configuration (:mod:`nqpf.study.settings`) composes them, and the
@@ -30,7 +31,9 @@ Code = str | int
 class Settings(BaseModel):
     """Settings read from a configuration: unknown keys and values of the wrong type are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, validate_default=True
+    )
 
     def to_config(self) -> dict:
         """The settings as plain data in the configuration's own keys, defaults filled in (what a rule passes to

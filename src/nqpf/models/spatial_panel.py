@@ -77,7 +77,8 @@ class SpatialPanelModel:
 
     ``data`` is a long DataFrame with one row per unit (``entity`` column, matched to W's ids) and period
     (``time`` column; None for a cross-section). ``model`` is one of ols, slx, sar, sem, sdm, sdem;
-    ``fixed_effects`` none, unit, time or two-way; ``method`` lee_yu (the Lee and Yu 2010 bias-corrected
+    ``fixed_effects`` none, unit, time or two-way (by default two-way for a panel, none for a cross-section);
+    ``method`` lee_yu (the Lee and Yu 2010 bias-corrected
     transformation, the default) or direct (Elhorst 2014). ``random_effects=True`` fits random unit effects
     instead (SAR or SDM, Elhorst 2014 sec. 3.3.2), with time fixed effects when ``fixed_effects`` is time.
     ``years`` restricts the periods; units of W must be observed in every period (a balanced panel), and units
@@ -92,7 +93,7 @@ class SpatialPanelModel:
         w,
         *,
         model: str = "sdm",
-        fixed_effects: str = FIXED_EFFECTS_DEFAULT,
+        fixed_effects: str | None = None,
         random_effects: bool = False,
         method: str = METHOD_DEFAULT,
         entity: str = "code",
@@ -107,6 +108,8 @@ class SpatialPanelModel:
         if years is None:
             years = sorted(int(y) for y in frame["year"].unique())
         panel = from_frame(frame, dependent, explanatory, w.ids, list(years), source)
+        if fixed_effects is None:
+            fixed_effects = FIXED_EFFECTS_DEFAULT if panel.t > 1 else "none"
         spectrum = w.spectrum()
         self._setup(
             panel, SpatialOperator(w.matrix, spectrum), bounds_of(spectrum), w.name, model, fixed_effects,
@@ -118,7 +121,9 @@ class SpatialPanelModel:
                 key="models.fixed_effects",
                 fix="use fixed_effects: none (or time) for a single year, or give more years",
             )
-        check_regressors(panel, fixed_effects if not random_effects else "none")
+        check_regressors(
+            panel, fixed_effects if not random_effects else ("time" if fixed_effects == "time" else "none")
+        )
 
     def _setup(
         self, panel, op, bounds, weights, model, fixed_effects, random_effects, method, max_iterations, notes

@@ -320,7 +320,8 @@ class Study:
     key: str
 
 
-def _load_yaml(path: str | Path):
+def load_yaml(path: str | Path):
+    """The content of a YAML file."""
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -342,7 +343,7 @@ def resolve_studies(config: ConfigSettings, sources: Sequence[tuple[str, object]
                 key=f"studies[{i}]",
                 fix="correct the path (relative to the directory Snakemake runs in) or give the study inline",
             )
-        content = _load_yaml(entry)
+        content = load_yaml(entry)
         included = read_settings(content, [(entry, content)])
         if any(isinstance(s, str) for s in included.studies):
             raise InputError(
