@@ -22,8 +22,8 @@ configfile: "config/config.yaml"
 report: "workflow/report/workflow.rst"
 
 
-# common.smk checks the config against workflow/schemas/config.schema.yaml first (a short message naming the
-# file, the key and the fix) and fills in its defaults.
+# common.smk reads the config into the library's typed settings first (a short message naming the file, the key
+# and the fix), fills in their defaults and checks the result against workflow/schemas/config.schema.yaml.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/resources.smk"
 include: "workflow/rules/boundaries.smk"
