@@ -141,3 +141,21 @@ def test_two_studies_of_one_name_are_refused(tmp_path):
     settings = configuration.read_settings(config, [("config.yaml", config)])
     with pytest.raises(InputError, match="two studies share the name demo_province"):
         configuration.resolve_studies(settings, [("config.yaml", config)])
+
+
+def test_a_key_given_twice_stops_with_its_line(tmp_path):
+    path = tmp_path / "study.yaml"
+    path.write_text(
+        "studies:\n  - name: a\n    years: {first: 2019, last: 2020}\n    years: {first: 2018, last: 2020}\n"
+    )
+    with pytest.raises(InputError, match="the key 'years' is given twice \\(first on line 3\\)") as err:
+        configuration.load_yaml(path)
+    assert err.value.file == str(path) and err.value.row == 4 and "once" in err.value.fix
+
+
+def test_a_yaml_syntax_error_names_its_line(tmp_path):
+    path = tmp_path / "study.yaml"
+    path.write_text("studies:\n  - name: a\n    units: {level: province\n    years: [2019\n")
+    with pytest.raises(InputError, match="not valid YAML") as err:
+        configuration.load_yaml(path)
+    assert err.value.row == 4 and "bracket" in err.value.fix

@@ -212,7 +212,7 @@ def test_gi_star_is_left_out_on_a_dense_w():
     w, _ = weights.build({"name": "inv", "kind": "inverse_distance"}, units)
     frame = pd.DataFrame({"code": list(units["code"]), "year": 2020, "v": values})
     _, loc, notes = by_year.analyse(frame, "v", w, [2020], EsdaSettings(permutations=99), {})
-    assert set(loc["statistic"]) == {"lisa"} and "undefined" in notes[0]
+    assert set(loc["statistic"]) == {"lisa"} and "undefined" in notes[0][1]
 
 
 def test_bivariate_moran_reduces_to_moran():
@@ -220,3 +220,42 @@ def test_bivariate_moran_reduces_to_moran():
     blocks = list(permutation.total_permutations(w.n, 99, np.random.default_rng(0)))
     same = by_year.bivariate_moran(x, x, w.matrix, blocks)
     assert same["value"] == pytest.approx(global_statistics.moran(x, w.matrix)["value"])
+
+
+def test_a_year_without_variation_is_left_empty_with_a_note():
+    """Structural zeros (5G base stations before 2019): that year has no spatial autocorrelation to measure; the
+    other years are the same as without it."""
+    w, x = lattice()
+    frame = pd.DataFrame(
+        {"code": list(w.ids) * 2, "year": [2018] * 25 + [2019] * 25, "v": np.r_[np.zeros(25), x]}
+    )
+    settings = EsdaSettings(permutations=99, seed=3)
+    glob, loc, notes = by_year.analyse(frame, "v", w, [2018, 2019], settings, {})
+    empty = glob[glob["year"] == 2018]
+    assert len(empty) == 3 and empty["value"].isna().all() and empty["p_sim"].isna().all()
+    zero = loc[loc["year"] == 2018]
+    assert (
+        (zero["quadrant"] == "undefined").all()
+        and not zero["significant"].any()
+        and (zero["cluster_id"] == 0).all()
+    )
+    assert notes == [
+        (
+            2018,
+            "v takes one value (0.0) on every unit in 2018: spatial autocorrelation is undefined, "
+            "the year's statistics are left empty",
+        )
+    ]
+    alone = by_year.analyse(frame[frame["year"] == 2019], "v", w, [2019], settings, {})
+    pd.testing.assert_frame_equal(
+        glob[glob["year"] == 2019].reset_index(drop=True), alone[0].reset_index(drop=True), check_dtype=False
+    )
+    table = by_year.notes_table("v", w.name, notes)
+    assert table.loc[0, "year"] == 2018 and list(table.columns) == by_year.NOTE_COLUMNS
+
+
+def test_general_g_of_a_single_non_zero_unit_is_undefined_not_an_error():
+    w, x = lattice()
+    x = np.zeros(25)
+    x[3] = 5.0
+    assert np.isnan(global_statistics.getis_ord(x, w.matrix)["value"])

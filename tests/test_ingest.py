@@ -174,3 +174,53 @@ def test_blank_rows_are_counted_not_read(tmp_path):
     assert report.blank_rows == 1
     assert records["row"].tolist() == [2, 4]
     assert not np.isnan(records["value"]).any()
+
+
+# --- what a value is: never changed on the way in ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["102719.0①", "6468²", "1e309", "-1e400", "12.5*", "3a"])
+def test_a_footnote_marker_or_an_overflow_is_a_bad_cell_never_a_digit(tmp_path, cell):
+    path = tmp_path / "t.csv"
+    path.write_text(f"unit,year,gdp\n北京,2019,1.5\n天津,2019,{cell}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read(TableSettings(layout="wide", path=str(path), unit="unit", year="year", variables={"gdp": "gdp"}))
+    assert f"row 3, column gdp: {cell!r}" in str(err.value) and "footnote" in err.value.fix
+
+
+def test_full_width_digits_are_read_and_said(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("unit,year,gdp\n北京,2019,１２３．５\n天津,2019,7\n", encoding="utf-8")
+    records, [report] = read(
+        TableSettings(layout="wide", path=str(path), unit="unit", year="year", variables={"gdp": "gdp"})
+    )
+    assert records["value"].tolist() == [123.5, 7.0] and report.full_width == 1
+
+
+def test_excel_error_cells_stop_like_any_bad_cell(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["表 1 地区生产总值"])
+    sheet.append(["地区", "年份", "GDP"])
+    sheet.append(["北京", 2019, 1.5])
+    sheet.append(["天津", 2019, None])
+    sheet["C4"].value, sheet["C4"].data_type = "#DIV/0!", "e"
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as err:
+        read(
+            TableSettings(
+                layout="wide", path=str(path), unit="地区", year="年份", skip_rows=1, variables={"GDP": "gdp"}
+            )
+        )
+    assert "row 4, column GDP: '#DIV/0!'" in str(err.value)
+
+
+def test_a_legacy_xls_file_says_to_save_it_as_xlsx(tmp_path):
+    path = tmp_path / "t.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    with pytest.raises(InputError, match="legacy Excel") as err:
+        read(TableSettings(layout="wide", path=str(path), unit="u", year="y", variables={"a": "a"}))
+    assert ".xlsx" in err.value.fix

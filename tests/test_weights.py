@@ -433,3 +433,44 @@ def test_spectrum_gives_exact_log_determinants_and_total_weights(tmp_path, how, 
             assert np.real(np.sum(again.total_weights / (1 - rho * again.values))) == pytest.approx(
                 total, rel=1e-9
             )
+
+
+# --- a weights file is read as written: a repeated or self link stops, never added up or dropped ----------------
+
+
+@pytest.mark.parametrize(
+    "body,says",
+    [
+        ("a b 1\nb a 1\na b 1\n", "the link a -> b is given on 2 lines (2, 4)"),
+        ("a b 1\nb a 1\na a 1\n", "line 4 links unit a to itself"),
+        ("a b 1\nb a -1\n", "line 3: the weight -1.0 of b -> a"),
+    ],
+)
+def test_a_gwt_with_a_repeated_or_self_link_stops_with_its_lines(tmp_path, body, says):
+    path = tmp_path / "w.gwt"
+    path.write_text("0 2 test id\n" + body, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        files.read(path)
+    assert says in str(err.value) and err.value.file == str(path) and err.value.fix
+
+
+@pytest.mark.parametrize(
+    "body,says",
+    [
+        ("a 1\nb\nb 1\na\na 1\nb\n", "units listed twice: a"),
+        ("a 2\nb b\nb 1\na\n", "unit a lists the neighbour b twice"),
+        ("a 1\na\nb 1\na\n", "unit a is listed as its own neighbour"),
+    ],
+)
+def test_a_gal_with_a_repeated_or_self_link_stops(tmp_path, body, says):
+    path = tmp_path / "w.gal"
+    path.write_text(f"0 {body.count(chr(10)) // 2} test id\n" + body, encoding="utf-8")
+    with pytest.raises(InputError, match=says):
+        files.read(path)
+
+
+def test_a_matrix_file_with_a_diagonal_stops(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("code,a,b\na,0,1\nb,1,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="own neighbours"):
+        files.read(path)

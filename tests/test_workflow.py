@@ -48,6 +48,27 @@ def test_a_study_file_that_lists_study_files_is_refused(tmp_path):
     assert "lists further study files" in result.stdout + result.stderr
 
 
+def test_a_configuration_error_stops_without_a_traceback(tmp_path):
+    """A key given twice (YAML would keep the last silently) stops before any job: file, line, fix, exit 1."""
+    workdir = tmp_path / "w"
+    workdir.mkdir()
+    study = REPO / "config" / "studies" / "demo_province.yaml"
+    (workdir / "config.yaml").write_text(
+        f"studies:\n  - {study}\nboundaries:\n  snap_tolerances_m: [10]\nboundaries:\n  snap_tolerances_m: [20]\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        SNAKEMAKE + ["--directory", str(workdir), "--configfile", str(workdir / "config.yaml"), "-n"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "the key 'boundaries' is given twice (first on line 3)" in output and "row 5" in output
+    assert "Traceback" not in output and 'File "' not in output
+
+
 def test_lint_is_clean():
     result = subprocess.run(SNAKEMAKE + ["--lint"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -232,3 +253,58 @@ def test_real_city_panel_with_float_and_old_codes(tmp_path):
     assert by_raw["110000"] == "110100" and by_raw["469003"] == "460400"
     text = (data / "validation.md").read_text(encoding="utf-8")
     assert "429000" in text and "652100 吐鲁番地区 was recoded as 650400 吐鲁番市" in text
+
+
+def test_a_users_weights_file_is_an_input_and_is_recorded(tmp_path, province_gdf):
+    """Editing a study's own W file reruns its weights job, and the manifest records the file (so that
+    `make reproduce` copies it and notices a change)."""
+    from nqpf import weights
+    from nqpf.units import boundaries
+    from nqpf.weights import files
+
+    boundaries.write(province_gdf, tmp_path / "resources/boundaries/province.gpkg", layer="province")
+    (tmp_path / "data").mkdir()
+    rows = ["地区,年份,产出"] + [
+        f"{code},{year},{i + year / 1000}"
+        for i, code in enumerate(province_gdf["code"])
+        for year in (2020, 2021)
+    ]
+    (tmp_path / "data/stats.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    queen, _ = weights.build({"name": "q", "kind": "contiguity"}, province_gdf)
+    files.write_gal(list(queen.ids), queen.raw, tmp_path / "data/w.gal")
+    config = {
+        "studies": [
+            {
+                "name": "own",
+                "units": {"level": "province"},
+                "years": {"first": 2020, "last": 2021},
+                "statistics": {
+                    "files": [
+                        {
+                            "path": "data/stats.csv",
+                            "layout": "wide",
+                            "unit": "地区",
+                            "year": "年份",
+                            "variables": {"产出": "output"},
+                        }
+                    ]
+                },
+                "weights": [{"name": "user", "kind": "file", "path": "data/w.gal"}],
+            }
+        ]
+    }
+    target = "results/own/weights/user.summary.json"
+    result = run(tmp_path, config, "--cores", "1", target)
+    assert result.returncode == 0, result.stderr[-3000:]
+    edited = queen.raw.tolil()
+    i, j = queen.raw.nonzero()[0][0], queen.raw.nonzero()[1][0]
+    edited[i, j] = edited[j, i] = 0.0  # the user edits the file: one link less
+    files.write_gal(list(queen.ids), edited.tocsr(), tmp_path / "data/w.gal")
+    dry = run(tmp_path, config, "-n", target)
+    assert (
+        "rule weights:" in dry.stdout
+        and "data/w.gal" in dry.stdout.split("rule weights:")[1].split("reason:")[1]
+    )
+    manifest = run(tmp_path, config, "-n", "results/own/manifest.json")
+    block = manifest.stdout.split("rule manifest:")[1].split("output:")[0]
+    assert "data/w.gal" in block

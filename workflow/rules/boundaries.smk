@@ -24,7 +24,7 @@ rule boundaries:
 
 rule custom_boundaries:
     input:
-        lambda wildcards: study(wildcards).units.file.path,
+        user_boundary_files,
     output:
         gpkg="resources/boundaries/custom/{study}.gpkg",
     log:

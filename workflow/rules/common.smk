@@ -5,6 +5,7 @@ import glob as _glob
 from snakemake.utils import validate
 
 from nqpf.study import configuration as _configuration
+from nqpf.study import manifest as _manifest
 from nqpf.study import table_plan as _table_plan
 
 SCHEMA = "../schemas/config.schema.yaml"
@@ -18,7 +19,10 @@ def _config_sources():
 
 
 # Typed settings with their defaults; a problem stops the run here, naming the file, the key and the fix.
-SETTINGS, _STUDY_LIST = _configuration.load(config, _config_sources())
+try:
+    SETTINGS, _STUDY_LIST = _configuration.load(config, _config_sources())
+except _configuration.InputError as _err:
+    _configuration.stop(_err)
 STUDIES = {entry.settings.name: entry.settings for entry in _STUDY_LIST}
 # The configuration file each study came from: errors about a study's settings name it.
 STUDY_SOURCES = {entry.settings.name: entry.file for entry in _STUDY_LIST}
@@ -94,6 +98,25 @@ def statistics_files(wildcards):
     return paths
 
 
+def user_weights_file(wildcards):
+    """The file a study's weights matrix is read from (kind file), so that editing it reruns what it feeds."""
+    spec = study(wildcards).weights_spec(wildcards.w)
+    return [spec.path] if spec.kind == "file" else []
+
+
+def user_weights_files(wildcards):
+    """Every weights file of a study (kind file), for its manifest."""
+    return [spec.path for spec in study(wildcards).weights if spec.kind == "file"]
+
+
+def user_boundary_files(wildcards):
+    """A study's own polygon file and the files read with it (a shapefile's .shx, .dbf, .prj, .cpg ...)."""
+    units = study(wildcards).units
+    if units.level != "file":
+        return []
+    return [str(path) for path in _manifest.with_sidecars(units.file.path)] or [units.file.path]
+
+
 def index_files(wildcards):
     return [f"results/{wildcards.study}/indices/{spec.name}.csv" for spec in study(wildcards).indices]
 
@@ -109,7 +132,7 @@ def esda_parts(wildcards):
         f"results/{wildcards.study}/esda/parts/{variable}.{w}.{kind}.csv"
         for variable in s.esda.variables
         for w in s.esda_weights
-        for kind in ("global", "local")
+        for kind in ("global", "local", "notes")
     ]
     if s.esda.bivariate:
         parts += [f"results/{wildcards.study}/esda/parts/bivariate/{w}.global.csv" for w in s.esda_weights]
@@ -119,7 +142,10 @@ def esda_parts(wildcards):
 def esda_targets(name, s):
     if not s.esda.variables:
         return []
-    targets = [f"results/{name}/esda/{f}" for f in ("global.csv", "local.csv", "named_clusters.csv", "moran_trend.png")]
+    targets = [
+        f"results/{name}/esda/{f}"
+        for f in ("global.csv", "local.csv", "named_clusters.csv", "notes.csv", "moran_trend.png")
+    ]
     for variable in s.esda.variables:
         for w in s.esda_weights:
             targets += [f"results/{name}/esda/lisa_{variable}.{w}.png", f"results/{name}/esda/scatter_{variable}.{w}.png"]

@@ -13,6 +13,7 @@ rule esda_part:
     output:
         global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
         local="results/{study}/esda/parts/{variable}.{w}.local.csv",
+        notes="results/{study}/esda/parts/{variable}.{w}.notes.csv",
     log:
         "logs/{study}/esda/{variable}.{w}.log",
     conda:
@@ -75,6 +76,7 @@ rule esda:
             category="ESDA",
             subcategory="{study}",
         ),
+        notes="results/{study}/esda/notes.csv",
     log:
         "logs/{study}/esda/merge.log",
     conda:

@@ -1,7 +1,6 @@
 # Provenance: results/<study>/manifest.json records the sha256 of every input and output, the resolved
 # config, package versions, the git commit and the seeds (nqpf.study.manifest); `make reproduce` checks a rerun
 # against it. Its inputs are every result of the study (study_targets), so it is written last.
-from nqpf.study import manifest as _manifest
 
 DEMO_RECORDS = ["truth.csv", "truth.json", "README.md"]
 BOUNDARY_FILES = ["gpkg", "contiguity.json", "contiguity.md"]
@@ -21,9 +20,8 @@ rule manifest:
             else []
         ),
         statistics=statistics_files,
-        boundary_file=lambda wildcards: (
-            [study(wildcards).units.file.path] if study(wildcards).units.level == "file" else []
-        ),
+        boundary_file=user_boundary_files,
+        weights_files=user_weights_files,
         config_files=lambda wildcards: _manifest.study_config_files(workflow.configfiles, wildcards.study),
     output:
         "results/{study}/manifest.json",

@@ -7,6 +7,7 @@ rule weights:
         boundaries=boundary_file,
         units="results/{study}/data/units.csv",
         panel="results/{study}/data/panel.csv",
+        user_file=user_weights_file,
     output:
         gal="results/{study}/weights/{w}.gal",
         gwt="results/{study}/weights/{w}.gwt",

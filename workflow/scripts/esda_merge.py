@@ -3,7 +3,7 @@
 import pandas as pd
 
 from nqpf import io
-from nqpf.esda import clusters
+from nqpf.esda import by_year, clusters
 from nqpf.esda.settings import EsdaSettings
 from nqpf.study.logs import step
 
@@ -16,12 +16,17 @@ with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
     local_table = pd.concat(
         [pd.read_csv(p, dtype={"code": str}) for p in parts if p.endswith(".local.csv")], ignore_index=True
     )
+    notes = pd.concat(
+        [pd.read_csv(p, dtype={"year": "Int64"}) for p in parts if p.endswith(".notes.csv")],
+        ignore_index=True,
+    )
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
     settings = EsdaSettings.model_validate(snakemake.params.settings)
     found = clusters.named_clusters(local_table, settings.regions, units)
     io.write_csv(global_table, snakemake.output.global_)
     io.write_csv(local_table, snakemake.output.local)
     io.write_csv(found, snakemake.output.clusters)
+    io.write_csv(notes.reindex(columns=by_year.NOTE_COLUMNS), snakemake.output.notes)
     latest = found[found["year"] == found["year"].max()] if len(found) else found
     for row in latest.itertuples():
         log.info(

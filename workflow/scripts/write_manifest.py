@@ -12,8 +12,7 @@ with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
     units = config["studies"][0]["units"]
     generated = list(snakemake.input.demo)
     user_files = [p for p in snakemake.input.statistics if p not in generated]
-    for path in snakemake.input.boundary_file:
-        user_files += manifest.with_sidecars(path)
+    user_files += list(snakemake.input.boundary_file) + list(snakemake.input.weights_files)
     outputs = manifest.files_under(Path("results", name)) + list(snakemake.input.boundaries) + generated
     if units["level"] == "file":
         source = {"level": "file", "source": manifest.relative(units["file"]["path"], ".")}

@@ -53,8 +53,14 @@ def analyse(
     settings: EsdaSettings,
     names: dict[str, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Global rows (one per statistic and year), local rows (one per statistic, year and unit) and notes."""
+    """Global rows (one per statistic and year), local rows (one per statistic, year and unit) and notes, each
+    a (year or None, text) pair: statistics left out, years without variation, units W does not hold.
+
+    A year in which the variable takes one value on every linked unit (structural zeros: 5G base stations before
+    2019) has no spatial autocorrelation to measure: its statistics are left empty, its units' quadrant is
+    ``undefined`` and none is significant, and a note says so."""
     data = values_by_year(frame, variable, w.ids, years)
+    outside = sorted(set(frame["code"].astype(str)) - set(w.ids))
     rng = rng_for(settings.seed, variable, w.name)
     matrix = w.matrix.tocsr()
     card = np.diff(matrix.indptr)
@@ -65,11 +71,21 @@ def analyse(
         draws = permutation.draws_for(matrix, settings.permutations, rng)
     # Gi* counts a unit's neighbours against all units: when every unit neighbours every other, it is undefined
     dense = bool((card >= w.n - 1).any())
-    notes = (
-        ["Gi* is undefined on a W in which a unit neighbours every other unit; it is left out"]
-        if dense and "gi_star" in settings.local_statistics
-        else []
-    )
+    notes: list[tuple[int | None, str]] = []
+    if dense and "gi_star" in settings.local_statistics:
+        notes.append(
+            (None, "Gi* is undefined on a W in which a unit neighbours every other unit; it is left out")
+        )
+    if outside:
+        notes.append(
+            (
+                None,
+                f"{len(outside)} units of the study are not in W {w.name!r} (left out by its island policy) and are "
+                "not analysed: "
+                + ", ".join(outside[:30])
+                + (f" ... and {len(outside) - 30} more" if len(outside) > 30 else ""),
+            )
+        )
     # one set of total permutations serves every year (drawn once: they cost more than the statistics)
     orderings = (
         list(permutation.total_permutations(int(linked.sum()), settings.permutations, rng))
@@ -78,26 +94,43 @@ def analyse(
     )
     global_rows, local_rows = [], []
     started = time.perf_counter()
+    permutations = int(sum(len(block) for block in orderings))
     for done, (year, x) in enumerate(data.items(), 1):
-        table = global_statistics.global_statistics(x[linked], core, settings.global_statistics, orderings)
+        constant = bool(np.ptp(x[linked]) == 0) if linked.any() else True
+        if constant:
+            notes.append(
+                (
+                    year,
+                    f"{variable} takes one value ({x[linked][0] if linked.any() else 'none'}) on every unit in {year}: "
+                    "spatial autocorrelation is undefined, the year's statistics are left empty",
+                )
+            )
+            table = global_statistics.undefined(settings.global_statistics, permutations)
+        else:
+            table = global_statistics.global_statistics(
+                x[linked], core, settings.global_statistics, orderings
+            )
         table.insert(0, "year", year)
         global_rows.append(table)
         for statistic in settings.local_statistics:
             if statistic == "gi_star" and dense:
                 continue
-            result = (
-                local_statistics.local_moran(x, matrix, draws)
-                if statistic == "lisa"
-                else local_statistics.gi_star(x, matrix, draws)
-            )
-            result = local_statistics.with_significance(
-                result,
-                statistic,
-                matrix,
-                settings.significance.method,
-                settings.significance.alpha,
-                permuted=draws is not None,
-            )
+            if constant:
+                result = local_statistics.undefined(w.n)
+            else:
+                result = (
+                    local_statistics.local_moran(x, matrix, draws)
+                    if statistic == "lisa"
+                    else local_statistics.gi_star(x, matrix, draws)
+                )
+                result = local_statistics.with_significance(
+                    result,
+                    statistic,
+                    matrix,
+                    settings.significance.method,
+                    settings.significance.alpha,
+                    permuted=draws is not None,
+                )
             result.insert(0, "statistic", statistic)
             result.insert(0, "name", [names.get(c, c) for c in w.ids])
             result.insert(0, "code", list(w.ids))
@@ -121,6 +154,16 @@ def analyse(
     local_table.insert(0, "weights", w.name)
     local_table.insert(0, "variable", variable)
     return _global_columns(global_table), _local_columns(local_table), notes
+
+
+NOTE_COLUMNS = ["variable", "weights", "year", "note"]
+
+
+def notes_table(variable: str, weights: str, notes: list[tuple[int | None, str]]) -> pd.DataFrame:
+    """The notes of an analysis as rows of ``esda/notes.csv`` (year empty for a note on every year)."""
+    return pd.DataFrame(
+        [(variable, weights, year, text) for year, text in notes], columns=NOTE_COLUMNS
+    ).astype({"year": "Int64"})
 
 
 GLOBAL_COLUMNS = [

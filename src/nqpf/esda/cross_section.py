@@ -118,6 +118,11 @@ def _values(x, w: SpatialWeights, name: str = "x") -> np.ndarray:
             unit=", ".join(np.array(w.ids)[bad][:20]),
             fix="drop those units from W and the data, or supply the values",
         )
+    if np.ptp(values) == 0:
+        raise InputError(
+            f"{name} takes one value ({values[0]}) on every unit: spatial autocorrelation is undefined",
+            fix="analyse a variable that varies across the units (a year of structural zeros has nothing to test)",
+        )
     return values
 
 

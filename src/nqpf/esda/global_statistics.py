@@ -81,7 +81,8 @@ def binary(w) -> sp.csr_matrix:
 
 def getis_ord(x, w) -> dict:
     x = np.asarray(x, dtype=float)
-    if np.any(x < 0):
+    # G needs non-negative values and two units with a non-zero value (else its denominator is 0)
+    if np.any(x < 0) or x.sum() ** 2 - (x * x).sum() == 0:
         return _moments("getis_ord", np.nan, np.nan, np.nan, np.nan, sign=1.0)
     w = binary(w)
     n = len(x)
@@ -115,6 +116,14 @@ def _moments(name, value, expected, var_n, var_r, sign) -> dict:
 
 
 _FUNCTIONS = {"moran": moran, "geary": geary, "getis_ord": getis_ord}
+
+
+def undefined(which=STATISTICS, permutations: int = 0) -> pd.DataFrame:
+    """The rows of ``global_statistics`` for a variable without variation: every number missing."""
+    frame = pd.DataFrame([_moments(name, np.nan, np.nan, np.nan, np.nan, sign=1.0) for name in which])
+    frame["p_sim"] = np.nan
+    frame["permutations"] = permutations
+    return frame
 
 
 def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:

@@ -120,6 +120,27 @@ def _permutation_p(observed, values, w, draws: Draws, scale: np.ndarray) -> np.n
     return p
 
 
+def undefined(n: int) -> pd.DataFrame:
+    """The rows of a local statistic for a variable without variation: no value, quadrant ``undefined``, not
+    significant, in no cluster."""
+    missing = np.full(n, np.nan)
+    return pd.DataFrame(
+        {
+            "value": missing,
+            "expected": missing,
+            "variance": missing,
+            "z": missing,
+            "p_norm": missing,
+            "quadrant": "undefined",
+            "lag": missing,
+            "p_sim": missing,
+            "p_adjusted": missing,
+            "significant": np.zeros(n, dtype=bool),
+            "cluster_id": np.zeros(n, dtype=int),
+        }
+    )
+
+
 def with_significance(
     result: pd.DataFrame, statistic: str, w: sp.csr_matrix, method: str, alpha: float, permuted: bool
 ) -> pd.DataFrame:

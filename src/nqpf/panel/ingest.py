@@ -77,6 +77,7 @@ class FileReport:
     missing: Counter = field(default_factory=Counter)  # marker -> count
     ignored_columns: list[str] = field(default_factory=list)
     ignored_labels: list[str] = field(default_factory=list)
+    full_width: int = 0  # values written in full-width characters (１２３．４), read as their digits
 
 
 def _clean(text: object) -> str:
@@ -139,14 +140,26 @@ def _sheets(spec: TableSettings, path: str):
                 header=spec.skip_rows,
                 dtype=object,
             )
+        except ImportError as err:  # .xls needs xlrd, which nqpf does not install
+            raise InputError(
+                "a legacy Excel file (.xls) cannot be read",
+                file=path,
+                fix="open it in Excel or LibreOffice and save it as .xlsx (or export the sheet as CSV)",
+            ) from err
         except ValueError as err:
             raise InputError(
                 f"cannot read the sheet: {err}", file=path, fix="check `sheet` for this file"
             ) from err
         if not isinstance(book, dict):
             book = {spec.sheet: book}
+        first_row = spec.skip_rows + 2
+        errors = _error_cells(path, list(book)) if suffix != ".xls" else {}
         for name, table in book.items():
-            yield name, table, spec.skip_rows + 2
+            # pandas reads an error cell (#DIV/0!, #REF!) as empty: put its text back, so it is a bad cell
+            for (row, column), text in errors.get(str(name), {}).items():
+                if row >= first_row and row - first_row < len(table) and column <= table.shape[1]:
+                    table.iat[row - first_row, column - 1] = text
+            yield name, table, first_row
     elif suffix in (".csv", ".txt", ".tsv"):
         try:
             table = pd.read_csv(
@@ -169,6 +182,32 @@ def _sheets(spec: TableSettings, path: str):
         raise InputError(
             f"unsupported file type {suffix!r}", file=path, fix="give a .csv, .tsv or .xlsx file"
         )
+
+
+def _error_cells(path: str, sheets: list) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells (#DIV/0!, #REF!, #N/A ...) of the sheets of an .xlsx file: sheet -> (row, column) -> text,
+    1-based as Excel counts."""
+    import openpyxl
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            if sheet.title not in {str(s) for s in sheets} and not any(isinstance(s, int) for s in sheets):
+                continue
+            key = sheet.title
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "e":
+                        found.setdefault(key, {})[(cell.row, cell.column)] = str(cell.value)
+    finally:
+        book.close()
+    if any(isinstance(s, int) for s in sheets):  # a sheet given by position: map positions to titles
+        titles = book.sheetnames
+        found = {
+            str(s): found.get(titles[s], {}) for s in sheets if isinstance(s, int) and s < len(titles)
+        } | found
+    return found
 
 
 def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
@@ -252,9 +291,10 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
     parsed = [_parse_value(v, markers) for v in long["value_raw"]]
     long["value"] = [p[0] for p in parsed]
     long["bad"] = [p[2] for p in parsed]
-    for _, marker, _ in parsed:
+    for _, marker, _, wide in parsed:
         if marker is not None:
             report.missing[marker] += 1
+        report.full_width += wide
     long["file"] = path
     long["sheet"] = None if sheet is None else str(sheet)
     report.records += len(long)
@@ -318,22 +358,39 @@ def _parse_year(value: object, path: str, row: int, column: str | None) -> int:
     )
 
 
-def _parse_value(value: object, markers: set[str]) -> tuple[float, str | None, bool]:
-    """(number, missing marker met or None, bad cell)."""
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _value_text(value: object) -> tuple[str, bool]:
+    """A cell's text as a number is read from it: whitespace removed and full-width characters (１２３．４, the
+    same digits in the width of Chinese text) read as their ASCII forms, which is said (True). Nothing else is
+    changed: a footnote marker (① ² *) stays and makes the cell a bad one, never a digit of the number."""
+    text = re.sub(r"\s+", "", str(value))
+    plain = text.translate(_FULL_WIDTH)
+    return plain, plain != text
+
+
+def _parse_value(value: object, markers: set[str]) -> tuple[float, str | None, bool, bool]:
+    """(number, missing marker met or None, bad cell, read from full-width characters)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return np.nan, "(empty)", False
+        return np.nan, "(empty)", False, False
     if isinstance(value, bool):
-        return np.nan, None, True
+        return np.nan, None, True, False
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value), None, False
-    text = _clean(value)
-    if text in markers:
-        return np.nan, str(value).strip() or "(empty)", False
+        number = float(value)
+        return (number, None, False, False) if np.isfinite(number) else (np.nan, None, True, False)
+    if _clean(value) in markers:  # markers are labels: compared as normalised text
+        return np.nan, str(value).strip() or "(empty)", False, False
+    text, wide = _value_text(value)
     if _NUMBER.match(text):
-        return float(text), None, False
-    if _GROUPED.match(text):
-        return float(text.replace(",", "")), None, False
-    return np.nan, None, True
+        number = float(text)
+    elif _GROUPED.match(text):
+        number = float(text.replace(",", ""))
+    else:
+        return np.nan, None, True, False
+    if not np.isfinite(number):  # 1e309 overflows to inf: not a value any statistic can use
+        return np.nan, None, True, False
+    return number, None, False, wide
 
 
 def _raise_bad_cells(records: pd.DataFrame) -> None:
@@ -353,8 +410,9 @@ def _raise_bad_cells(records: pd.DataFrame) -> None:
         row=first["row"],
         column=first["column"],
         details=details,
-        fix="correct these cells; a missing value may be left empty or written as one of the missing markers "
-        "(…, —, -, NA, 无), or add the marker to statistics.missing_markers",
+        fix="correct these cells: remove footnote markers (① ² * a) from the numbers, correct spreadsheet errors "
+        "(#DIV/0!, #REF!) or leave those cells empty; a missing value may be left empty or written as one of the "
+        "missing markers (…, —, -, NA, 无), or add the marker to statistics.missing_markers",
     )
 
 

@@ -72,6 +72,13 @@ def report(
         ["file", "sha256 (first 16)", "sheets", "rows", "blank rows", "values", "missing markers", "ignored"],
         rows,
     )
+    wide = [f"{f.path} ({f.full_width})" for f in result.files if f.full_width]
+    if wide:
+        lines.append("")
+        lines.append(
+            "- values written in full-width characters (１２３．４), read as the same digits: "
+            + ", ".join(wide)
+        )
     lines.append("")
 
     lines += ["## Unit matching", ""]

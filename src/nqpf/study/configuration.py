@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import sys
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -320,10 +321,47 @@ class Study:
     key: str
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses a key given twice in one mapping (YAML itself keeps the last one)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                f"the key {key!r} is given twice (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
 def load_yaml(path: str | Path):
-    """The content of a YAML file."""
+    """The content of a YAML (or JSON) configuration file. A syntax error or a key given twice in one mapping
+    stops with the file, the line and the column: YAML would otherwise keep the last of two keys silently."""
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        try:
+            return yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark
+            twice = "given twice" in str(err.problem)
+            raise InputError(
+                f"the configuration file is not valid YAML: {err.problem}"
+                + (f" ({err.context})" if err.context and not twice else ""),
+                file=str(path),
+                row=mark.line + 1 if mark is not None else None,
+                column=f"{mark.column + 1} (characters from the left)" if mark is not None else None,
+                fix="give each key once (remove or merge the repeated one)"
+                if twice
+                else "correct the YAML at that line: indent with spaces, not tabs; close every bracket and quote",
+            ) from None
 
 
 def resolve_studies(config: ConfigSettings, sources: Sequence[tuple[str, object]]) -> list[Study]:
@@ -446,6 +484,12 @@ def demo_files(study: StudySettings) -> set[str]:
     if study.demo is None:
         return set()
     return {t.path for t in study.statistics.files if t.path.startswith(f"resources/demo/{study.name}/")}
+
+
+def stop(err: InputError) -> None:
+    """End a workflow that cannot start: the message (file, key, fix) on stderr, exit status 1, no traceback."""
+    print(f"The workflow did not start: bad input.\n{err}", file=sys.stderr)
+    raise SystemExit(1)
 
 
 def load(data: dict, sources: Sequence[tuple[str, object]]) -> tuple[ConfigSettings, list[Study]]:

@@ -18,7 +18,8 @@ def step(log_file: str | Path | None, name: str, config_file: str | None = None)
     """Run a workflow step: log to ``log_file`` and stderr; on bad input print the message and exit 1.
 
     An error that names no file is about the configuration: it is located in ``config_file``, the file the
-    study came from. Any other exception propagates with its traceback, since it is a bug rather than bad input.
+    study came from. Any other exception is written to the log with its traceback and propagates, since it is a
+    fault of nqpf rather than bad input.
     """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
@@ -38,4 +39,8 @@ def step(log_file: str | Path | None, name: str, config_file: str | None = None)
             err.file = config_file
         log.error("%s failed on bad input:\n%s", name, err)
         raise SystemExit(1) from None
+    except Exception:
+        # not bad input but a fault of nqpf: the traceback goes to the job's own log too, where a cluster user looks
+        log.exception("%s failed with an error of nqpf (please report it with this log)", name)
+        raise
     log.info("step %s finished", name)

@@ -76,6 +76,10 @@ def read(path, fmt: str | None = None) -> tuple[list[str], sp.csr_matrix]:
     path = Path(path)
     if not path.exists():
         raise InputError("weights file not found", file=str(path), fix="check weights[].path in the config")
+    if not path.is_file():
+        raise InputError(
+            "the weights path is a folder, not a file", file=str(path), fix="name the file itself"
+        )
     fmt = fmt or {".gal": "gal", ".gwt": "gwt", ".csv": "csv", ".txt": "stata"}.get(path.suffix.lower())
     readers = {"gal": _read_gal, "gwt": _read_gwt, "stata": _read_stata, "csv": _read_csv}
     if fmt not in readers:
@@ -86,8 +90,19 @@ def read(path, fmt: str | None = None) -> tuple[list[str], sp.csr_matrix]:
         )
     try:
         return readers[fmt](path)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"the {fmt} weights file is not UTF-8 text ({err.reason} at byte {err.start})",
+            file=str(path),
+            fix="save it as UTF-8 text (ids and weights), or check that it is a weights file",
+        ) from err
     except (ValueError, IndexError) as err:
-        raise InputError(f"cannot read the {fmt} weights file: {err}", file=str(path)) from err
+        raise InputError(
+            f"cannot read the {fmt} weights file: {err or 'it ends early'}",
+            file=str(path),
+            fix=f"correct the file so that it follows the {fmt.upper()} layout (see nqpf.weights.files), or "
+            "set weights[].format if it is another format",
+        ) from err
 
 
 def _code(value: str) -> str:
@@ -107,9 +122,17 @@ def _read_gal(path: Path):
             raise ValueError(f"unit {unit} announces {k} neighbours but lists {len(listed)} (line {row + 3})")
         neighbours.append([_code(x) for x in listed])
         row += 2
+    repeated = sorted({unit for unit in ids if ids.count(unit) > 1})
+    if repeated:
+        raise ValueError(f"units listed twice: {', '.join(repeated[:20])}")
     index = {unit: i for i, unit in enumerate(ids)}
     rows, cols = [], []
     for i, listed in enumerate(neighbours):
+        if ids[i] in listed:
+            raise ValueError(f"unit {ids[i]} is listed as its own neighbour")
+        twice = sorted({unit for unit in listed if listed.count(unit) > 1})
+        if twice:
+            raise ValueError(f"unit {ids[i]} lists the neighbour {', '.join(twice)} twice")
         for unit in listed:
             if unit not in index:
                 raise ValueError(f"neighbour {unit} of {ids[i]} is not one of the file's units")
@@ -146,7 +169,42 @@ def _read_gwt(path: Path):
     index = {unit: i for i, unit in enumerate(ids)}
     mapped = np.array([index[code] for code in codes], dtype=np.int64)[positions]
     n = len(ids)
+    _check_links(ids, mapped[:m], mapped[m:], table["w"].to_numpy())
     return ids, sp.csr_matrix((table["w"].to_numpy(), (mapped[:m], mapped[m:])), shape=(n, n))
+
+
+def _check_links(ids: list[str], origins: np.ndarray, destinations: np.ndarray, values: np.ndarray) -> None:
+    """The links of a GWT, as positions into ``ids``, in the order of its lines (line 2 is the first link):
+    each pair once (a repeated line would add its weight), no unit its own neighbour, finite non-negative
+    weights; a problem names its lines."""
+    import pandas as pd
+
+    if len(origins) == 0:
+        return
+    self_links = np.flatnonzero(origins == destinations)
+    if len(self_links):
+        k = self_links[0]
+        raise ValueError(
+            f"line {k + 2} links unit {ids[origins[k]]} to itself ({len(self_links)} such lines); a unit is not "
+            "its own neighbour: remove those lines"
+        )
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if len(bad):
+        k = bad[0]
+        raise ValueError(
+            f"line {k + 2}: the weight {values[k]} of {ids[origins[k]]} -> {ids[destinations[k]]} is not a finite "
+            "non-negative number"
+        )
+    keys = pd.Series(origins.astype(np.int64) * len(ids) + destinations.astype(np.int64))
+    twice = keys.duplicated(keep=False).to_numpy()
+    if twice.any():
+        first = np.flatnonzero(twice)[0]
+        same = np.flatnonzero(keys.to_numpy() == keys.iloc[first]) + 2
+        raise ValueError(
+            f"the link {ids[origins[first]]} -> {ids[destinations[first]]} is given on {len(same)} lines "
+            f"({', '.join(map(str, same[:10]))}); {int(twice.sum())} lines repeat a link: give each link once "
+            "(repeated weights are not added up)"
+        )
 
 
 def _read_gwt_lines(path: Path):
@@ -156,6 +214,7 @@ def _read_gwt_lines(path: Path):
     index = {unit: i for i, unit in enumerate(ids)}
     rows = [index[a] for a, _, _ in triples]
     cols = [index[b] for _, b, _ in triples]
+    _check_links(ids, np.array(rows, np.int64), np.array(cols, np.int64), np.array([w for *_, w in triples]))
     n = len(ids)
     return ids, sp.csr_matrix(([w for *_, w in triples], (rows, cols)), shape=(n, n))
 
@@ -167,6 +226,7 @@ def _read_stata(path: Path):
     values = np.array([[float(v) for v in line[1:]] for line in lines[1 : n + 1]])
     if values.shape != (n, n):
         raise ValueError(f"expected {n} rows of {n} weights, found {values.shape}")
+    _check_matrix(ids, values)
     return ids, sp.csr_matrix(values)
 
 
@@ -178,4 +238,27 @@ def _read_csv(path: Path):
     if header != ids:
         raise ValueError("the column ids must repeat the row ids in the same order")
     values = np.array([[float(v) if v.strip() else 0.0 for v in r[1:]] for r in rows[1:]])
+    if values.shape != (len(ids), len(header)):
+        raise ValueError(f"expected {len(ids)} rows of {len(header)} weights, found {values.shape}")
+    _check_matrix(ids, values)
     return ids, sp.csr_matrix(values)
+
+
+def _check_matrix(ids: list[str], values: np.ndarray) -> None:
+    """A full matrix of weights: every id once, finite non-negative weights, a zero diagonal (row numbers count
+    the units from 1)."""
+    repeated = sorted({unit for unit in ids if ids.count(unit) > 1})
+    if repeated:
+        raise ValueError(f"units listed twice: {', '.join(repeated[:20])}")
+    bad = np.argwhere(~np.isfinite(values) | (values < 0))
+    if len(bad):
+        i, j = bad[0]
+        raise ValueError(
+            f"the weight of {ids[i]} -> {ids[j]} is {values[i, j]}, not a finite non-negative number"
+        )
+    diagonal = np.flatnonzero(np.diagonal(values) != 0)
+    if len(diagonal):
+        raise ValueError(
+            f"{len(diagonal)} units are their own neighbours (non-zero diagonal), the first {ids[diagonal[0]]}: "
+            "set the diagonal to 0"
+        )
