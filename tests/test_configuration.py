@@ -159,3 +159,24 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path):
     with pytest.raises(InputError, match="not valid YAML") as err:
         configuration.load_yaml(path)
     assert err.value.row == 4 and "bracket" in err.value.fix
+
+
+def test_the_check_command_reads_a_configuration_as_the_workflow_does(tmp_path, monkeypatch, capsys):
+    """python -m nqpf.study.check: the default file first, then the files given, merged as --configfile merges
+    them; a YAML syntax error Snakemake would report without a place is named with its file and line."""
+    from nqpf.study import check
+
+    monkeypatch.chdir(REPO)
+    assert check.main(["config/studies/demo_city.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("demo_city: prefecture units")
+    assert "valid: config/config.yaml, config/studies/demo_city.yaml (1 study)" in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("studies:\n  - name: a\n    units: {level: province\n", encoding="utf-8")
+    assert check.main([str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert f"file {broken}, row 4" in err and "fix: correct the YAML" in err
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("boundaries: {exclude_provinces: ['710000'], snap_tolerance: 5}\n", encoding="utf-8")
+    assert check.main([str(unknown)]) == 1
+    assert "snap_tolerance" in capsys.readouterr().err

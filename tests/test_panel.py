@@ -1,5 +1,7 @@
 """The study panel: matching across files, reports, duplicates, fills, balance and the validation report."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -93,6 +95,18 @@ def test_all_unmatched_values_are_reported_in_one_error(tmp_path, province_units
     assert "'Hebie' in" in message and "row 3" in message and "nearest: 130000 河北省" in message
     assert "'湖比' in" in message and "row 4" in message and "湖北省" in message
     assert "statistics.drop_units" in err.value.fix
+
+
+def test_a_value_matching_no_unit_is_dropped_when_listed_in_drop_units(tmp_path, province_units, mainland):
+    """The unmatched-values error suggests statistics.drop_units: a listed value that matches no unit is left out
+    too, with the others it lists, and reported."""
+    path = short_name_table(tmp_path, mainland)
+    text = Path(path).read_text(encoding="utf-8") + "Atlantis,2019,5,1\nAtlantis,2020,5,1\n"
+    Path(path).write_text(text, encoding="utf-8")
+    result = panel.build(province_units, spec([economy_spec(path)], drop_units=["Atlantis"]))
+    assert result.dropped["statistics.drop_units"] == 4 and result.dropped["unmatched units"] == 0
+    assert any("statistics.drop_units: Atlantis" in note for note in result.notes)
+    assert "Atlantis" not in set(result.panel["name"])
 
 
 def test_unmatched_values_can_be_dropped_with_a_report(tmp_path, province_units):

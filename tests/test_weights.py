@@ -63,10 +63,8 @@ def test_queen_and_rook_on_a_lattice():
 
 def test_snapping_closes_hairline_gaps_only():
     gapped = lattice(gap=0.0001)  # about 10 m at 30N
-    exact, facts0 = weights.build(
-        {"name": "q", "kind": "contiguity", "islands": {"policy": "drop"}}, gapped.iloc[:2]
-    )
-    assert exact.n == 1  # no link without snapping: the second square is dropped as an island
+    with pytest.raises(InputError, match="2 disconnected parts"):  # no link without snapping
+        weights.build({"name": "q", "kind": "contiguity", "islands": {"policy": "error"}}, gapped.iloc[:2])
     snapped, facts = weights.build({"name": "q", "kind": "contiguity", "snap_m": 20}, gapped)
     assert snapped.links == 40
     assert len(facts["snapping"]["gained_links"]) == 20

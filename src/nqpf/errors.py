@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def listed(items, most: int = 20) -> str:
+    """Items for a message, at most ``most`` of them, saying how many more there are."""
+    items = [str(item) for item in items]
+    shown = ", ".join(items[:most])
+    return shown + (f" ... and {len(items) - most} more" if len(items) > most else "")
+
+
 class InputError(ValueError):
     """Bad input that the user must fix; the message says where and how.
 

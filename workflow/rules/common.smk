@@ -15,7 +15,9 @@ def _config_sources():
     """The configuration files, each with its content, in the order Snakemake applied them."""
     given = [str(path) for path in workflow.overwrite_configfiles or []]
     files = [str(path) for path in workflow.configfiles if str(path) not in given] + given
-    return [(path, _configuration.load_yaml(path)) for path in files if os.path.exists(path)]
+    # named relative to the working directory where they lie below it: messages name the file as the user knows
+    # it, and moving the checkout changes no job's parameters
+    return [(_manifest.relative(path, "."), _configuration.load_yaml(path)) for path in files if os.path.exists(path)]
 
 
 # Typed settings with their defaults; a problem stops the run here, naming the file, the key and the fix.

@@ -51,6 +51,7 @@ rule panel:
         matches="results/{study}/data/unit_matches.csv",
         gaps="results/{study}/data/gaps.csv",
         filled="results/{study}/data/filled.csv",
+        checks="results/{study}/data/checks.csv",
     log:
         "logs/{study}/panel.log",
     conda:

@@ -17,6 +17,10 @@ with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.para
     frames.check_names(study, result.variables)
     for note in result.notes:
         log.info(note)
+    for check in result.checks.itertuples():
+        log.info(
+            "check %s (%s): %d of %d cells fail", check.check, check.rule, check.violations, check.checked
+        )
     study_units = units[units["code"].isin(result.codes)]
     text = validation.report(
         result,
@@ -31,6 +35,7 @@ with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.para
     result.matches.to_csv(out.matches, index=False)
     result.gaps.to_csv(out.gaps, index=False)
     result.filled.to_csv(out.filled, index=False)
+    io.write_csv(result.violations, out.checks)
     with open(out.validation, "w", encoding="utf-8") as handle:
         handle.write(text)
     log.info("panel: %d rows, %d variables", len(result.panel), len(result.variables))

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.esda import global_statistics, local_statistics, permutation
 from nqpf.esda.settings import EsdaSettings
 from nqpf.seeds import rng_for
@@ -26,18 +26,24 @@ def values_by_year(frame: pd.DataFrame, variable: str, ids, years) -> dict[int, 
     """The variable for the W's units in each year; a missing value stops with the cells listed."""
     if variable not in frame.columns:
         raise InputError(
-            f"ESDA variable {variable!r} is not in the panel or the indices", column="esda.variables"
+            f"ESDA variable {variable!r} is not in the panel or the indices",
+            key="esda.variables",
+            fix="name a variable of the panel (read or derived) or an index of the study",
         )
     table = frame.pivot(index="code", columns="year", values=variable).reindex(index=list(ids))
     out = {}
     for year in years:
         if year not in table.columns:
-            raise InputError(f"year {year} is not in the panel", column="esda.years")
+            raise InputError(
+                f"year {year} is not in the panel",
+                key="esda.years",
+                fix="give years within the study's years.first .. years.last",
+            )
         column = table[year]
         if column.isna().any():
             raise InputError(
                 f"{variable} is missing for {int(column.isna().sum())} units in {year}",
-                unit=", ".join(column.index[column.isna()][:20]),
+                unit=listed(column.index[column.isna()]),
                 column=variable,
                 fix="fill the gaps (panel.fill) or leave the year out (esda.years)",
             )
@@ -81,9 +87,7 @@ def analyse(
             (
                 None,
                 f"{len(outside)} units of the study are not in W {w.name!r} (left out by its island policy) and are "
-                "not analysed: "
-                + ", ".join(outside[:30])
-                + (f" ... and {len(outside) - 30} more" if len(outside) > 30 else ""),
+                "not analysed: " + listed(outside, 30),
             )
         )
     # one set of total permutations serves every year (drawn once: they cost more than the statistics)

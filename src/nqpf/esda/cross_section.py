@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.esda import global_statistics, local_statistics, permutation
 from nqpf.esda.settings import ALPHA, CORRECTION, CORRECTIONS, PERMUTATIONS
 from nqpf.weights.core import SpatialWeights, as_weights
@@ -100,7 +100,7 @@ def _values(x, w: SpatialWeights, name: str = "x") -> np.ndarray:
         if missing:
             raise InputError(
                 f"{name} has no value for {len(missing)} units of W",
-                unit=", ".join(missing[:20]),
+                unit=listed(missing),
                 fix=f"index {name} by W's ids (w.ids) and give a value for each unit",
             )
         values = pd.Series(x.to_numpy(), index=index).reindex(list(w.ids)).to_numpy(dtype=float)
@@ -109,18 +109,20 @@ def _values(x, w: SpatialWeights, name: str = "x") -> np.ndarray:
         if len(values) != w.n:
             raise InputError(
                 f"{name} has {len(values)} values but W has {w.n} units",
+                key=name,
                 fix="give one value per unit of W, in the order of w.ids (or a Series indexed by the ids)",
             )
     bad = ~np.isfinite(values)
     if bad.any():
         raise InputError(
             f"{name} is missing or not finite for {int(bad.sum())} units",
-            unit=", ".join(np.array(w.ids)[bad][:20]),
+            unit=listed(np.array(w.ids)[bad]),
             fix="drop those units from W and the data, or supply the values",
         )
     if np.ptp(values) == 0:
         raise InputError(
             f"{name} takes one value ({values[0]}) on every unit: spatial autocorrelation is undefined",
+            key=name,
             fix="analyse a variable that varies across the units (a year of structural zeros has nothing to test)",
         )
     return values
@@ -176,6 +178,7 @@ def _local(statistic: str, x, w, permutations: int, seed, significance: str, alp
     if statistic == "gi_star" and bool((np.diff(matrix.indptr) >= w.n - 1).any()):
         raise InputError(
             "Gi* is undefined on a W in which a unit neighbours every other unit",
+            key="w",
             fix="use a W with a limited neighbourhood (contiguity, k nearest, a distance band) for Gi*",
         )
     draws = permutation.draws_for(matrix, permutations, _generator(seed)) if permutations else None

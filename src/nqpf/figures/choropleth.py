@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.figures.basemap import for_display, mainland_view
 from nqpf.figures.style import require_columns, save, use_cjk_font
 from nqpf.units import crs
@@ -258,7 +258,7 @@ def _map_values(
             f"{source} has {len(unknown)} unit codes that the boundaries do not hold",
             file=source,
             column="code",
-            details=["codes: " + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else "")],
+            details=["codes: " + listed(unknown)],
             fix="map the table with the boundaries of its study",
         )
     return table, years

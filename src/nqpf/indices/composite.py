@@ -106,7 +106,11 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
     data = panel[complete].reset_index(drop=True)
     if data.empty:
         raise InputError(
-            f"index {spec.name!r}: no unit-year has all its indicators", column=", ".join(variables)
+            f"index {spec.name!r}: no unit-year has all its indicators",
+            column=", ".join(variables),
+            key=f"indices[{spec.name}]",
+            fix="check the indicators' gaps in data/gaps.csv; fill them (panel.fill) or choose indicators "
+            "observed in the study's years",
         )
     groups = (
         [data.index.to_numpy()]

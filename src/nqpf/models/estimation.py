@@ -122,11 +122,26 @@ def logdet_adjustment(op: SpatialOperator, fixed_effects: str, method: str) -> b
     """Whether the Lee-Yu time transformation removes W's eigenvalue 1 from the log-determinant."""
     adjust = method == "lee_yu" and fixed_effects in ("time", "two-way")
     if adjust and not op.row_normalised:
-        raise InputError(
-            "the Lee-Yu transformation of time effects needs a row-standardised W",
-            column="models.method",
-            fix="row-standardise the weights matrix (weights[].standardise: row) or use models.method: direct",
-        )
+        sums = np.asarray(op.w.sum(axis=1)).ravel()
+        islands = int(np.sum(sums == 0))
+        if islands and np.allclose(sums[sums != 0], 1.0, rtol=1e-10):
+            problem = (
+                f"W has {islands} units without neighbours (kept as islands), whose rows sum to 0: the Lee-Yu "
+                "transformation of time effects needs every row of W to sum to 1"
+            )
+            fix = (
+                "link the islands (weights[].islands: {policy: nearest}) or leave them out ({policy: drop}), or use "
+                "models.method: direct"
+            )
+        else:
+            problem = (
+                "the Lee-Yu transformation of time effects needs a row-standardised W (every row summing to 1); "
+                f"this W's rows sum to between {sums.min():.4g} and {sums.max():.4g}"
+            )
+            fix = (
+                "row-standardise the weights matrix (weights[].standardise: row) or use models.method: direct"
+            )
+        raise InputError(problem, key="models.method", fix=fix)
     return adjust
 
 

@@ -54,6 +54,22 @@ def from_frame(
     a missing unit-year or value stops with the cells listed (``source``: the file the frame was read from)."""
     variables = [dependent, *explanatory]
     available = [c for c in frame.columns if c not in ("code", "name", "year")]
+    if dependent in explanatory:
+        raise InputError(
+            f"the dependent variable {dependent} is also among the explanatory variables",
+            key="models.explanatory",
+            column=dependent,
+            fix=f"remove {dependent} from models.explanatory (its spatial lag W.{dependent} is the lag model's own "
+            "term: use model sar or sdm)",
+        )
+    repeated = sorted({v for v in explanatory if explanatory.count(v) > 1})
+    if repeated:
+        raise InputError(
+            f"models.explanatory lists {', '.join(repeated)} twice",
+            key="models.explanatory",
+            column=", ".join(repeated),
+            fix="list each explanatory variable once",
+        )
     for key, names in (("models.dependent", [dependent]), ("models.explanatory", explanatory)):
         unknown = [v for v in names if v not in frame.columns]
         if unknown:
@@ -90,10 +106,27 @@ def from_frame(
             fix="supply the missing values in the statistics, fill the gaps (panel.fill: linear or constant), "
             "choose complete variables, or narrow the years (models.years)",
         )
+    values = data.to_numpy(float)
+    extreme = ~np.isfinite(values) | (np.abs(values) > _LARGEST)
+    if extreme.any():
+        rows, cols = np.nonzero(extreme)
+        (year, code), column = data.index[rows[0]], variables[cols[0]]
+        raise InputError(
+            f"{int(extreme.sum())} values of the model's variables are infinite or beyond {_LARGEST:.0e}: their "
+            "squares overflow double precision, so the model cannot be estimated",
+            file=source,
+            unit=code,
+            row=f"year {year}",
+            column=", ".join(sorted({variables[c] for c in cols})),
+            fix=f"correct the values, or rescale {column} (for example to units of 10^8 yuan, or its logarithm)",
+        )
     t, n = len(years), len(ids)
     y = data[dependent].to_numpy(float).reshape(t, n)
     x = data[explanatory].to_numpy(float).reshape(t, n, len(explanatory))
     return Panel(y, x, tuple(explanatory), tuple(ids), tuple(int(v) for v in years), dependent)
+
+
+_LARGEST = 1e100  # beyond this a value's square (and a cross-product matrix) leaves double precision
 
 
 def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:
@@ -137,6 +170,22 @@ def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:
 def check_regressors(panel: Panel, fixed_effects: str) -> None:
     """Stop before any estimation when the explanatory variables, with the fixed effects removed (and a constant
     without them), are perfectly collinear: the coefficients would not be identified."""
+    y = demean(panel.y, fixed_effects).reshape(-1)
+    if fixed_effects == "none":
+        y = y - y.mean()
+    if not np.any(np.abs(y) > 1e-12 * max(float(np.abs(panel.y).max(initial=0.0)), 1e-300)):
+        raise InputError(
+            f"the dependent variable {panel.dependent} has no variation left "
+            + (
+                "(it is constant)"
+                if fixed_effects == "none"
+                else f"once the {fixed_effects} fixed effects are removed"
+            ),
+            key="models.dependent",
+            column=panel.dependent,
+            fix="model a variable that varies across units and years (a variable constant over time is absorbed "
+            "by unit effects, one equal across units in a year by time effects)",
+        )
     x = demean(panel.x, fixed_effects).reshape(panel.n * panel.t, -1)
     names = list(panel.names)
     if fixed_effects == "none":

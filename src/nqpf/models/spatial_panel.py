@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.models import effects as effects_
 from nqpf.models.estimation import Fit, fit
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
@@ -264,7 +264,7 @@ def _frame(data, entity: str, time: str | None, w: SpatialWeights, source) -> tu
     if time is None and frame["code"].duplicated().any():
         repeated = sorted(set(frame.loc[frame["code"].duplicated(), "code"]))
         raise InputError(
-            f"a cross-section has one row per unit; these units have several: {', '.join(repeated[:20])}",
+            f"a cross-section has one row per unit; these units have several: {listed(repeated)}",
             file=source,
             column=entity,
             fix="give time= the column of the periods for a panel, or keep one row per unit",
@@ -274,8 +274,7 @@ def _frame(data, entity: str, time: str | None, w: SpatialWeights, source) -> tu
     if outside:
         notes.append(
             f"{len(outside)} units of the data are not in W {w.name!r} and are left out: "
-            + ", ".join(outside[:30])
-            + (" ..." if len(outside) > 30 else "")
+            + listed(outside, 30)
         )
     return frame, notes
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.models import effects as effects_
 from nqpf.models import fixed_effects as fe
 from nqpf.models import lm_tests, selection, subsample
@@ -63,7 +63,7 @@ def heterogeneity_groups(units: pd.DataFrame, settings: ModelsSettings) -> tuple
     if len(missing):
         raise InputError(
             f"models.heterogeneity.by: {len(missing)} units have no {settings.group_by}",
-            unit=", ".join(missing.index[:20]),
+            unit=listed(missing.index),
             column=settings.group_by,
             fix="give every unit a value (boundaries' region field) or drop heterogeneity",
         )

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.weights import spectrum as spectra
 from nqpf.weights.core import SpatialWeights
 from nqpf.weights.standardise import eigen_range, parameter_bounds, standardise
@@ -30,7 +30,7 @@ def restrict(w: SpatialWeights, keep: np.ndarray, label: str):
             raise InputError(
                 f"heterogeneity {label}: {len(empty)} units have no neighbour inside the subsample under "
                 f"weights {w.name!r}",
-                unit=", ".join(w.ids[keep[i]] for i in empty[:20]),
+                unit=listed(w.ids[keep[i]] for i in empty),
                 column="models.heterogeneity",
                 fix="use weights with a neighbour for every unit inside each group (inverse distance, economic) "
                 "or merge small groups",

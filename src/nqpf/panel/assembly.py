@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.panel import formulas, ingest
+from nqpf.panel import checks, formulas, ingest
 from nqpf.panel.settings import FillRule, PanelSettings, StatisticsSettings, TableSettings
 from nqpf.units.matching import Match, UnitMatcher, Unmatched
 from nqpf.units.names import normalise
 
 _MAX_LISTED = 40
+PANEL_COLUMNS = ("code", "name", "year")
+"""The columns of every panel besides its variables."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class PanelResult:
     notes: list[str] = field(default_factory=list)  # every other action taken, for the report
     dropped: Counter = field(default_factory=Counter)  # reason -> records
     codes: list[str] = field(default_factory=list)  # the study's units (without those left out)
+    # every cell failing a check of panel.checks (checks.VIOLATION_COLUMNS), and what each check tested
+    violations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=checks.VIOLATION_COLUMNS))
+    checks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=checks.SUMMARY_COLUMNS))
 
 
 def build(
@@ -147,6 +152,7 @@ def build(
     records = records[in_study]
 
     _check_duplicates(records)
+    _check_reserved(spec)
     # Variables the config maps but no record within the study's years carries are missing everywhere too.
     declared = [v for table in spec.files for v in (table.variables or {}).values()]
     declared += [table.variable_name for table in spec.files if table.variable_name]
@@ -168,6 +174,15 @@ def build(
     gaps = _gaps(wide, all_variables, names)
     _check_complete(gaps, spec.require_complete, all_variables)
     _check_model_balance(gaps, records, spec, all_variables)
+    sources = {
+        (r.code, r.year, r.variable): f"{r.file}"
+        + (f" sheet {r.sheet}" if r.sheet else "")
+        + f" row {r.row} column {r.column}"
+        for r in records[["code", "year", "variable", "file", "sheet", "row", "column"]].itertuples(
+            index=False
+        )
+    }
+    outcome = checks.run(wide, spec.rules.checks, names, sources)
 
     panel = wide.reset_index()
     panel.insert(1, "name", panel["code"].map(names))
@@ -184,6 +199,8 @@ def build(
         notes=notes,
         dropped=dropped,
         codes=list(study_codes),
+        violations=outcome.violations,
+        checks=outcome.summary,
     )
 
 
@@ -196,7 +213,10 @@ def _match_units(records, matcher, spec, notes, dropped):
         unit, parent, by = key
         outcome[key] = matcher.match(unit, parent=parent, by=by)
 
-    unmatched_keys = [k for k, m in outcome.items() if isinstance(m, Unmatched)]
+    # values listed in statistics.drop_units are left out whether or not they match a unit
+    raw_drop = {normalise(v) for v in spec.drop_units}
+    listed_keys = {k for k, m in outcome.items() if isinstance(m, Unmatched) and normalise(k[0]) in raw_drop}
+    unmatched_keys = [k for k, m in outcome.items() if isinstance(m, Unmatched) and k not in listed_keys]
     if unmatched_keys:
         lines = []
         first = records[records["_key"] == unmatched_keys[0]].iloc[0]
@@ -224,7 +244,7 @@ def _match_units(records, matcher, spec, notes, dropped):
 
     codes = {k: (m.code if isinstance(m, Match) else None) for k, m in outcome.items()}
     records = records.assign(code=records["_key"].map(codes))
-    unmatched = records["code"].isna()
+    unmatched = records["code"].isna() & ~records["_key"].isin(listed_keys)
     dropped["unmatched units"] += int(unmatched.sum())
     records = records[~unmatched]
 
@@ -238,7 +258,6 @@ def _match_units(records, matcher, spec, notes, dropped):
                 )  # a unit absent from the boundaries can still be dropped by its raw value
             else:
                 drop_codes.add(m.code)
-        raw_drop = {normalise(v) for v in spec.drop_units}
         by_drop = records["code"].isin(drop_codes) | records["unit_raw"].map(
             lambda v: normalise(v) in raw_drop
         )
@@ -297,6 +316,30 @@ def _check_duplicates(records: pd.DataFrame) -> None:
         fix="keep one value per unit, year and variable: remove the repeated rows, or map the repeated "
         "column to another variable name",
     )
+
+
+def _check_reserved(spec: PanelSpec) -> None:
+    """A variable may not take the name of a column every panel has (code, name, year)."""
+    for i, table in enumerate(spec.files):
+        named = dict(table.variables or {})
+        if table.variable_name:
+            named[table.variable_name] = table.variable_name
+        for label, variable in named.items():
+            if variable in PANEL_COLUMNS:
+                key = "variable_name" if table.variable_name == variable else f"variables.{label}"
+                raise InputError(
+                    f"the variable name {variable!r} is a column of every panel",
+                    file=table.path,
+                    key=f"statistics.files[{i}].{key}",
+                    fix=f"name the variable otherwise (not {', '.join(PANEL_COLUMNS)}), e.g. {variable}_value",
+                )
+    for name in spec.derived:
+        if name in PANEL_COLUMNS:
+            raise InputError(
+                f"the derived variable name {name!r} is a column of every panel",
+                key=f"derived.{name}",
+                fix=f"name the variable otherwise (not {', '.join(PANEL_COLUMNS)})",
+            )
 
 
 def _check_variables_present(
@@ -564,6 +607,8 @@ def study_units(units: pd.DataFrame, provinces: list | None) -> list[str]:
     codes = sorted(c for c in units["code"] if str(c)[:2] in wanted)
     if not codes:
         raise InputError(
-            "no boundary unit lies in the provinces of units.provinces", column="units.provinces"
+            "no boundary unit lies in the provinces of units.provinces",
+            key="units.provinces",
+            fix="list provinces that the study's boundaries cover",
         )
     return codes

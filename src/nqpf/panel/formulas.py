@@ -47,73 +47,78 @@ _MAX_LENGTH = 1000
 _MAX_LISTED = 30
 
 
-def parse(name: str, formula: str) -> tuple[ast.Expression, set[str]]:
-    """Parse and check a formula; returns the tree and the variable names it uses."""
-    context = f"derived.{name}"
+def parse(name: str, formula: str, key: str | None = None) -> tuple[ast.Expression, set[str]]:
+    """Parse and check a formula; returns the tree and the variable names it uses. ``key`` is where the
+    configuration gives the formula (``derived.<name>`` by default), for messages."""
+    context = key or f"derived.{name}"
     if not isinstance(formula, str) or not formula.strip():
         raise InputError(
-            f"the formula of {name!r} is empty", column=context, fix="write a formula such as gdp / pop"
+            f"the formula of {name!r} is empty", key=context, fix="write a formula such as gdp / pop"
         )
     if len(formula) > _MAX_LENGTH:
-        raise InputError(f"the formula of {name!r} is longer than {_MAX_LENGTH} characters", column=context)
+        raise InputError(
+            f"the formula of {name!r} is longer than {_MAX_LENGTH} characters",
+            key=context,
+            fix="split it into several derived variables",
+        )
     try:
         tree = ast.parse(formula.strip(), mode="eval")
     except SyntaxError as err:
         raise InputError(
             f"the formula of {name!r} is not valid: {formula!r} ({err.msg})",
-            column=context,
+            key=context,
             fix="use numbers, variable names, + - * / ** and the functions " + ", ".join(FUNCTIONS),
         ) from None
     names: set[str] = set()
-    _check(tree.body, name, formula, names)
+    _check(tree.body, name, formula, names, context)
     return tree, names
 
 
-def _reject(name: str, formula: str, part: str) -> InputError:
+def _reject(name: str, formula: str, part: str, key: str) -> InputError:
     return InputError(
         f"the formula of {name!r} uses {part}, which is not allowed: {formula!r}",
-        column=f"derived.{name}",
+        key=key,
         fix="use numbers, variable names, + - * / ** and the functions " + ", ".join(FUNCTIONS),
     )
 
 
-def _check(node: ast.AST, name: str, formula: str, names: set[str]) -> None:
+def _check(node: ast.AST, name: str, formula: str, names: set[str], key: str) -> None:
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise _reject(name, formula, f"the operator {type(node.op).__name__}")
-        _check(node.left, name, formula, names)
-        _check(node.right, name, formula, names)
+            raise _reject(name, formula, f"the operator {type(node.op).__name__}", key)
+        _check(node.left, name, formula, names, key)
+        _check(node.right, name, formula, names, key)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise _reject(name, formula, f"the operator {type(node.op).__name__}")
-        _check(node.operand, name, formula, names)
+            raise _reject(name, formula, f"the operator {type(node.op).__name__}", key)
+        _check(node.operand, name, formula, names, key)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise _reject(name, formula, f"the constant {node.value!r}")
+            raise _reject(name, formula, f"the constant {node.value!r}", key)
     elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
-            raise _reject(name, formula, f"the function {node.id} without a call")
+            raise _reject(name, formula, f"the function {node.id} without a call", key)
         names.add(node.id)
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise _reject(name, formula, f"a call of {ast.unparse(node.func)!r}")
+            raise _reject(name, formula, f"a call of {ast.unparse(node.func)!r}", key)
         if node.keywords:
-            raise _reject(name, formula, "keyword arguments")
+            raise _reject(name, formula, "keyword arguments", key)
         fn = node.func.id
         allowed = 2 if fn in _LAGGED else 1
         if not 1 <= len(node.args) <= allowed:
-            raise _reject(name, formula, f"{fn} with {len(node.args)} arguments")
+            raise _reject(name, formula, f"{fn} with {len(node.args)} arguments", key)
         if len(node.args) == 2:
             k = node.args[1]
             if not (
                 isinstance(k, ast.Constant) and isinstance(k.value, int) and not isinstance(k.value, bool)
             ):
-                raise _reject(name, formula, f"{fn} with a lag that is not a whole number")
+                raise _reject(name, formula, f"{fn} with a lag that is not a whole number", key)
             if not 1 <= k.value <= 50:
-                raise _reject(name, formula, f"{fn} with lag {k.value} (allowed 1 to 50)")
-        _check(node.args[0], name, formula, names)
+                raise _reject(name, formula, f"{fn} with lag {k.value} (allowed 1 to 50)", key)
+        _check(node.args[0], name, formula, names, key)
     else:
-        raise _reject(name, formula, type(node).__name__)
+        raise _reject(name, formula, type(node).__name__, key)
 
 
 class _Evaluator:
@@ -165,9 +170,11 @@ class _Evaluator:
         return lagged, lag_missing
 
 
-def evaluate(name: str, formula: str, panel: pd.DataFrame) -> pd.Series:
-    """Evaluate one formula on a panel indexed by (code, year); see the module docstring for missing values."""
-    tree, names = parse(name, formula)
+def evaluate(name: str, formula: str, panel: pd.DataFrame, key: str | None = None) -> pd.Series:
+    """Evaluate one formula on a panel indexed by (code, year); see the module docstring for missing values.
+    ``key`` is where the configuration gives the formula (``derived.<name>`` by default), for messages."""
+    key = key or f"derived.{name}"
+    tree, names = parse(name, formula, key)
     unknown = sorted(names - set(panel.columns))
     if unknown:
         close = {v: difflib.get_close_matches(v, list(panel.columns), n=1) for v in unknown}
@@ -175,7 +182,7 @@ def evaluate(name: str, formula: str, panel: pd.DataFrame) -> pd.Series:
         raise InputError(
             f"the formula of {name!r} ({formula!r}) uses unknown variables: {', '.join(unknown)}"
             + (f" ({hints})" if hints else ""),
-            key=f"derived.{name}",
+            key=key,
             column=", ".join(unknown),
             fix="use variables read from the statistics files or derived earlier in the list; available: "
             + ", ".join(sorted(panel.columns)),
@@ -193,7 +200,7 @@ def evaluate(name: str, formula: str, panel: pd.DataFrame) -> pd.Series:
             details.append(f"... and {len(cells) - _MAX_LISTED} more")
         raise InputError(
             f"the formula of {name!r} gives {len(cells)} non-finite values from finite inputs: {formula!r}",
-            column=f"derived.{name}",
+            key=key,
             unit=str(cells.index[0][0]),
             details=details,
             fix="check the inputs for zeros or negative values, or change the formula (log1p for zeros, a guard)",
@@ -208,12 +215,14 @@ def derive(panel: pd.DataFrame, formulas: dict[str, str]) -> pd.DataFrame:
         if name in out.columns:
             raise InputError(
                 f"derived variable {name!r} already exists in the statistics",
-                column=f"derived.{name}",
+                key=f"derived.{name}",
                 fix="give the derived variable another name",
             )
         if name in FUNCTIONS:
             raise InputError(
-                f"derived variable {name!r} has the name of a function", column=f"derived.{name}"
+                f"derived variable {name!r} has the name of a function",
+                key=f"derived.{name}",
+                fix="give the derived variable another name",
             )
         out[name] = evaluate(name, formula, out)
     return out

@@ -13,8 +13,10 @@ Layouts:
 from __future__ import annotations
 
 import glob
+import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +51,9 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+|年|年度)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_LISTED = 30
+# The configuration key of a statistics file's path: what an error about the whole file (missing, a folder, not a
+# workbook) points at besides the file.
+PATH_KEY = "statistics.files[].path"
 # The columns of a long record: what was read, where it came from.
 RECORD_COLUMNS = [
     "unit_raw",
@@ -78,6 +83,7 @@ class FileReport:
     ignored_columns: list[str] = field(default_factory=list)
     ignored_labels: list[str] = field(default_factory=list)
     full_width: int = 0  # values written in full-width characters (１２３．４), read as their digits
+    trimmed_units: int = 0  # unit cells with spaces (NBSP, U+3000 ...) around the name, matched without them
 
 
 def _clean(text: object) -> str:
@@ -85,19 +91,30 @@ def _clean(text: object) -> str:
 
 
 def expand(spec: TableSettings) -> list[str]:
-    """The files a spec names: the path itself, or every match of a glob pattern, sorted."""
+    """The files a spec names: the path itself, or every file a glob pattern matches, sorted."""
     if any(ch in spec.path for ch in "*?["):
-        paths = sorted(glob.glob(spec.path))
+        paths = sorted(p for p in glob.glob(spec.path) if Path(p).is_file())
         if not paths:
             raise InputError(
                 "no file matches the pattern",
                 file=spec.path,
+                key=PATH_KEY,
                 fix="check statistics.files[].path in the config",
             )
         return paths
     if not Path(spec.path).exists():
         raise InputError(
-            "statistics file not found", file=spec.path, fix="check statistics.files[].path in the config"
+            "statistics file not found",
+            file=spec.path,
+            key=PATH_KEY,
+            fix="check statistics.files[].path in the config",
+        )
+    if not Path(spec.path).is_file():
+        raise InputError(
+            "the path is a folder, not a file",
+            file=spec.path,
+            key=PATH_KEY,
+            fix="name the file itself, or a pattern such as data/rd_*.xlsx for every file of the folder",
         )
     return [spec.path]
 
@@ -114,6 +131,15 @@ def read_table(
         for sheet_name, table, first_row in _sheets(spec, path):
             report.sheets.append(str(sheet_name))
             frames.append(_records(spec, path, sheet_name, table, first_row, markers, report))
+        if report.rows == 0:
+            raise InputError(
+                "the file has a header but no data rows"
+                if report.blank_rows == 0
+                else "the file has only blank rows",
+                file=path,
+                row=spec.skip_rows + 2,
+                fix="give the file its data rows below the header (or check skip_rows and sheet)",
+            )
         reports.append(report)
     records = pd.concat(frames, ignore_index=True) if frames else _empty_records()
     _raise_bad_cells(records)
@@ -130,57 +156,66 @@ def _check_spec(spec: TableSettings) -> None:
         )
 
 
+def _legacy_xls(path: str) -> InputError:
+    return InputError(
+        "a legacy Excel file (.xls) cannot be read",
+        file=path,
+        key=PATH_KEY,
+        fix="open it in Excel or LibreOffice and save it as .xlsx (or export the sheet as CSV)",
+    )
+
+
 def _sheets(spec: TableSettings, path: str):
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
+            # keep_default_na=False: the cells are read as written ("NaN", "nan", "NA" are text, as in a CSV);
+            # the missing markers are ours to apply, each counted
             book = pd.read_excel(
                 path,
                 sheet_name=None if spec.sheet == "*" else spec.sheet,
                 header=spec.skip_rows,
                 dtype=object,
+                keep_default_na=False,
             )
         except ImportError as err:  # .xls needs xlrd, which nqpf does not install
+            raise _legacy_xls(path) from err
+        except (ValueError, zipfile.BadZipFile, OSError) as err:
+            if suffix == ".xls":  # whatever its bytes, an .xls file is not read: it must be saved as .xlsx
+                raise _legacy_xls(path) from err
+            if "not found" in str(err) or "out of range" in str(err) or "index" in str(err).lower():
+                raise InputError(
+                    f"cannot read the sheet: {err}",
+                    file=path,
+                    key="statistics.files[].sheet",
+                    fix="check `sheet` for this file",
+                ) from err
             raise InputError(
-                "a legacy Excel file (.xls) cannot be read",
+                f"cannot read the file as an Excel workbook: {err}",
                 file=path,
-                fix="open it in Excel or LibreOffice and save it as .xlsx (or export the sheet as CSV)",
-            ) from err
-        except ValueError as err:
-            raise InputError(
-                f"cannot read the sheet: {err}", file=path, fix="check `sheet` for this file"
+                key=PATH_KEY,
+                fix="check that the file is an Excel workbook saved as .xlsx (not renamed from another format, "
+                "not empty, not open in Excel while the workflow runs)",
             ) from err
         if not isinstance(book, dict):
             book = {spec.sheet: book}
         first_row = spec.skip_rows + 2
         errors = _error_cells(path, list(book)) if suffix != ".xls" else {}
         for name, table in book.items():
+            _check_header(spec, path, _unmangled(list(table.columns)))
             # pandas reads an error cell (#DIV/0!, #REF!) as empty: put its text back, so it is a bad cell
             for (row, column), text in errors.get(str(name), {}).items():
                 if row >= first_row and row - first_row < len(table) and column <= table.shape[1]:
                     table.iat[row - first_row, column - 1] = text
             yield name, table, first_row
     elif suffix in (".csv", ".txt", ".tsv"):
-        try:
-            table = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                skiprows=spec.skip_rows,
-                encoding=spec.encoding,
-                sep="\t" if suffix == ".tsv" else spec.delimiter,
-                skip_blank_lines=False,
-            )
-        except UnicodeDecodeError as err:
-            raise InputError(
-                f"the file is not in the {spec.encoding} encoding ({err.reason} at byte {err.start})",
-                file=path,
-                fix="set `encoding` for this file (Chinese CSV files are often gbk or gb18030)",
-            ) from err
-        yield None, table, spec.skip_rows + 2
+        yield None, _read_csv(spec, path, "\t" if suffix == ".tsv" else spec.delimiter), spec.skip_rows + 2
     else:
         raise InputError(
-            f"unsupported file type {suffix!r}", file=path, fix="give a .csv, .tsv or .xlsx file"
+            f"unsupported file type {suffix!r}",
+            file=path,
+            key=PATH_KEY,
+            fix="give a .csv, .tsv or .xlsx file",
         )
 
 
@@ -210,6 +245,139 @@ def _error_cells(path: str, sheets: list) -> dict[str, dict[tuple[int, int], str
     return found
 
 
+def _read_csv(spec: TableSettings, path: str, delimiter: str) -> pd.DataFrame:
+    """A CSV as text cells; an empty file, a file shorter than ``skip_rows``, a row with more fields than the
+    header and a header naming a configured column twice stop with the row."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skiprows=spec.skip_rows,
+                encoding=spec.encoding,
+                sep=delimiter,
+                skip_blank_lines=False,
+                index_col=False,
+            )
+    except UnicodeError as err:  # UnicodeDecodeError, or UTF-16 text without its byte order mark
+        raise _not_in_encoding(path, spec.encoding) from err
+    except pd.errors.EmptyDataError as err:
+        empty = spec.skip_rows == 0
+        raise InputError(
+            "the file is empty" if empty else f"the file has no header row after skip_rows {spec.skip_rows}",
+            file=path,
+            row=spec.skip_rows + 1,
+            fix="give the file its header row and data" if empty else "lower skip_rows for this file",
+        ) from err
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        row, width, fields = _long_row(path, spec, delimiter)
+        raise InputError(
+            f"row {row} has {fields} fields but the header {width}",
+            file=path,
+            row=row,
+            fix="quote fields that hold the delimiter, remove stray delimiters at the ends of rows, or set "
+            "`delimiter` for this file",
+        ) from err
+    _check_header(spec, path, _csv_header(path, spec, delimiter))
+    _check_cut_short(path, spec, delimiter)
+    return table
+
+
+def _not_in_encoding(path: str, encoding: str) -> InputError:
+    """The error of a file that does not decode: the row and byte where decoding fails."""
+    data = Path(path).read_bytes()
+    try:
+        data.decode(encoding)
+        where, row = "", None
+    except UnicodeDecodeError as err:
+        where, row = f" ({err.reason} at byte {err.start})", data[: err.start].count(b"\n") + 1
+    except UnicodeError as err:
+        where, row = f" ({err})", 1
+    return InputError(
+        f"the file is not in the {encoding} encoding{where}",
+        file=path,
+        row=row,
+        key="statistics.files[].encoding",
+        fix="set `encoding` for this file (Chinese CSV files are often gbk or gb18030; utf-16 from Excel's "
+        "Unicode text)",
+    )
+
+
+def _check_cut_short(path: str, spec: TableSettings, delimiter: str) -> None:
+    """A file whose last row has fewer fields than the header and no line end was cut in the middle of that row
+    (a copy or download broken off): its last field may be a number cut short, so it is not read."""
+    import csv
+
+    with open(path, encoding=spec.encoding, newline="") as handle:
+        text = handle.read()
+    if not text or text.endswith(("\n", "\r")):
+        return
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if len(rows) <= spec.skip_rows + 1:
+        return
+    width, last = len(rows[spec.skip_rows]), rows[-1]
+    if len(last) < width:
+        raise InputError(
+            f"the file ends in the middle of row {len(rows)} ({len(last)} of {width} fields, no line end): it "
+            "looks cut short",
+            file=path,
+            row=len(rows),
+            fix="copy or download the file again in full (its last row must be complete and end with a line end)",
+        )
+
+
+def _csv_header(path: str, spec: TableSettings, delimiter: str) -> list[str]:
+    import csv
+
+    with open(path, encoding=spec.encoding, newline="") as handle:
+        for number, row in enumerate(csv.reader(handle, delimiter=delimiter)):
+            if number == spec.skip_rows:
+                return [cell.strip() for cell in row]
+    return []
+
+
+def _long_row(path: str, spec: TableSettings, delimiter: str) -> tuple[int, int, int]:
+    """(file row, header width, fields) of the first row with more fields than the header."""
+    import csv
+
+    with open(path, encoding=spec.encoding, newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=delimiter))
+    width = len(rows[spec.skip_rows]) if len(rows) > spec.skip_rows else 0
+    for number, row in enumerate(rows[spec.skip_rows + 1 :], start=spec.skip_rows + 2):
+        if len(row) > width:
+            return number, width, len(row)
+    return spec.skip_rows + 2, width, width
+
+
+def _unmangled(columns: list) -> list[str]:
+    """Column names as the header wrote them: pandas renames a repeated name X to X.1, X.2 ..."""
+    names = [str(c) for c in columns]
+    out = []
+    for name in names:
+        match = re.match(r"^(.*)\.(\d+)$", name)
+        out.append(match.group(1) if match and match.group(1) in names else name)
+    return out
+
+
+def _check_header(spec: TableSettings, path: str, header: list[str]) -> None:
+    """A column the spec reads must be named once: pandas would rename a second one (GDP.1) and read the first."""
+    wanted = [spec.unit, spec.parent, spec.year, spec.variable, spec.value, *(spec.variables or {})]
+    names = [_clean(name) for name in header]
+    for column in wanted:
+        if column is not None and names.count(_clean(column)) > 1:
+            raise InputError(
+                f"the header names the column {column!r} {names.count(_clean(column))} times",
+                file=path,
+                row=spec.skip_rows + 1,
+                column=column,
+                fix="give each column its own name (rename or delete the repeated one)",
+            )
+
+
 def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
     lookup = {_clean(c): c for c in table.columns}
     found = lookup.get(_clean(wanted))
@@ -227,13 +395,13 @@ def _column(table: pd.DataFrame, wanted: str, path: str, key: str) -> str:
 def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFrame:
     table = table.reset_index(drop=True)
     table.index = table.index + first_row  # spreadsheet row numbers
-    blank = (
-        table.isna() | table.astype(str).apply(lambda col: col.str.strip().isin(("", "nan", "None")))
-    ).all(axis=1)
+    empty = table.astype(str).apply(lambda col: col.str.strip().isin(("", "nan", "None")))
+    blank = pd.Series((table.isna().to_numpy() | empty.to_numpy(dtype=bool)).all(axis=1), index=table.index)
     report.blank_rows += int(blank.sum())
     table = table[~blank]
     report.rows += len(table)
     unit_col = _column(table, spec.unit, path, "unit")
+    report.trimmed_units += sum(isinstance(v, str) and v != v.strip() for v in table[unit_col])
     parent_col = _column(table, spec.parent, path, "parent") if spec.parent else None
     used = {unit_col} | ({parent_col} if parent_col else set())
     if spec.layout == "wide_years":

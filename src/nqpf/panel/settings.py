@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from nqpf.settings import Code, Settings, VariableName, conditional_requirements, require_for
 
@@ -101,8 +101,53 @@ class FillRule(Settings):
     _requires = require_for("method", _FILL_NEEDS)
 
 
+class RangeCheck(Settings):
+    """The values a variable can take (a population or a GDP is not negative, a share lies in 0-100): every cell
+    below ``min`` or above ``max`` is a violation."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class IdentityCheck(Settings):
+    """Two formulas over the panel's variables that must agree in every unit and year, within a relative
+    ``tolerance``: a cell violates it when |left - right| > tolerance x |right| (gdp * 10000 against
+    gdp_per_capita * population, say). Formulas as in ``derived``; a cell where either side is missing is not
+    checked (and counted)."""
+
+    left: str = Field(description="a formula, as in derived (gdp * 10000)")
+    right: str = Field(description="the formula it is compared with, the reference of the relative deviation")
+    tolerance: Annotated[float, Field(gt=0)] = Field(
+        default=0.1, description="the largest relative deviation |left - right| / |right| accepted"
+    )
+
+
+class CheckSettings(Settings):
+    """Plausibility checks of the panel's values, each violating cell listed in data/checks.csv and
+    validation.md; ``on_violation: error`` stops the run instead."""
+
+    ranges: dict[VariableName, RangeCheck] = Field(
+        default={}, description="variable -> {min, max}: the values it can take"
+    )
+    identities: dict[VariableName, IdentityCheck] = Field(
+        default={}, description="check name -> {left, right, tolerance}: formulas that must agree"
+    )
+    on_violation: Literal["report", "error"] = Field(
+        default="report", description="report (default) lists every violating cell; error stops the run"
+    )
+
+
 class PanelSettings(Settings):
-    """Rules of the panel: gaps to fill, variables that must be complete."""
+    """Rules of the panel: gaps to fill, variables that must be complete, checks of the values."""
 
     fill: dict[VariableName, FillRule] = {}
     require_complete: list[str] = []
+    checks: CheckSettings = CheckSettings()

@@ -72,13 +72,16 @@ def report(
         ["file", "sha256 (first 16)", "sheets", "rows", "blank rows", "values", "missing markers", "ignored"],
         rows,
     )
-    wide = [f"{f.path} ({f.full_width})" for f in result.files if f.full_width]
-    if wide:
-        lines.append("")
-        lines.append(
-            "- values written in full-width characters (１２３．４), read as the same digits: "
-            + ", ".join(wide)
-        )
+    for attribute, text in (
+        ("full_width", "values written in full-width characters (１２３．４), read as the same digits"),
+        (
+            "trimmed_units",
+            "unit cells with spaces around the name (NBSP, full-width spaces ...), matched without them",
+        ),
+    ):
+        counted = [f"{f.path} ({getattr(f, attribute)})" for f in result.files if getattr(f, attribute)]
+        if counted:
+            lines += ["", f"- {text}: " + ", ".join(counted)]
     lines.append("")
 
     lines += ["## Unit matching", ""]
@@ -135,6 +138,35 @@ def report(
     )
     lines.append("")
 
+    lines += ["## Values", ""]
+    lines.append(
+        "The range of every variable, with its negative and zero cells (a negative population or GDP is a "
+        "fault of the source; declare the values a variable can take in panel.checks.ranges)."
+    )
+    lines.append("")
+    rows = []
+    for v in result.variables:
+        values = panel[v].dropna()
+        if values.empty:
+            rows.append([v, "-", "-", "-", 0, 0])
+            continue
+        rows.append(
+            [
+                v,
+                f"{values.min():.6g}",
+                f"{values.median():.6g}",
+                f"{values.max():.6g}",
+                int((values < 0).sum()),
+                int((values == 0).sum()),
+            ]
+        )
+    lines += _table(["variable", "min", "median", "max", "negative", "zero"], rows)
+    negative = [f"{row[0]} ({row[4]})" for row in rows if row[4]]
+    lines += ["", "- variables with negative cells: " + (", ".join(negative) if negative else "none")]
+    lines.append("")
+
+    lines += _checks(result)
+
     if len(result.gaps):
         lines += [f"## Gaps ({len(result.gaps)} cells; all listed in gaps.csv)", ""]
         summary = (
@@ -166,6 +198,41 @@ def report(
     lines += [f"- {n}" if not n.startswith("  ") else f"  - {n.strip()}" for n in result.notes] or ["- none"]
     lines.append("")
     return "\n".join(lines)
+
+
+def _checks(result: PanelResult) -> list[str]:
+    """The section on the study's checks (panel.checks): what each tested and the cells that fail it."""
+    if result.checks.empty:
+        return ["## Checks", "", "- none declared (panel.checks: ranges and identities)", ""]
+    failing = len(result.violations)
+    lines = [f"## Checks ({failing} cells fail; all listed in checks.csv)", ""]
+    rows = [
+        [r.check, r.kind, f"`{r.rule}`", r.checked, r.not_checked, r.violations]
+        for r in result.checks.itertuples()
+    ]
+    lines += _table(["check", "kind", "rule", "cells checked", "not checked (missing)", "violations"], rows)
+    lines.append("")
+    if failing:
+        rows = [
+            [
+                r.check,
+                r.code,
+                r.name,
+                r.year,
+                f"{r.value:.6g}",
+                f"{r.reference:.6g}",
+                f"{r.deviation:+.3g}",
+                r.source,
+            ]
+            for r in result.violations.head(_LISTED).itertuples()
+        ]
+        lines += _table(
+            ["check", "code", "name", "year", "value", "reference", "deviation", "read from"], rows
+        )
+        if failing > _LISTED:
+            lines.append(f"\n... {failing - _LISTED} more cells in checks.csv")
+        lines.append("")
+    return lines
 
 
 def _years(years: list[int]) -> str:

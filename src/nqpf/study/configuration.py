@@ -350,6 +350,10 @@ def load_yaml(path: str | Path):
         try:
             return yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 (a safe loader)
         except yaml.MarkedYAMLError as err:
+            if Path(path).suffix.lower() == ".json":  # valid JSON that YAML refuses (tabs indent it)
+                content = _json_content(path)
+                if content is not None:
+                    return content
             mark = err.problem_mark
             twice = "given twice" in str(err.problem)
             raise InputError(
@@ -362,6 +366,22 @@ def load_yaml(path: str | Path):
                 if twice
                 else "correct the YAML at that line: indent with spaces, not tabs; close every bracket and quote",
             ) from None
+
+
+def _json_content(path: str | Path):
+    """The content of a JSON file, or None when it is not valid JSON or gives a key twice in one object."""
+    import json
+
+    def unique(pairs):
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) < len(keys):
+            raise ValueError("a key given twice")
+        return dict(pairs)
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"), object_pairs_hook=unique)
+    except ValueError:
+        return None
 
 
 def resolve_studies(config: ConfigSettings, sources: Sequence[tuple[str, object]]) -> list[Study]:

@@ -89,7 +89,9 @@ def compare(
     (:class:`~nqpf.models.spatial_panel.SpatialPanelResults`) or its impacts (then its effects are shown too).
     ``language`` is en or zh; ``labels`` gives display names ({"x1": {"en": "Infrastructure", "zh": "新基建"}})."""
     if not fits:
-        raise InputError("compare() needs at least one fitted model", fix="pass {'name': model.fit(), ...}")
+        raise InputError(
+            "compare() needs at least one fitted model", key="fits", fix="pass {'name': model.fit(), ...}"
+        )
     if language not in ("en", "zh"):
         raise InputError(f"language is {language!r}", key="language", fix="en or zh")
     estimates, effects, records, keys, explanatory = [], [], [], [], []

