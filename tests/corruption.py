@@ -1285,7 +1285,192 @@ def weights_cases() -> list[Case]:
         Case("w-directory-gwt", "w-directory", "file", "gwt", _w_directory, Stop(WHOLE_FILE, r"folder")),
         Case("w-gbk-text-gal", "w-encoding", "file", "gal", _w_gbk, Stop(("file", "row"), r"UTF-8")),
     ]
-    return cases
+    return cases + matrix_cases()
+
+
+# -- bare matrices (format matrix): CSV, XLSX and MAT with an ids file ------------------------------------------
+
+M_FORMATS = {"matrix-csv": ".csv", "matrix-xlsx": ".xlsx", "matrix-mat": ".mat"}
+
+
+def _m_cells(path: Path, fmt: str) -> np.ndarray:
+    """The matrix file's cells as an object array (CSV, XLSX) or floats (MAT)."""
+    if fmt == "matrix-csv":
+        with open(path, encoding="utf-8", newline="") as handle:
+            return np.array(list(csv.reader(handle)), dtype=object)
+    if fmt == "matrix-xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        cells = np.array([list(row) for row in book.active.iter_rows(values_only=True)], dtype=object)
+        book.close()
+        return cells
+    from scipy.io import loadmat
+
+    return loadmat(path)["W"]
+
+
+def _m_save(path: Path, fmt: str, cells) -> None:
+    if fmt == "matrix-csv":
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([[str(v) for v in row] for row in cells])
+    elif fmt == "matrix-xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in cells:
+            book.active.append([_xlsx_value(v) for v in row])
+        book.save(path)
+    else:
+        from scipy.io import savemat
+
+        savemat(path, {"W": np.asarray(cells, dtype=float)})
+
+
+def _xlsx_value(value):
+    """A number as a number cell; text (and "nan", which an .xlsx cannot hold as a number) as text."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return number if np.isfinite(number) else str(value)
+
+
+def _m_set(value):
+    """Write ``value`` as the weight of unit i's first link (text where the format holds text)."""
+
+    def corrupt(path, ids_path, fmt, sources, i):
+        cells = _m_cells(path, fmt)
+        j = int(sources.w_raw[i].indices[0])
+        if fmt == "matrix-mat":
+            cells = cells.astype(float)
+            cells[i, j] = float(value)
+        else:
+            cells = cells.astype(object)
+            cells[i, j] = value
+        _m_save(path, fmt, cells)
+
+    return corrupt
+
+
+def m_clean(path, ids_path, fmt, sources, i):
+    pass
+
+
+def m_diagonal(path, ids_path, fmt, sources, i):
+    cells = _m_cells(path, fmt).astype(float if fmt == "matrix-mat" else object)
+    cells[i, i] = 0.5 if fmt == "matrix-mat" else "0.5"
+    _m_save(path, fmt, cells)
+
+
+def m_not_square(path, ids_path, fmt, sources, i):
+    """One column too many (a weight in it at row i)."""
+    cells = _m_cells(path, fmt)
+    extra = (
+        np.zeros((cells.shape[0], 1)) if fmt == "matrix-mat" else np.full((cells.shape[0], 1), "0", object)
+    )
+    extra[i, 0] = 1 if fmt == "matrix-mat" else "1"
+    _m_save(path, fmt, np.hstack([cells, extra]))
+
+
+def m_repeated_id(path, ids_path, fmt, sources, i):
+    lines = _lines(ids_path)
+    j = i + 1 if i + 1 < len(sources.w_ids) else i - 1
+    lines[j + 1] = lines[i + 1]  # line 1 is the header ``code``
+    _save_lines(ids_path, lines)
+
+
+def m_ids_short(path, ids_path, fmt, sources, i):
+    lines = _lines(ids_path)
+    del lines[i + 1]
+    _save_lines(ids_path, lines)
+
+
+def m_ids_missing(path, ids_path, fmt, sources, i):
+    ids_path.unlink()
+
+
+def m_island(path, ids_path, fmt, sources, i):
+    _m_rewrite(path, fmt, sources, island_matrix(sources, i))
+
+
+def m_asymmetric(path, ids_path, fmt, sources, i):
+    _m_rewrite(path, fmt, sources, asymmetric_matrix(sources, i))
+
+
+def _m_rewrite(path, fmt, sources, matrix) -> None:
+    from nqpf.weights import files
+
+    files.write_matrix(sources.w_ids, matrix, path)
+
+
+def m_v73(path, ids_path, fmt, sources, i):
+    head = b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2024 HDF5 schema 1.00 ."
+    data = head.ljust(116, b" ") + b"\x00" * 8 + b"\x00\x02IM"
+    path.write_bytes(data.ljust(512, b"\x00") + b"\x89HDF\r\n\x1a\n" + b"\x00" * 64)
+
+
+ALL_M = tuple(M_FORMATS)
+M_KINDS = {
+    "clean": (m_clean, ALL_M, Same(), None),
+    "nan-weight": (_m_set("nan"), ALL_M, Stop(("file", "row", "column", "unit"), r"not a finite"), None),
+    "negative-weight": (_m_set("-1"), ALL_M, Stop(("file", "row", "column", "unit"), r"negative"), None),
+    "text-weight": (
+        _m_set("abc"),
+        ("matrix-csv", "matrix-xlsx"),
+        Stop(("file", "row", "column", "unit"), r"'abc', not a number"),
+        None,
+    ),
+    "diagonal": (m_diagonal, ALL_M, Stop(("file", "row", "column", "unit"), r"non-zero diagonal"), None),
+    "not-square": (m_not_square, ALL_M, Stop(("file", "row", "column"), r"not square"), None),
+    "repeated-id": (m_repeated_id, ALL_M, Stop(("file", "row", "unit", "key"), r"given twice"), None),
+    "ids-short": (m_ids_short, ALL_M, Stop(("file", "row"), r"not square|ids"), None),
+    "ids-missing": (
+        m_ids_missing,
+        ALL_M,
+        Stop(("file", "key"), r"ids file of the matrix is not found"),
+        None,
+    ),
+    "v73": (m_v73, ("matrix-mat",), Stop(("file", "row"), r"v7\.3"), None),
+    "island": (m_island, ALL_M, Changed(r'"islands": \[\{"code"'), island_matrix),
+    "asymmetric-link": (m_asymmetric, ALL_M, Changed(r'"symmetric": false'), asymmetric_matrix),
+}
+M_WHERE = {"clean": ("file",), "ids-missing": ("file",), "v73": ("file",)}
+
+
+def matrix_case(kind: str, where: str, fmt: str) -> Callable:
+    corrupt, _, _, expected = M_KINDS[kind]
+
+    def build(tmp: Path, sources: Sources) -> Call:
+        from nqpf import SpatialWeights
+        from nqpf.weights import files
+
+        path = tmp / f"queen{M_FORMATS[fmt]}"
+        ids_path = files.write_matrix(sources.w_ids, sources.w_raw, path)
+        i = w_unit(sources, where if where in ROWS else "middle")
+        corrupt(path, ids_path, fmt, sources, i)
+        call = Call(lambda: SpatialWeights.from_file(path, format="matrix", ids=ids_path), "weights")
+        if expected is not None:
+            call.expected = expected(sources, i)
+        return call
+
+    return build
+
+
+def matrix_cases() -> list[Case]:
+    return [
+        Case(
+            f"w-matrix-{kind}-{where}-{fmt}",
+            f"w-matrix-{kind}",
+            where,
+            fmt,
+            matrix_case(kind, where, fmt),
+            expect,
+        )
+        for kind, (_, formats, expect, _) in M_KINDS.items()
+        for where in M_WHERE.get(kind, ROWS)
+        for fmt in formats
+    ]
 
 
 def _w_missing(tmp: Path, sources: Sources) -> Call:

@@ -154,9 +154,131 @@ def test_clusters_are_components_numbered_by_size():
 
 def test_matching_to_named_regions():
     regions_ = {"A": {"a", "b", "c", "d"}, "B": {"e", "f"}}
-    assert clusters.match({"a", "b", "x"}, regions_) == ("A", 0.5, 0.4)
-    assert clusters.match({"e"}, regions_) == ("B", 0.5, 0.5)
-    assert clusters.match({"z"}, regions_) == ("", 0.0, 0.0)
+    best = clusters.match({"a", "b", "x"}, regions_)  # 2 of 3 in A: share of the cluster 2/3 > 0.5
+    assert (best.region, best.share_of_region, best.jaccard, best.share_of_cluster) == ("A", 0.5, 0.4, 2 / 3)
+    assert clusters.match({"e"}, regions_).region == "B"
+    assert clusters.match({"z"}, regions_) is None
+    assert clusters.match({"a", "e"}, regions_) is None  # split evenly: named after neither
+    assert clusters.match({"a", "b", "x"}, regions_, min_jaccard=0.5) is None  # Jaccard 0.4
+    assert clusters.match({"a", "b", "x"}, regions_, share_above=0.7) is None  # 2/3 is not above 0.7
+    # overlapping regions both matching: the higher Jaccard index
+    assert clusters.match({"a", "b"}, {"A": {"a", "b", "c", "d"}, "AB": {"a", "b", "c"}}).region == "AB"
+    # thresholds are compared exactly as written: 3 of 10 is a Jaccard index of 0.3
+    assert clusters.Overlap("A", 3, 3, 10).matches(0.5, 0.3)
+
+
+# prefecture codes: in the default Bohai Rim (Qingdao, Yantai, Weifang, Rizhao), in the Yangtze River Delta's 27
+# (Nanjing, Nantong, Yancheng, Yangzhou, Shanghai, Suzhou, Hangzhou, Ningbo), in the Pearl River Delta (Guangzhou,
+# Shenzhen, Foshan), in none of the three (Lianyungang, Huai'an: Jiangsu outside the 27; Nanchang; Meizhou)
+BOHAI = ["370200", "370600", "370700", "371100"]
+YRD = ["320100", "320600", "320900", "321000"]
+YRD_CORE = ["310100", "320500", "330100", "330200"]
+PRD = ["440100", "440300", "440600"]
+OTHER = ["320700", "320800", "360100", "441400"]
+
+
+def study_units() -> pd.DataFrame:
+    """A prefecture-level study: every city of the three default regions and four others."""
+    codes = sorted({c for r in named_regions.DEFAULTS for c in r.prefectures} | set(OTHER))
+    return pd.DataFrame({"code": codes, "name": codes})
+
+
+def hand_built_clusters(**match) -> pd.DataFrame:
+    units = study_units()
+    members = {
+        1: YRD + YRD_CORE,  # inside the Yangtze River Delta
+        2: BOHAI + YRD + OTHER[:2],  # Shandong's coast to the Yangtze: 4 + 4 + 2
+        3: OTHER[2:3],  # Nanchang: no named region
+        4: PRD + OTHER[3:],  # three PRD cities and Meizhou
+    }
+    local = pd.DataFrame(
+        [
+            {
+                "variable": "v",
+                "weights": "w",
+                "year": 2020,
+                "statistic": "lisa",
+                "cluster_id": k,
+                "code": c,
+                "name": c,
+            }
+            for k, codes in members.items()
+            for c in codes
+        ]
+    )
+    return clusters.named_clusters(local, named_regions.DEFAULTS, units, **match).set_index("cluster_id")
+
+
+def test_named_clusters_are_named_only_when_a_region_matches_well():
+    found = hand_built_clusters()
+    # the columns of the result contract first, in their order; then the new ones
+    assert list(found.columns) == [c for c in clusters.COLUMNS if c != "cluster_id"]
+    assert clusters.COLUMNS[:8] == [
+        "variable",
+        "weights",
+        "year",
+        "region",
+        "n_members",
+        "members",
+        "share_of_region",
+        "jaccard",
+    ]
+    # inside the YRD (27 cities): 8 of 8 in it, 8 of 27 covered, Jaccard 8 / 27
+    inside = found.loc[1]
+    assert (inside["region"], inside["label"], inside["n_members"]) == (
+        "Yangtze River Delta",
+        "Yangtze River Delta",
+        8,
+    )
+    assert inside["share_of_cluster"] == 1.0 and inside["share_of_region"] == pytest.approx(8 / 27, rel=1e-15)
+    assert inside["jaccard"] == pytest.approx(8 / 27, rel=1e-15)
+    assert (inside["spans"], inside["jaccards"]) == (
+        "Yangtze River Delta=1.0000",
+        "Yangtze River Delta=0.2963",
+    )
+    # across the Bohai Rim (25 cities) and the YRD: 4 of 10 in each, Jaccard 4 / 31 and 4 / 33; named after neither
+    across = found.loc[2]
+    assert across["region"] == "none" and np.isnan(across["jaccard"]) and np.isnan(across["share_of_region"])
+    assert across["spans"] == "Bohai Rim=0.4000;Yangtze River Delta=0.4000"
+    assert across["jaccards"] == "Bohai Rim=0.1290;Yangtze River Delta=0.1212"
+    assert (
+        across["label"] == "none (spans Bohai Rim 40% (Jaccard 0.13), Yangtze River Delta 40% (Jaccard 0.12))"
+    )
+    # no named region at all
+    alone = found.loc[3]
+    assert (alone["region"], alone["label"], alone["spans"], alone["jaccards"]) == ("none", "none", "", "")
+    # mostly in the PRD (9 cities): 3 of 4, Jaccard 3 / 10
+    prd = found.loc[4]
+    assert (prd["region"], prd["share_of_cluster"], prd["share_of_region"]) == (
+        "Pearl River Delta",
+        0.75,
+        3 / 9,
+    )
+    assert prd["jaccard"] == pytest.approx(0.3, rel=1e-15)
+    # the strict rule (Jaccard >= 0.5): neither the YRD cluster (8 / 27) nor the PRD one (0.3) is named any more
+    strict = hand_built_clusters(min_jaccard=0.5)
+    assert list(strict["region"]) == ["none"] * 4
+    assert strict.loc[1, "label"] == "none (spans Yangtze River Delta 100% (Jaccard 0.30))"
+    assert strict.loc[4, "spans"] == "Pearl River Delta=0.7500"
+
+
+def test_the_clusters_table_leaves_out_unnamed_clusters():
+    from nqpf.tables import spatial
+    from nqpf.tables.labels import Labels
+
+    found = hand_built_clusters().reset_index()
+    table = spatial.named_clusters(found, study_units(), Labels("en"), [2020], ["w"])
+    shown = [row.cells[0].text for block in table.blocks for row in block.rows]
+    assert shown == ["Yangtze River Delta", "Pearl River Delta"]
+
+
+def test_named_match_settings():
+    settings = EsdaSettings()
+    assert (settings.named_match.share_above, settings.named_match.min_jaccard) == (0.5, 0.0)
+    strict = EsdaSettings.model_validate({"named_match": {"min_jaccard": 0.5}})
+    assert strict.named_match.min_jaccard == 0.5 and strict.to_config()["named_match"]["share_above"] == 0.5
+    with pytest.raises(ValueError, match="share_above"):
+        EsdaSettings.model_validate({"named_match": {"share_above": 1}})
 
 
 def test_default_named_regions_are_real_units():

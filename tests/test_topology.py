@@ -29,8 +29,10 @@ def test_gaps_are_bridged_only_by_a_wide_enough_tolerance():
 
 
 def test_snapping_report_lists_gained_links_and_islands():
-    # Three squares: a and b touch; c is 500 m east of b (coordinates in metres of the China Albers projection).
-    geoms = [box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000), box(2500, 0, 3500, 1000)]
+    # Three squares in Sichuan (about 105E 31N): a and b touch; c is 500 m east of b (coordinates in metres of
+    # the China Albers projection, the projection of units within China).
+    y = 3_500_000
+    geoms = [box(0, y, 1000, y + 1000), box(1000, y, 2000, y + 1000), box(2500, y, 3500, y + 1000)]
     gdf = gpd.GeoDataFrame(
         {"code": ["a", "b", "c"], "name": ["A", "B", "C"]},
         geometry=geoms,

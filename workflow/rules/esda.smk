@@ -97,23 +97,12 @@ rule esda:
 rule esda_maps:
     input:
         boundaries=boundary_file,
-        panel="results/{study}/data/panel.csv",
         units="results/{study}/data/units.csv",
-        indices=index_files,
         local="results/{study}/esda/parts/{variable}.{w}.local.csv",
-        global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
-        gwt="results/{study}/weights/{w}.gwt",
-        summary="results/{study}/weights/{w}.summary.json",
     output:
         lisa=report(
             "results/{study}/esda/lisa_{variable}.{w}.png",
             caption="../report/lisa_map.rst",
-            category="ESDA",
-            subcategory="{study}",
-        ),
-        scatter=report(
-            "results/{study}/esda/scatter_{variable}.{w}.png",
-            caption="../report/moran_scatter.rst",
             category="ESDA",
             subcategory="{study}",
         ),
@@ -134,6 +123,40 @@ rule esda_maps:
         "logs/{study}/benchmarks/esda_maps.{variable}.{w}.tsv"
     script:
         "../scripts/esda_maps.py"
+
+
+rule esda_scatter:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        local="results/{study}/esda/parts/{variable}.{w}.local.csv",
+        global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+    output:
+        scatter=report(
+            "results/{study}/esda/scatter_{variable}.{w}.png",
+            caption="../report/moran_scatter.rst",
+            category="ESDA",
+            subcategory="{study}",
+        ),
+    log:
+        "logs/{study}/esda/scatter_{variable}.{w}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        years=lambda wildcards: study(wildcards).esda_years,
+        simulated=lambda wildcards: study(wildcards).simulated,
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("esda_scatter"),
+        runtime=job_runtime("esda_scatter"),
+    benchmark:
+        "logs/{study}/benchmarks/esda_scatter.{variable}.{w}.tsv"
+    script:
+        "../scripts/esda_scatter.py"
 
 
 rule moran_trend:

@@ -10,7 +10,7 @@ def effect_models(s):
 
 
 def figure_targets(name, s):
-    stems = [f"map_{spec.name}" for spec in s.indices]
+    stems = [f"map_{spec.name}" for spec in s.indices] if s.units.has_polygons else []  # maps need polygons
     if s.models is not None:
         stems.append("coefficients")
         stems += [f"effects_{model}" for model in effect_models(s)]

@@ -12,7 +12,9 @@ rule manifest:
     input:
         results=lambda wildcards: study_targets(wildcards.study, study(wildcards)),
         boundaries=lambda wildcards: expand(
-            "resources/boundaries/{name}.{ext}", name=boundary_name(study(wildcards)), ext=BOUNDARY_FILES
+            "resources/boundaries/{name}.{ext}",
+            name=boundary_name(study(wildcards)),
+            ext=BOUNDARY_FILES if study(wildcards).units.has_polygons else BOUNDARY_FILES[:1],
         ),
         demo=lambda wildcards: (
             expand("resources/demo/{study}/{f}", study=wildcards.study, f=DEMO_FILES + DEMO_RECORDS)
@@ -22,6 +24,7 @@ rule manifest:
         statistics=statistics_files,
         boundary_file=user_boundary_files,
         weights_files=user_weights_files,
+        attribute_files=attribute_files,
         config_files=lambda wildcards: _manifest.study_config_files(workflow.configfiles, wildcards.study),
     output:
         "results/{study}/manifest.json",

@@ -34,6 +34,7 @@ rule panel:
     input:
         boundaries=boundary_file,
         statistics=statistics_files,
+        attributes=attribute_files,
     output:
         panel=report(
             "results/{study}/data/panel.csv",

@@ -64,6 +64,7 @@ rule weights_export:
     input:
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
+        units="results/{study}/data/units.csv",
     output:
         "results/{study}/weights/{w}.{fmt}",
     log:
@@ -71,7 +72,7 @@ rule weights_export:
     conda:
         "../envs/nqpf.yaml"
     wildcard_constraints:
-        fmt="stata.txt|matrix.csv",
+        fmt="matrix.csv",
     params:
         library=LIBRARY,
     threads: 1
@@ -80,5 +81,30 @@ rule weights_export:
         runtime=job_runtime("weights_export"),
     benchmark:
         "logs/{study}/benchmarks/weights_export.{w}.{fmt}.tsv"
+    script:
+        "../scripts/export_weights.py"
+
+
+rule weights_export_stata:
+    input:
+        gwt="results/{study}/weights/{w}.gwt",
+        summary="results/{study}/weights/{w}.summary.json",
+        units="results/{study}/data/units.csv",
+    output:
+        # Stata carries numeric ids only: the id map says which unit each row is (stata_id, code, name)
+        "results/{study}/weights/{w}.stata.txt",
+        "results/{study}/weights/{w}.stata.ids.csv",
+    log:
+        "logs/{study}/weights/{w}.stata.txt.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("weights_export_stata"),
+        runtime=job_runtime("weights_export_stata"),
+    benchmark:
+        "logs/{study}/benchmarks/weights_export.{w}.stata.txt.tsv"
     script:
         "../scripts/export_weights.py"

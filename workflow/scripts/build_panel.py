@@ -5,14 +5,14 @@ from nqpf.panel import validation
 from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.study.settings import StudySettings
-from nqpf.units import boundaries
+from nqpf.units import boundaries, region_sets
 
 study = StudySettings.model_validate(snakemake.params.study)
 with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.params.config_file) as log:
     units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")
     study_codes = panel.study_units(units, study.units.provinces)
-    # a study on its own polygons: messages name the user's file, not its copy under resources/
-    source = study.units.file.path if study.units.level == "file" else snakemake.input.boundaries
+    # a study on its own polygons or table of units: messages name the user's file, not its copy in resources/
+    source = study.units.source.path if study.units.source is not None else snakemake.input.boundaries
     result = panel.build(units, study.panel_spec(), study_codes, boundary_source=source)
     frames.check_names(study, result.variables)
     for note in result.notes:
@@ -21,7 +21,10 @@ with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.para
         log.info(
             "check %s (%s): %d of %d cells fail", check.check, check.rule, check.violations, check.checked
         )
-    study_units = units[units["code"].isin(result.codes)]
+    # the units' region sets and the user's attribute tables (units.attributes) as columns of data/units.csv
+    study_units = region_sets.attach(
+        units[units["code"].isin(result.codes)], attributes=study.units.attributes, known=units
+    )
     text = validation.report(
         result,
         study=study.name,

@@ -22,7 +22,13 @@ with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
     )
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
     settings = EsdaSettings.model_validate(snakemake.params.settings)
-    found = clusters.named_clusters(local_table, settings.regions, units)
+    found = clusters.named_clusters(
+        local_table,
+        settings.regions,
+        units,
+        settings.named_match.share_above,
+        settings.named_match.min_jaccard,
+    )
     io.write_csv(global_table, snakemake.output.global_)
     io.write_csv(local_table, snakemake.output.local)
     io.write_csv(found, snakemake.output.clusters)
@@ -30,12 +36,11 @@ with step(snakemake.log[0], f"esda tables {snakemake.wildcards.study}") as log:
     latest = found[found["year"] == found["year"].max()] if len(found) else found
     for row in latest.itertuples():
         log.info(
-            "%s %s %s %d: %s cluster of %d units (Jaccard %.2f)",
+            "%s %s %s %d: cluster of %d units: %s",
             row.variable,
             row.weights,
             row.statistic,
             row.year,
-            row.region or "unnamed",
             row.n_members,
-            row.jaccard,
+            row.label if row.region == clusters.NONE else f"{row.region} (Jaccard {row.jaccard:.2f})",
         )

@@ -9,6 +9,14 @@ with step(snakemake.log[0], f"disparity {snakemake.wildcards.study}") as log:
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices, snakemake.input.units)
     frames.require(frame, settings.variables, "disparity.variables")
     tables = disparity.study_tables(frame, settings)
+    ungrouped = sorted(frame.loc[frame[settings.group_column].isna(), "code"].unique())
+    if ungrouped:
+        log.info(
+            "%d units have no %s and are left out of the decompositions: %s",
+            len(ungrouped),
+            settings.group_column,
+            ", ".join(ungrouped),
+        )
     for name, table in tables.items():
         io.write_csv(table, snakemake.output[name])
     gini = tables["dagum_gini"]

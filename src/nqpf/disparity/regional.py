@@ -11,6 +11,7 @@ import pandas as pd
 from nqpf.disparity.dagum import dagum_gini
 from nqpf.disparity.settings import DisparitySettings
 from nqpf.disparity.theil import theil
+from nqpf.errors import InputError
 from nqpf.units.regions import REGIONS
 
 
@@ -74,9 +75,8 @@ def analyse(
     within, between), Theil, coefficients of variation. ``frame`` has code, year, the group column and the
     variables; units without a group are left out."""
     frame = frame[frame[group].notna()]
-    order = (
-        [g for g in order if g in set(frame[group])] if group == "region" else sorted(frame[group].unique())
-    )
+    present = set(frame[group])
+    order = [g for g in order if g in present] + sorted(present - set(order), key=str)
     means = pd.concat([regional_means(frame, v, group, order) for v in variables], ignore_index=True)
     total, within, between, theil_rows, dispersion = [], [], [], [], []
     for variable in variables:
@@ -161,11 +161,29 @@ def analyse(
 
 def study_tables(frame: pd.DataFrame, settings: DisparitySettings) -> dict[str, pd.DataFrame]:
     """Every disparity table of a study (:func:`analyse`) with sigma and beta convergence by variable, for the
-    groups ``settings`` names: the NBS regions in their order, or the provinces by code."""
+    groups ``settings`` names: the NBS regions or a region set in the order its source lists the groups, the
+    provinces by code, or a user attribute's values sorted. Units without a group are left out."""
     from nqpf.disparity import convergence
 
     group = settings.group_column
-    order = list(REGIONS) if group == "region" else sorted(frame[group].dropna().unique())
+    if group not in frame.columns:
+        raise InputError(
+            f"disparity.groups is {settings.groups!r}, but the analysis frame has no column {group!r}",
+            column=group,
+            key="disparity.groups",
+            fix="rerun rule panel so that data/units.csv has the region sets and units.attributes columns, or "
+            "name a grouping the units have",
+        )
+    order = settings.group_order(frame[group].dropna().unique())
+    if not order:
+        raise InputError(
+            f"disparity.groups is {settings.groups!r}, but no unit of the study has a {group!r} (units outside "
+            "China's administrative codes have no NBS region or region set)",
+            column=group,
+            key="disparity.groups",
+            fix="give the units their region (units.table.region_field or units.file.region_field), or group by "
+            "a unit attribute of units.attributes",
+        )
     tables = analyse(frame, list(settings.variables), group, order)
     rows = []
     if settings.convergence:

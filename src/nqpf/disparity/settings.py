@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import Field, field_validator
 
-from pydantic import Field
+from nqpf.settings import Identifier, Settings
+from nqpf.units import region_sets
 
-from nqpf.settings import Settings
+GROUPINGS: tuple[str, ...] = ("region", "province", *region_sets.SET_NAMES)
+"""The built-in groupings of ``disparity.groups``: the NBS regions, provinces and the shipped region sets; a
+user attribute column (``units.attributes``) may be named too."""
 
 
 class DisparitySettings(Settings):
@@ -15,16 +18,31 @@ class DisparitySettings(Settings):
     variables: list[str] = Field(
         default=[], description="panel variables or index names whose regional disparity to measure"
     )
-    groups: Literal["region", "province"] = "region"
+    groups: Identifier = Field(
+        default="region",
+        description="the groups of the decomposition: region (NBS four regions), province, a region set ("
+        + ", ".join(region_sets.SET_NAMES)
+        + ") or a unit attribute of units.attributes",
+    )
     kernel_years: list[int] | None = Field(
         default=None, description="years drawn in the kernel density figures (default first, middle, last)"
     )
     convergence: bool = True
 
+    @field_validator("groups")
+    @classmethod
+    def _known_grouping(cls, name: str) -> str:
+        return region_sets.refuse_misspelt(name, GROUPINGS, "a region set")
+
     @property
     def group_column(self) -> str:
-        """The column of the analysis frame that holds each unit's group."""
-        return {"region": "region", "province": "province_code"}[self.groups]
+        """The column of the analysis frame that holds each unit's group: the grouping's own name (a region set
+        or a user attribute), except province_code for province."""
+        return "province_code" if self.groups == "province" else self.groups
+
+    def group_order(self, values) -> list:
+        """The groups present in ``values`` in the order tables list them (region sets as their sources do)."""
+        return region_sets.group_order(values)
 
     def kernel_years_of(self, first: int, last: int) -> list[int]:
         """The kernel density years: as configured, else the first, middle and last of first..last."""

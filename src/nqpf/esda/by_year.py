@@ -122,11 +122,8 @@ def analyse(
             if constant:
                 result = local_statistics.undefined(w.n)
             else:
-                result = (
-                    local_statistics.local_moran(x, matrix, draws)
-                    if statistic == "lisa"
-                    else local_statistics.gi_star(x, matrix, draws)
-                )
+                kernel = local_statistics.local_moran if statistic == "lisa" else local_statistics.gi_star
+                result = kernel(x, matrix, draws, settings.alternative)
                 result = local_statistics.with_significance(
                     result,
                     statistic,

@@ -4,8 +4,27 @@ form (:class:`~nqpf.weights.SpatialWeights` or a libpysal ``W``) with seeded per
 
 The numbers come from the same kernels the workflow's ESDA jobs use year by year (:mod:`nqpf.esda.by_year`):
 moments under normality and randomisation from Cliff and Ord (1981) and Getis and Ord (1992), conditional
-permutations for the local statistics (Anselin 1995), two-sided rank p-values (Hope 1968). Islands (units without
+permutations for the local statistics (Anselin 1995), rank p-values (Hope 1968). Islands (units without
 neighbours) are left out of the global statistics and get no local statistic; ``islands`` names them.
+
+Global p-values are two-sided. The local ones (``local_moran``, ``gi_star``) follow ``alternative``; with R
+permutations, a = #(permuted >= observed) and b = #(permuted <= observed) (ties in both):
+
+==========  ====================================  ================================================================
+nqpf        p                                     the same number in
+==========  ====================================  ================================================================
+two-sided   min(1, 2 (min(a, b) + 1) / (R + 1))   spdep ``localmoran_perm(alternative = "two.sided")``
+(default)                                         ``Pr(z != E(Ii)) Sim`` when no draw ties the observed value and R
+                                                  is odd (spdep splits ties by mid-rank); not esda's "two-sided"
+greater     (a + 1) / (R + 1)                     esda ``calculate_significance(..., alternative="greater")``
+folded      (min(a, R - a) + 1) / (R + 1)         GeoDa's LISA and Gi* significance; esda ``Moran_Local.p_sim`` and
+                                                  ``G_Local.p_sim`` by default (``alternative="directed"``, not
+                                                  esda's "folded"); spdep ``Pr(folded) Sim``
+==========  ====================================  ================================================================
+
+The folded p is one-tailed in the observed value's direction (at most about 0.5): at the same alpha it finds more
+units than the two-sided p, about as many as the two-sided p at 2 alpha. The multiple-testing correction
+(``significance``) adjusts whichever p is chosen. :mod:`nqpf.esda.permutation` gives the sources of each rule.
 """
 
 from __future__ import annotations
@@ -17,7 +36,7 @@ import pandas as pd
 
 from nqpf.errors import InputError, listed
 from nqpf.esda import global_statistics, local_statistics, permutation
-from nqpf.esda.settings import ALPHA, CORRECTION, CORRECTIONS, PERMUTATIONS
+from nqpf.esda.settings import ALPHA, ALTERNATIVE, ALTERNATIVES, CORRECTION, CORRECTIONS, PERMUTATIONS
 from nqpf.weights.core import SpatialWeights, as_weights
 
 
@@ -53,13 +72,14 @@ class GlobalStatistic:
 class LocalStatistic:
     """A local statistic for every unit: ``table`` (one row per unit of W, in its order: code, value, expected,
     variance, z, p_norm, p_sim, p_adjusted, quadrant, significant, cluster_id, lag), the multiple-testing method
-    and level, and the permutations."""
+    and level, the permutations and the alternative of ``p_sim``."""
 
     statistic: str
     table: pd.DataFrame
     permutations: int
     method: str
     alpha: float
+    alternative: str = ALTERNATIVE
 
     def _column(self, name: str) -> pd.Series:
         return self.table.set_index("code")[name]
@@ -89,7 +109,8 @@ class LocalStatistic:
     def __repr__(self) -> str:
         counts = self.table.loc[self.table["significant"], "quadrant"].value_counts().to_dict()
         found = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
-        return f"{self.statistic} for {len(self.table)} units; significant ({self.method}, alpha {self.alpha}): {found}"
+        test = f"{self.method}, alpha {self.alpha}" + (f", {self.alternative} p" if self.permutations else "")
+        return f"{self.statistic} for {len(self.table)} units; significant ({test}): {found}"
 
 
 def _values(x, w: SpatialWeights, name: str = "x") -> np.ndarray:
@@ -165,13 +186,21 @@ def getis_ord(x, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic
     return _global("getis_ord", x, w, permutations, seed)
 
 
-def _local(statistic: str, x, w, permutations: int, seed, significance: str, alpha: float) -> LocalStatistic:
+def _local(
+    statistic: str, x, w, permutations: int, seed, significance: str, alpha: float, alternative: str
+) -> LocalStatistic:
     w = as_weights(w)
     if significance not in CORRECTIONS:
         raise InputError(
             f"significance is {significance!r}",
             key="significance",
             fix=f"use one of: {', '.join(CORRECTIONS)}",
+        )
+    if alternative not in ALTERNATIVES:
+        raise InputError(
+            f"alternative is {alternative!r}",
+            key="alternative",
+            fix=f"use one of: {', '.join(ALTERNATIVES)} (folded is GeoDa's and esda's p_sim)",
         )
     values = _values(x, w)
     matrix = w.matrix.tocsr()
@@ -183,28 +212,47 @@ def _local(statistic: str, x, w, permutations: int, seed, significance: str, alp
         )
     draws = permutation.draws_for(matrix, permutations, _generator(seed)) if permutations else None
     kernel = local_statistics.local_moran if statistic == "lisa" else local_statistics.gi_star
-    result = kernel(values, matrix, draws)
+    result = kernel(values, matrix, draws, alternative)
     result = local_statistics.with_significance(
         result, statistic, matrix, significance, alpha, permuted=draws is not None
     )
     result.insert(0, "code", list(w.ids))
-    return LocalStatistic(statistic, result, permutations, significance, alpha)
+    return LocalStatistic(statistic, result, permutations, significance, alpha, alternative)
 
 
 def local_moran(
-    x, w, permutations: int = PERMUTATIONS, seed=0, significance: str = CORRECTION, alpha: float = ALPHA
+    x,
+    w,
+    permutations: int = PERMUTATIONS,
+    seed=0,
+    significance: str = CORRECTION,
+    alpha: float = ALPHA,
+    alternative: str = ALTERNATIVE,
 ) -> LocalStatistic:
     """Local Moran's I of ``x`` on ``w`` (Anselin 1995) with conditional permutation inference, its quadrants
-    and the units significant at ``alpha`` after ``significance`` (fdr, bonferroni, or alpha for none)."""
-    return _local("lisa", x, w, permutations, seed, significance, alpha)
+    and the units significant at ``alpha`` after ``significance`` (fdr, bonferroni, or alpha for none).
+
+    ``alternative`` chooses the permutation p (module docstring): ``two-sided`` (default; Hope 1968, as spdep's
+    ``Pr(z != E(Ii)) Sim``), ``greater`` (High-High and Low-Low only, as esda's ``"greater"``) or ``folded``
+    (GeoDa's significance, esda's ``Moran_Local.p_sim``, spdep's ``Pr(folded) Sim``)."""
+    return _local("lisa", x, w, permutations, seed, significance, alpha, alternative)
 
 
 def gi_star(
-    x, w, permutations: int = PERMUTATIONS, seed=0, significance: str = CORRECTION, alpha: float = ALPHA
+    x,
+    w,
+    permutations: int = PERMUTATIONS,
+    seed=0,
+    significance: str = CORRECTION,
+    alpha: float = ALPHA,
+    alternative: str = ALTERNATIVE,
 ) -> LocalStatistic:
     """Getis-Ord Gi* of ``x`` on the binary links of ``w``, each unit its own neighbour (Ord and Getis 1995),
-    with conditional permutation inference and hot and cold spots."""
-    return _local("gi_star", x, w, permutations, seed, significance, alpha)
+    with conditional permutation inference and hot and cold spots.
+
+    ``alternative`` chooses the permutation p as for :func:`local_moran`: ``two-sided`` (default), ``greater``
+    (hot spots only) or ``folded`` (GeoDa's, esda's ``G_Local.p_sim``, spdep's ``Pr(folded) Sim``)."""
+    return _local("gi_star", x, w, permutations, seed, significance, alpha, alternative)
 
 
 def bivariate_moran(x, y, w, permutations: int = PERMUTATIONS, seed=0) -> GlobalStatistic:

@@ -14,6 +14,12 @@ Gi* (Ord and Getis 1995) on the binary links of W with each unit its own neighbo
     s^2 = sum (x - xbar)^2 / n, S1_i = sum_j w_ij^2, as spdep's ``localG`` on ``include.self``.
 In its conditional permutations unit i keeps its own value (spdep's ``fix_i_in_Gstar_permutations``).
 
+Permutation p-values (``p_sim``) compare the statistic with its values under conditional permutation (Anselin
+1995) as rank p-values (Hope 1968) by ``alternative``: ``two-sided`` (twice the smaller tail, the default),
+``greater`` or ``folded`` (the smaller tail alone, as GeoDa, esda's ``p_sim`` and spdep's ``Pr(folded) Sim``);
+:mod:`nqpf.esda.permutation` gives the exact counting rules and each tool's equivalent. The multiple-testing
+corrections of :func:`with_significance` work on that p.
+
 Islands (units without neighbours) get no local statistic: their rows are missing, never zero, and they are not
 counted in the multiple-testing corrections.
 """
@@ -26,13 +32,16 @@ import scipy.sparse as sp
 from scipy import stats
 
 from nqpf.esda import clusters
-from nqpf.esda.permutation import Draws, conditional_lags, two_sided_p
+from nqpf.esda.permutation import Draws, conditional_lags, pseudo_p, tail_counts
 
 QUADRANTS = {(True, True): "HH", (False, True): "LH", (False, False): "LL", (True, False): "HL"}
 
 
-def local_moran(x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None) -> pd.DataFrame:
-    """I_i, E(I_i), Var(I_i), z, analytic two-sided p, quadrant and (with ``draws``) the permutation p."""
+def local_moran(
+    x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None, alternative: str = "two-sided"
+) -> pd.DataFrame:
+    """I_i, E(I_i), Var(I_i), z, analytic two-sided p, quadrant and (with ``draws``) the permutation p by
+    ``alternative`` (two-sided, greater or folded; :mod:`nqpf.esda.permutation`)."""
     x = np.asarray(x, dtype=float)
     n = len(x)
     z = x - x.mean()
@@ -59,14 +68,17 @@ def local_moran(x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None) -> 
         }
     )
     if draws is not None:
-        frame["p_sim"] = _permutation_p(value, z, w, draws, scale=z / m2)
+        frame["p_sim"] = _permutation_p(value, z, w, draws, z / m2, alternative)
     frame.loc[island, ["value", "expected", "variance", "z", "p_norm", "p_sim", "lag"]] = np.nan
     frame.loc[island, "quadrant"] = "island"
     return frame
 
 
-def gi_star(x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None) -> pd.DataFrame:
-    """G*_i, its expectation, variance and z (Ord and Getis 1995), analytic p and (with ``draws``) permutation p."""
+def gi_star(
+    x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None, alternative: str = "two-sided"
+) -> pd.DataFrame:
+    """G*_i, its expectation, variance and z (Ord and Getis 1995), analytic p and (with ``draws``) permutation p
+    by ``alternative`` (two-sided, greater: hot spots, or folded)."""
     x = np.asarray(x, dtype=float)
     n = len(x)
     links = sp.csr_matrix((np.ones(w.nnz), w.indices, w.indptr), shape=w.shape)
@@ -94,30 +106,51 @@ def gi_star(x: np.ndarray, w: sp.csr_matrix, draws: Draws | None = None) -> pd.D
         }
     )
     if draws is not None:
-        # the statistic varies with the sum of the drawn neighbours only: compare sums, i's own value fixed
-        frame["p_sim"] = _permutation_p(lag - x, x, links, draws, scale=np.ones(n))
+        # G*_i increases with the sum of the drawn neighbours, i's own value fixed: comparing sums gives the same
+        # counts in both tails
+        frame["p_sim"] = _permutation_p(lag - x, x, links, draws, np.ones(n), alternative)
     frame.loc[island, ["value", "expected", "variance", "z", "p_norm", "p_sim", "lag"]] = np.nan
     frame.loc[island, "quadrant"] = "island"
     return frame
 
 
-def _permutation_p(observed, values, w, draws: Draws, scale: np.ndarray) -> np.ndarray:
-    """Two-sided conditional-permutation p of the statistic scale_i * (lag of ``values``)_i."""
+def _permutation_p(observed, values, w, draws: Draws, scale: np.ndarray, alternative: str) -> np.ndarray:
+    """Conditional-permutation p of the statistic scale_i * (lag of ``values``)_i by ``alternative``."""
     n = len(values)
     at_least = np.zeros(n)
     at_most = np.zeros(n)
     seen = np.zeros(n, dtype=bool)
     for units, lags in conditional_lags(values, w, draws):
-        simulated = lags * scale[units][None, :]
-        obs = observed[units][None, :]
         # a tiny tolerance counts draws that reproduce the observed value (ties) on both sides
-        tol = 1e-12 * np.maximum(1.0, np.abs(obs))
-        at_least[units] += (simulated >= obs - tol).sum(axis=0)
-        at_most[units] += (simulated <= obs + tol).sum(axis=0)
+        upper, lower = tail_counts(observed[units], lags * scale[units][None, :])
+        at_least[units] += upper
+        at_most[units] += lower
         seen[units] = True
     p = np.full(n, np.nan)
-    p[seen] = two_sided_p(observed[seen], at_least[seen], at_most[seen], draws.permutations)
+    p[seen] = pseudo_p(at_least[seen], at_most[seen], draws.permutations, alternative)
     return p
+
+
+def reference_distribution(statistic: str, x: np.ndarray, w: sp.csr_matrix, draws: Draws) -> np.ndarray:
+    """The permuted statistics behind ``p_sim`` (n x R; rows of islands missing), on the scale of ``value``: I_i
+    (``lisa``) or G*_i (``gi_star``). ``permutation.reference_p(value, reference, alternative)`` gives ``p_sim``
+    again; other tools' p-value rules can be applied to it (esda's ``rlisas`` is the same array)."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    reference = np.full((n, draws.permutations), np.nan)
+    # the same arithmetic as ``value``: z_i lag / m2 (LISA), (x_i + drawn neighbours) / sum(x) (Gi*)
+    if statistic == "lisa":
+        z = x - x.mean()
+        m2 = (z @ z) / n
+        for units, lags in conditional_lags(z, w, draws):
+            reference[units] = (z[units][None, :] * lags / m2).T
+    elif statistic == "gi_star":
+        links = sp.csr_matrix((np.ones(w.nnz), w.indices, w.indptr), shape=w.shape)
+        for units, sums in conditional_lags(x, links, draws):
+            reference[units] = ((sums + x[units][None, :]) / x.sum()).T
+    else:
+        raise ValueError(f"unknown local statistic {statistic!r}; use lisa or gi_star")
+    return reference
 
 
 def undefined(n: int) -> pd.DataFrame:
@@ -145,7 +178,8 @@ def with_significance(
     result: pd.DataFrame, statistic: str, w: sp.csr_matrix, method: str, alpha: float, permuted: bool
 ) -> pd.DataFrame:
     """A local statistic's table with its p-values adjusted over the map (``method``: fdr, bonferroni or alpha;
-    the permutation p when ``permuted``, else the analytic one), the units significant at ``alpha``, and the
+    the permutation p when ``permuted``, by the alternative it was computed with, else the analytic one), the
+    units significant at ``alpha``, and the
     clusters: connected significant High-High units (LISA) or hot spots (Gi*), numbered by size."""
     p = result["p_sim"] if permuted else result["p_norm"]
     result["p_adjusted"] = clusters.adjust(p.to_numpy(), method)

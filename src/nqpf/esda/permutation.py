@@ -15,8 +15,27 @@ n units, shared by every unit i (as esda shares its draws). Two exact ways of tu
   uniformly random injection, again exact. All lags of a permutation are then one product W z_pi plus that
   single correction per unit.
 
-p-values are two-sided rank p-values (Hope 1968): p = min(1, 2 (1 + m) / (R + 1)), m the number of the R
-permuted statistics at least as extreme on the observed statistic's side, as spdep's ``Pr(z != E(Ii)) Sim``.
+Pseudo p-values of a local statistic (Hope 1968; Anselin 1995) from its R permuted values, with a = #(permuted >=
+observed) and b = #(permuted <= observed) (a draw within 1e-12 max(1, |observed|) of the observed value is a tie,
+as a draw of i's own neighbours is up to rounding, and counts in both; esda compares the floats exactly), by
+``alternative``:
+
+- ``two-sided`` (the default): p = min(1, 2 (min(a, b) + 1) / (R + 1)), twice the smaller tail. spdep's
+  ``localmoran_perm(alternative = "two.sided")`` column ``Pr(z != E(Ii)) Sim`` (its ``probs_lut``: the truncated
+  mid-rank k of the observed value among all R + 1, p = 2 min(k, R + 2 - k) / (R + 1)) gives the same number when
+  no permuted value ties the observed one and R is odd; with ties spdep splits them between the tails (nqpf counts
+  them in both, a larger p) and with R even it can exceed 1. esda's ``alternative="two-sided"`` is another rule
+  (permuted values outside the percentile interval the observed value cuts off, both ends counted) and is not
+  reproduced.
+- ``greater``: p = (a + 1) / (R + 1), large values extreme (positive local autocorrelation: High-High and Low-Low
+  for LISA; hot spots for Gi*), as esda's ``alternative="greater"``.
+- ``folded``: p = (min(a, R - a) + 1) / (R + 1), the tail on the observed value's side, ties counted in the upper
+  tail only (R - a draws are strictly smaller); at most about 0.5. The rule of GeoDa (LISA and Gi* significance
+  maps), of esda's ``Moran_Local.p_sim`` and ``G_Local.p_sim`` by default (``alternative=None``, the same as
+  ``"directed"``; not esda's ``"folded"``, which folds about the permutation mean) and of spdep's ``Pr(folded) Sim``.
+  One exception: when every permuted statistic ties the observed one (a unit at the mean, z_i = 0, has I_i = 0
+  under every permutation) the p is 1, where that rule (and GeoDa, esda, spdep) gives 1 / (R + 1) and would call
+  the unit significant.
 """
 
 from __future__ import annotations
@@ -39,10 +58,45 @@ def product_operand(w: sp.csr_matrix):
     return w.toarray() if mostly_dense(w) else w
 
 
+ALTERNATIVES = ("two-sided", "greater", "folded")
+TIE = 1e-12  # relative: a permuted statistic this close to the observed one reproduces it (a tie)
+
+
 def two_sided_p(observed, at_least, at_most, permutations: int):
     """Two-sided rank p from the counts of permuted statistics >= and <= the observed one."""
-    tail = np.minimum(at_least, at_most)
-    return np.minimum(1.0, 2.0 * (tail + 1.0) / (permutations + 1.0))
+    return pseudo_p(at_least, at_most, permutations, "two-sided")
+
+
+def pseudo_p(at_least, at_most, permutations: int, alternative: str = "two-sided"):
+    """The pseudo p-value (module docstring) from the counts of permuted statistics >= (``at_least``) and <=
+    (``at_most``) the observed one, ties counted in both."""
+    at_least = np.asarray(at_least, dtype=float)
+    at_most = np.asarray(at_most, dtype=float)
+    if alternative == "two-sided":
+        return np.minimum(1.0, 2.0 * (np.minimum(at_least, at_most) + 1.0) / (permutations + 1.0))
+    if alternative == "greater":
+        return (at_least + 1.0) / (permutations + 1.0)
+    if alternative == "folded":
+        p = (np.minimum(at_least, permutations - at_least) + 1.0) / (permutations + 1.0)
+        # a statistic that no permutation changes is not extreme (the peers' rule gives it 1 / (R + 1))
+        return np.where((at_least == permutations) & (at_most == permutations), 1.0, p)
+    raise ValueError(f"unknown alternative {alternative!r}; use one of {', '.join(ALTERNATIVES)}")
+
+
+def tail_counts(observed, simulated):
+    """The counts of ``simulated`` values (axis 0: the permutations) >= and <= ``observed``, a tie (TIE) in both."""
+    observed = np.asarray(observed, dtype=float)
+    simulated = np.asarray(simulated, dtype=float)
+    tolerance = TIE * np.maximum(1.0, np.abs(observed))
+    return (simulated >= observed - tolerance).sum(axis=0), (simulated <= observed + tolerance).sum(axis=0)
+
+
+def reference_p(observed, reference, alternative: str = "two-sided") -> np.ndarray:
+    """Pseudo p-values of ``observed`` (n values) against a reference distribution (n x R: row i holds the R
+    permuted statistics of unit i, as esda's ``rlisas``), by ``alternative``."""
+    reference = np.atleast_2d(np.asarray(reference, dtype=float))
+    at_least, at_most = tail_counts(np.ravel(observed), reference.T)
+    return pseudo_p(at_least, at_most, reference.shape[1], alternative)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,14 @@ from nqpf.units.named_regions import DEFAULTS, NamedRegion
 GLOBAL_STATISTICS = ("moran", "geary", "getis_ord")
 LOCAL_STATISTICS = ("lisa", "gi_star")
 CORRECTIONS = ("fdr", "bonferroni", "alpha")
+ALTERNATIVES = ("two-sided", "greater", "folded")  # as nqpf.esda.permutation.ALTERNATIVES
 # defaults shared by the study settings and the cross-section functions (nqpf.esda.moran ...)
 PERMUTATIONS = 9999
 CORRECTION = "fdr"
 ALPHA = 0.05
+ALTERNATIVE = "two-sided"
+SHARE_ABOVE = 0.5
+MIN_JACCARD = 0.0
 
 
 class SignificanceSettings(Settings):
@@ -24,6 +28,24 @@ class SignificanceSettings(Settings):
 
     method: Literal[CORRECTIONS] = CORRECTION
     alpha: Annotated[float, Field(gt=0, le=1)] = ALPHA
+
+
+class NamedMatchSettings(Settings):
+    """When a cluster is named after a named region R: more than ``share_above`` of the cluster's units lie in R
+    (|C and R| / |C|) and its Jaccard index with R (|C and R| / |C or R|) is at least ``min_jaccard``; of several
+    such regions the one with the highest Jaccard index (:mod:`nqpf.esda.clusters`). Otherwise the cluster's region
+    is ``none`` and the regions it spans are listed with their shares."""
+
+    share_above: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=SHARE_ABOVE,
+        description="a cluster carries a named region's name only when more than this share of its units lie in "
+        "the region (0.5: most of the cluster)",
+    )
+    min_jaccard: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=MIN_JACCARD,
+        description="the least Jaccard index of cluster and region (0: no condition; 0.5: the cluster and the "
+        "region are mostly the same units)",
+    )
 
 
 class EsdaSettings(Settings):
@@ -37,6 +59,13 @@ class EsdaSettings(Settings):
     permutations: Annotated[int, Field(ge=0)] = PERMUTATIONS
     seed: Annotated[int, Field(ge=0)] = 0
     significance: SignificanceSettings = SignificanceSettings()
+    alternative: Literal[ALTERNATIVES] = Field(
+        default=ALTERNATIVE,
+        description="alternative of the local (LISA, Gi*) permutation p-values: two-sided (twice the smaller tail, "
+        "Hope 1968; spdep's Pr(z != E(Ii)) Sim), greater (large values extreme: High-High and Low-Low, hot spots) "
+        "or folded (the smaller tail alone: GeoDa, esda's p_sim, spdep's Pr(folded) Sim); global p-values stay "
+        "two-sided",
+    )
     global_statistics: list[Literal[GLOBAL_STATISTICS]] = Field(
         default=list(GLOBAL_STATISTICS), alias="global"
     )
@@ -49,6 +78,12 @@ class EsdaSettings(Settings):
         default=None,
         description="regions the hot spots are matched to (default the Bohai Rim, the Yangtze River Delta and the "
         "Pearl River Delta)",
+    )
+    named_match: NamedMatchSettings = Field(
+        default=NamedMatchSettings(),
+        description="when a cluster is named after a named region: more than share_above of its units inside the "
+        "region and a Jaccard index of at least min_jaccard; else its region is none and the regions it spans are "
+        "listed with their shares",
     )
 
     @property

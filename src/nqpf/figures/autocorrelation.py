@@ -7,7 +7,7 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nqpf.figures.basemap import for_display, mainland_view
+from nqpf.figures.basemap import HIDDEN_NOTE, for_display, mainland_view
 from nqpf.figures.style import use_cjk_font
 
 LISA_COLOURS = {
@@ -67,12 +67,12 @@ def lisa_cluster_maps(
         ax.set_title(str(year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        mainland_view(ax, projected)
+        hidden = mainland_view(ax, projected)
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in LISA_COLOURS.values()]
     fig.legend(handles, list(LISA_COLOURS), loc="lower center", ncol=6, fontsize=7, frameon=False)
-    fig.suptitle(title + (f" ({note})" if note else "") + "; South China Sea islands not shown", fontsize=10)
+    fig.suptitle(title + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)

@@ -1,5 +1,5 @@
-"""Maps drawn in the China Albers equal-area projection: the polygons simplified for display and the view
-of the mainland."""
+"""Maps drawn in the units' equal-area projection (China's Albers for Chinese units, one centred on the units
+elsewhere: :mod:`nqpf.units.crs`): the polygons simplified for display and the view of China's mainland."""
 
 from __future__ import annotations
 
@@ -12,21 +12,30 @@ _DISPLAY_TOLERANCE = (
 )
 
 
-def mainland_view(ax, projected: gpd.GeoDataFrame, margin: float = 0.02) -> None:
-    """Limit the axes to the polygons north of 18N, so that the South China Sea islands (and their long links)
-    do not shrink the map of everything else; a unit's islands there (Hainan's Sansha) are left out too."""
+def mainland_view(ax, projected: gpd.GeoDataFrame, margin: float = 0.02) -> bool:
+    """Limit the axes to the units' polygons. For Chinese units, only to those north of 18N, so that the South
+    China Sea islands (and their long links) do not shrink the map of everything else; a unit's islands there
+    (Hainan's Sansha) are left out too. Returns whether polygons were left out of the view (captions say so)."""
     parts = projected.geometry.explode(index_parts=False)
-    latitude = parts.representative_point().to_crs(crs.GEOGRAPHIC).y
-    shown = parts[latitude >= 18.0] if (latitude >= 18.0).any() else parts
+    points = parts.representative_point().to_crs(crs.GEOGRAPHIC)
+    south = points.y < 18.0
+    hidden = bool(south.any() and (~south).any() and crs.in_china(tuple(points.total_bounds)))
+    shown = parts[~south] if hidden else parts
     minx, miny, maxx, maxy = shown.total_bounds
     dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
     ax.set_xlim(minx - dx, maxx + dx)
     ax.set_ylim(miny - dy, maxy + dy)
+    return hidden
+
+
+HIDDEN_NOTE = "; South China Sea islands not shown"
+"""What a map's caption adds when :func:`mainland_view` left polygons out."""
 
 
 def for_display(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The polygons in the China Albers projection, simplified to what a figure can show."""
-    projected = gdf.to_crs(crs.CHINA_ALBERS)
+    """The polygons in the units' equal-area projection (as given when already projected), simplified to what a
+    figure can show."""
+    projected = gdf.to_crs(crs.equal_area(gdf)) if gdf.crs.is_geographic else gdf
     minx, miny, maxx, maxy = projected.total_bounds
     tolerance = _DISPLAY_TOLERANCE * max(maxx - minx, maxy - miny)
     return projected.set_geometry(projected.geometry.simplify(tolerance, preserve_topology=True))

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib import patheffects
 
 from nqpf.errors import InputError, listed
-from nqpf.figures.basemap import for_display, mainland_view
+from nqpf.figures.basemap import HIDDEN_NOTE, for_display, mainland_view
 from nqpf.figures.style import require_columns, save, use_cjk_font
 from nqpf.units import crs
 from nqpf.units.regions import PROVINCE_BY_CODE
@@ -101,7 +101,7 @@ def index_maps(
     The classes are quantiles of the values of all mapped years pooled, so a unit changes colour only when it
     crosses a fixed break and growth shows as a shift to the darker classes. Maps of up to 40 units name them;
     maps of smaller units (prefectures, counties) outline their provinces. Units without a value are grey. The
-    South China Sea islands are left out of the view (:func:`mainland_view`). ``units`` holds ``code``, ``name``,
+    South China Sea islands of a map of China are left out of the view (:func:`mainland_view`). ``units`` holds ``code``, ``name``,
     ``name_en`` (and ``province_code``) and the polygons; ``values`` holds ``code``, ``year`` and ``column``.
     """
     if classes < 2:
@@ -112,7 +112,8 @@ def index_maps(
         )
     table, years = _map_values(values, column, years, source, units)
     cjk = use_cjk_font()
-    exact = units.assign(code=units["code"].astype(str)).set_index("code").to_crs(crs.CHINA_ALBERS)
+    exact = units.assign(code=units["code"].astype(str)).set_index("code")
+    exact = exact.to_crs(crs.equal_area(exact))
     projected = for_display(exact)
     edges = class_breaks(table[column].dropna(), classes)
     if len(edges) == 1:  # one value everywhere: one class
@@ -155,7 +156,7 @@ def index_maps(
         ax.set_title(str(year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        mainland_view(ax, projected)
+        hidden = mainland_view(ax, projected)
         if named and not placements:
             placements = _place_labels(ax, exact.geometry, texts, label_size)
         for code, (anchor, offset) in placements.items():
@@ -191,7 +192,7 @@ def index_maps(
         title_fontsize=7,
     )
     fig.suptitle(
-        (title or column) + (f" ({note})" if note else "") + "; South China Sea islands not shown",
+        (title or column) + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""),
         fontsize=10,
         y=1 - 0.12 / height,
         va="top",

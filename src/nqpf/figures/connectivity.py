@@ -20,7 +20,8 @@ def connectivity_map(
 ) -> None:
     """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
     policy in red; for a dense W only each unit's strongest links."""
-    exact = units.set_index("code").loc[list(w.ids)].to_crs(crs.CHINA_ALBERS)
+    exact = units.set_index("code").loc[list(w.ids)]
+    exact = exact.to_crs(crs.equal_area(exact))
     xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
     projected = for_display(units.set_index("code").loc[list(w.ids)])
     matrix = w.matrix.tocsr()

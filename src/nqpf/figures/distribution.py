@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nqpf.figures.style import region_colour
+from nqpf.units import region_sets
 
 
 def regional_trend(means, variable: str, path, note: str = "") -> None:
@@ -20,7 +21,7 @@ def regional_trend(means, variable: str, path, note: str = "") -> None:
             style,
             marker="o",
             markersize=3,
-            label=region,
+            label=region_sets.display_name(region),
             color=region_colour(region, k),
         )
     ax.set_xlabel("year")
@@ -37,7 +38,7 @@ def kernel_densities(frame, variable: str, group: str, order, years, path, note:
     """Gaussian kernel densities (Scott's bandwidth) of a variable, nationally and by group, for some years."""
     from scipy.stats import gaussian_kde
 
-    panels = ["National", *order]
+    panels = ["National", *region_sets.group_order(order)]
     fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.2), dpi=150, sharey=False)
     values = frame[variable].dropna()
     grid = np.linspace(values.min() - 0.1 * np.ptp(values), values.max() + 0.1 * np.ptp(values), 256)
@@ -48,7 +49,7 @@ def kernel_densities(frame, variable: str, group: str, order, years, path, note:
             sample = part.loc[part["year"] == year, variable].dropna().to_numpy()
             if len(sample) > 2 and np.ptp(sample) > 0:
                 ax.plot(grid, gaussian_kde(sample)(grid), color=shade, label=str(year))
-        ax.set_title(name, fontsize=9)
+        ax.set_title(region_sets.display_name(name), fontsize=9)
         ax.set_xlabel(variable, fontsize=8)
         ax.tick_params(labelsize=7)
     np.atleast_1d(axes)[0].set_ylabel("density", fontsize=8)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
-from nqpf.settings import Code, Settings, YearSpan
+from nqpf.settings import Code, Identifier, Settings, YearSpan
+from nqpf.units import region_sets
 from nqpf.units.regions import REGIONS
 
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
@@ -30,12 +31,26 @@ class EffectsSettings(Settings):
     level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
 
 
-class HeterogeneitySettings(Settings):
-    """The model on groups of units (by default each NBS region, when grouped by region)."""
+GROUPINGS: tuple[str, ...] = ("region", "province_code", "prefecture_code", *region_sets.SET_NAMES)
+"""The built-in columns of the unit table ``models.heterogeneity.by`` may name; a user attribute column
+(``units.attributes``) may be named too."""
 
-    by: str
+
+class HeterogeneitySettings(Settings):
+    """The model on groups of units (by default each NBS region, when grouped by region, or each group of a region
+    set, when grouped by one)."""
+
+    by: Identifier = Field(
+        description="the unit column whose values group the units: region, province_code, prefecture_code, a "
+        "region set (" + ", ".join(region_sets.SET_NAMES) + ") or a unit attribute of units.attributes"
+    )
     groups: dict[str, Annotated[list[Code], Field(min_length=1)]] | None = None
     min_units: Annotated[int, Field(ge=3)] = 5
+
+    @field_validator("by")
+    @classmethod
+    def _known_grouping(cls, name: str) -> str:
+        return region_sets.refuse_misspelt(name, GROUPINGS, "a region set or unit column")
 
 
 class ModelsSettings(Settings):
@@ -78,12 +93,18 @@ class ModelsSettings(Settings):
     @property
     def groups(self) -> dict[str, tuple[str, ...]]:
         """Group -> the values of ``group_by`` it holds: as configured, each NBS region when grouped by region,
-        else empty (every value its own group)."""
+        each group of a region set when grouped by one (not its ``outside`` units: list them in ``groups`` to
+        estimate them too), else empty (every value its own group)."""
         if self.heterogeneity is None:
             return {}
         groups = self.heterogeneity.groups
-        if groups is None:
-            groups = {region: [region] for region in REGIONS} if self.heterogeneity.by == "region" else {}
+        by = self.heterogeneity.by
+        if groups is None and by == "region":
+            groups = {region: [region] for region in REGIONS}
+        elif groups is None and by in region_sets.SET_NAMES:
+            groups = {group: [group] for group in region_sets.sets()[by].groups}
+        elif groups is None:
+            groups = {}
         return {str(name): tuple(str(v) for v in values) for name, values in groups.items()}
 
     @property

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from nqpf.errors import InputError
 from nqpf.settings import IDENTIFIER, NAME, VARIABLE
 from nqpf.study.settings import STUDY_FILE, ConfigSettings, StudySettings
+from nqpf.weights.settings import LOCATED_KINDS
 
 README = "config/README.md"
 SCHEMA = "workflow/schemas/config.schema.yaml"
@@ -476,10 +477,37 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
                 + (f" ({hint})" if hint else ""),
                 f"name weights the study defines ({', '.join(defined) or 'none'}), or add them to `weights`",
             )
+    from nqpf.study.frames import check_groupings
+
+    check_groupings(study, file, f"{prefix}.")  # disparity.groups and heterogeneity.by name known groupings
+    units = study.units
+    for i, spec in enumerate(study.weights):
+        geometric = spec.kind in LOCATED_KINDS or (spec.kind != "file" and spec.islands.policy == "nearest")
+        if spec.kind == "contiguity" and not units.has_polygons:
+            fail(
+                f"weights[{i}].kind",
+                f"weights {spec.name!r} are contiguity weights, which need polygons; the units of a table have none",
+                "read W from a file (kind: file), use distance weights with units.table.lon_field and lat_field, or "
+                "give the units' polygons (units.level: file)",
+            )
+        if geometric and not units.has_coordinates:
+            what = (
+                f"{spec.kind} weights need the units' locations"
+                if spec.kind in LOCATED_KINDS
+                else "the islands policy nearest links an island to its nearest units and needs their locations"
+            )
+            fail(
+                f"weights[{i}]" + ("" if spec.kind in LOCATED_KINDS else ".islands.policy"),
+                f"weights {spec.name!r}: {what}; the units table gives no longitude and latitude",
+                "set units.table.lon_field and lat_field, read W from a file (kind: file, islands: {policy: "
+                "keep} or error), or give the units' polygons",
+            )
     produced = set(produced)
     files = [(f"statistics.files[{i}].path", t.path) for i, t in enumerate(study.statistics.files)]
     if study.units.file is not None and study.units.level == "file":
         files.append(("units.file.path", study.units.file.path))
+    if study.units.table is not None and study.units.level == "table":
+        files.append(("units.table.path", study.units.table.path))
     files += [
         (f"weights[{i}].path", spec.path)
         for i, spec in enumerate(study.weights)

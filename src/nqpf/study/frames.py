@@ -14,21 +14,44 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.indices.composite import with_indices
 from nqpf.study.settings import StudySettings
+from nqpf.units import region_sets
 
-UNIT_COLUMNS = ("region", "province_code", "prefecture_code")
+UNIT_COLUMNS = ("region", "province_code", "prefecture_code", *region_sets.SET_NAMES)
+# columns of data/units.csv that are not groupings of units
+_NOT_GROUPINGS = ("name", "name_en", "area_km2", "path")
 
 
 def study_frame(panel_path, index_paths=(), units_path=None) -> pd.DataFrame:
     """Panel rows (time-major) with the indices of ``index_paths`` (named by their file stems) and the units'
-    region and province (and prefecture) codes."""
+    groupings: region, province (and prefecture) codes, the region sets and the user attributes
+    (``units.attributes``), each read as text."""
     panel = pd.read_csv(panel_path, dtype={"code": str})
     built = {Path(p).name.removesuffix(".csv"): pd.read_csv(p, dtype={"code": str}) for p in index_paths}
     frame = with_indices(panel, built)
     if units_path is not None:
-        units = pd.read_csv(units_path, dtype={c: str for c in ("code", *UNIT_COLUMNS)})
-        keep = ["code", *[c for c in UNIT_COLUMNS if c in units.columns]]
+        units = pd.read_csv(units_path, dtype=str)
+        keep = ["code", *[c for c in units.columns if c not in ("code", *_NOT_GROUPINGS, *frame.columns)]]
         frame = frame.merge(units[keep], on="code", how="left", validate="many_to_one")
     return frame
+
+
+def check_groupings(study: StudySettings, file: str | None = None, prefix: str = "") -> None:
+    """Stop when ``disparity.groups`` or ``models.heterogeneity.by`` names neither a built-in grouping (the NBS
+    regions, provinces, a region set) nor a user attribute of ``units.attributes``, with the nearest name.
+    ``file`` and ``prefix`` (``studies[0]``) locate the study in its configuration."""
+    from nqpf.disparity.settings import GROUPINGS as DISPARITY
+    from nqpf.models.settings import GROUPINGS as HETEROGENEITY
+
+    attributes = study.units.attribute_names
+    wanted = [(f"{prefix}disparity.groups", study.disparity.groups, DISPARITY)]
+    if study.models is not None and study.models.heterogeneity is not None:
+        wanted.append((f"{prefix}models.heterogeneity.by", study.models.heterogeneity.by, HETEROGENEITY))
+    for key, name, builtin in wanted:
+        try:
+            region_sets.check_grouping(name, key, builtin, attributes)
+        except InputError as err:
+            err.file = file
+            raise
 
 
 def require(frame: pd.DataFrame, variables, where: str) -> None:
@@ -46,7 +69,9 @@ def require(frame: pd.DataFrame, variables, where: str) -> None:
 def check_names(study: StudySettings, variables: list[str]) -> None:
     """Stop when a later stage of a study names a variable its frame will not have: ``variables`` are the
     panel's (read and derived); indices add ``<index>`` and ``<index>_<dimension>``. Checked when the panel is
-    built, so a misspelt name stops the run before any weights, index or model is computed."""
+    built, so a misspelt name stops the run before any weights, index or model is computed; so do the groupings
+    (:func:`check_groupings`)."""
+    check_groupings(study)
     index_names = [spec.name for spec in study.indices]
     frame = list(variables) + index_names
     frame += [f"{spec.name}_{dimension}" for spec in study.indices for dimension in spec.dimensions]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from nqpf.tables import cells
-from nqpf.tables.descriptive import REGION_ORDER
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
+from nqpf.units import region_sets
 
 
 def dagum_gini(
@@ -25,7 +25,9 @@ def dagum_gini(
     within = within[within["variable"] == variable]
     between = between[between["variable"] == variable]
     present = set(within["region"])
-    regions = [r for r in REGION_ORDER if r in present] + sorted(present - set(REGION_ORDER))
+    regions = region_sets.group_order(
+        present
+    )  # NBS regions or a region set's groups as its source lists them
     order = {r: i for i, r in enumerate(regions)}
     pairs = sorted(
         {

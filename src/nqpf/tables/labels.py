@@ -1,5 +1,5 @@
 """What tables call things, in English or Chinese: a fixed vocabulary of table terms, symbols with their LaTeX
-forms, the NBS regions, and the study's own names (variables, indicators, dimensions, weights) from the config.
+forms, the NBS regions and the groups of the region sets (:mod:`nqpf.units.region_sets`), and the study's own names (variables, indicators, dimensions, weights) from the config.
 
 Chinese terms follow the usage of Chinese economics journals (个体固定效应, 直接效应, 括号内为标准误 ...).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nqpf.tables.model import Cell
+from nqpf.units import region_sets
 
 LANGUAGES = ("en", "zh")
 
@@ -222,6 +223,9 @@ class Labels:
                 return REGIONS[key]
             if key in NAMED_REGIONS:
                 return NAMED_REGIONS[key]
+        if "en" not in given and key in (groups := region_sets.group_names()):
+            # a group of a region set (三大地带, 八大综合经济区, basin reaches, 城市群) or outside
+            return groups[key][self._slot]
         return given.get("en", key)
 
     def lagged(self, key: str) -> Cell:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nqpf.tables import cells
-from nqpf.tables.descriptive import REGION_ORDER
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
+from nqpf.units import region_sets
 
 LM_TESTS = ("lm_lag", "robust_lm_lag", "lm_error", "robust_lm_error")
 LM_SPECS = (("pooled", "pooled"), ("unit", "unit_fe"), ("time", "time_fe"), ("two-way", "two_way_fe"))
@@ -351,12 +351,13 @@ def heterogeneity(
     labels: Labels,
     notes=(),
 ) -> Table | None:
-    """The preferred model's effects on the full sample and on each group (East, Central, West, Northeast), W
+    """The preferred model's effects on the full sample and on each group (East, Central, West, Northeast, or the
+    groups of a region set or user attribute, in the order of :func:`nqpf.units.region_sets.group_order`), W
     restricted to the group and standardised again; groups too small to estimate are named in a note."""
     specs = set(
         results.effects[(results.effects["model"] == model) & (results.effects["weights"] == weights)]["spec"]
     )
-    groups = [g for g in REGION_ORDER if g in specs] + sorted(specs - set(REGION_ORDER) - {"main", "random"})
+    groups = region_sets.group_order(specs - {"main", "random"})
     if not groups:
         return None
     keys = [(weights, "main")] + [(weights, g) for g in groups]

@@ -50,7 +50,9 @@ def named_clusters(
     clusters: pd.DataFrame, units: pd.DataFrame, labels: Labels, years, weights=(), notes=()
 ) -> Table:
     """For each variable, weights and named region: the years a significant cluster matched the region, the
-    period, and the members and overlap (Jaccard) in the last year it was found."""
+    period, and the members and overlap (Jaccard) in the last year it was found. Clusters that match no named
+    region (region ``none``, :mod:`nqpf.esda.clusters`) are not rows of this table."""
+    clusters = clusters[clusters["region"].notna() & (clusters["region"] != "none")]
     english = dict(zip(units["code"].astype(str), units.get("name_en", units["name"]), strict=True))
     local = dict(zip(units["code"].astype(str), units["name"], strict=True))
     names = english if labels.language == "en" else local

@@ -256,32 +256,175 @@ def read_file(
     return _ordered(out), report
 
 
-def _codes_from_field(values: pd.Series, path: Path, column: str) -> pd.Series:
+def read_table(
+    path: str | Path,
+    *,
+    id_field: str,
+    name_field: str | None = None,
+    name_en_field: str | None = None,
+    region_field: str | None = None,
+    lon_field: str | None = None,
+    lat_field: str | None = None,
+    sheet: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
+    """Read the units of a study without polygons from a table (CSV or XLSX): one row per unit.
+
+    The result has the columns of a boundary table (code, name, name_en, province_code, region, area_km2 left
+    empty) and, as geometry, each unit's point at ``lon_field``/``lat_field`` (degrees, EPSG:4326) or no geometry
+    at all. Ids are kept as text (a code stored as a number, 430102.0, becomes "430102"); a missing or repeated id,
+    or a coordinate that is missing, not a number or outside the globe, stops with its row.
+    """
+    path = Path(path)
+    report = BoundaryReport(source=str(path), level="table")
+    table = _read_units_table(path, sheet, encoding)
+    fields = {"id_field": id_field, "name_field": name_field, "name_en_field": name_en_field}
+    fields |= {"region_field": region_field, "lon_field": lon_field, "lat_field": lat_field}
+    for key, column in fields.items():
+        if column is not None and column not in table.columns:
+            raise InputError(
+                f"the units table has no column {column!r}",
+                file=str(path),
+                row=1,
+                column=column,
+                fix=f"set units.table.{key} to one of: {', '.join(map(str, table.columns))}",
+            )
+    if (lon_field is None) != (lat_field is None):
+        raise InputError(
+            "the units table needs both a longitude and a latitude column, or neither",
+            file=str(path),
+            key="units.table.lon_field" if lon_field is None else "units.table.lat_field",
+            fix="set both units.table.lon_field and units.table.lat_field (or leave both out)",
+        )
+    codes = _codes_from_field(table[id_field], path, id_field, first_row=2, key="units.table.id_field")
+    out = pd.DataFrame({"code": codes})
+    out["name"] = _text_column(table, name_field) if name_field else codes
+    out["name_en"] = (
+        _text_column(table, name_en_field) if name_en_field else [_romanise(n) for n in out["name"]]
+    )
+    chinese = out["code"].str.fullmatch(r"\d{6}") & out["code"].map(province_code).isin(PROVINCE_BY_CODE)
+    out["province_code"] = out["code"].map(province_code).where(chinese)
+    out["region"] = (
+        _text_column(table, region_field) if region_field else out["code"].map(region_of).where(chinese)
+    )
+    out["area_km2"] = np.nan
+    geometry = None
+    if lon_field:
+        lon = _coordinates(table, lon_field, path, -180.0, 180.0)
+        lat = _coordinates(table, lat_field, path, -90.0, 90.0)
+        geometry = gpd.points_from_xy(lon, lat)
+        report.actions.append(f"units located by their points ({lon_field}, {lat_field}); no polygons")
+    else:
+        report.actions.append("units without location (no polygons, no coordinates)")
+    gdf = gpd.GeoDataFrame(
+        out, geometry=geometry if geometry is not None else [None] * len(out), crs=crs.GEOGRAPHIC
+    )
+    report.n_units = len(gdf)
+    return _ordered(gdf), report
+
+
+def _read_units_table(path: Path, sheet: str | None, encoding: str) -> pd.DataFrame:
+    if not path.exists() or not path.is_file():
+        raise InputError(
+            "units table not found" if not path.exists() else "the units table path is a folder, not a file",
+            file=str(path),
+            key="units.table.path",
+            fix="check units.table.path in the config (a CSV or XLSX file)",
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            table = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False)
+        elif suffix in (".csv", ".txt"):
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, index_col=False)
+        else:
+            raise InputError(
+                f"the units table must be CSV or XLSX, not {suffix or 'a file without a suffix'}",
+                file=str(path),
+                key="units.table.path",
+                fix="save the table as .csv (UTF-8) or .xlsx",
+            )
+    except InputError:
+        raise
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"the units table is not {encoding} text ({err.reason} at byte {err.start})",
+            file=str(path),
+            key="units.table.encoding",
+            fix="set units.table.encoding (gbk for most Chinese Excel exports), or save the file as UTF-8",
+        ) from None
+    except Exception as err:  # pandas and openpyxl raise several types for unreadable files
+        raise InputError(
+            f"cannot read the units table: {err}",
+            file=str(path),
+            key="units.table.path",
+            fix="give a CSV or XLSX file with a header row and one row per unit",
+        ) from None
+    table.columns = [str(c).strip() for c in table.columns]
+    if table.empty:
+        raise InputError(
+            "the units table has no rows below its header",
+            file=str(path),
+            row=2,
+            fix="give one row per unit below the header",
+        )
+    return table
+
+
+def _text_column(table: pd.DataFrame, column: str) -> list[str]:
+    return [str(v).strip() for v in table[column]]
+
+
+def _coordinates(table: pd.DataFrame, column: str, path: Path, low: float, high: float) -> np.ndarray:
+    values = pd.to_numeric(table[column].map(lambda v: str(v).strip()), errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < low) | (values > high)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise InputError(
+            f"{int(bad.sum())} coordinates in {column!r} are missing, not numbers or outside {low:g} to {high:g}",
+            file=str(path),
+            row=listed(str(i + 2) for i in rows),
+            column=column,
+            details=[f"row {i + 2}: {table[column].iloc[i]!r}" for i in rows[:20]],
+            fix="give every unit its longitude and latitude in decimal degrees (EPSG:4326)",
+        )
+    return values
+
+
+def _codes_from_field(
+    values: pd.Series, path: Path, column: str, first_row: int = 1, key: str = "units.file.id_field"
+) -> pd.Series:
+    """The ids of a boundary file's features (numbered from 1) or of a units table's rows (its header is row
+    1, ``first_row`` 2) as text; a missing or repeated id stops naming its features or rows."""
+    polygons = key.startswith("units.file")
+    what, source = ("feature", "boundary file") if polygons else ("row", "units table")
     codes = values.map(normalise_code)
     missing = codes.isna()
     if missing.any():
-        rows = listed(str(i + 1) for i in np.flatnonzero(missing))
+        rows = listed(str(i + first_row) for i in np.flatnonzero(missing))
         raise InputError(
-            "units without an id in the boundary file",
+            f"units without an id in the {source}",
             file=str(path),
             row=rows,
             column=column,
-            fix="give every polygon an id, or choose another units.file.id_field",
+            fix=f"give every {'polygon' if polygons else 'row'} an id, or choose another {key}",
         )
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
         groups = duplicated.groupby(duplicated).groups
         details = [
-            f"id {code}: features {', '.join(str(i + 1) for i in idx)}" for code, idx in groups.items()
+            f"id {code}: {what}s {', '.join(str(i + first_row) for i in idx)}" for code, idx in groups.items()
         ]
         raise InputError(
-            f"duplicate ids in the boundary file: {len(groups)} ids appear more than once",
+            f"duplicate ids in the {source}: {len(groups)} ids appear more than once",
             file=str(path),
             unit=", ".join(groups),
-            row="features " + ", ".join(str(i + 1) for idx in groups.values() for i in idx),
+            row=f"{what}s " + ", ".join(str(i + first_row) for idx in groups.values() for i in idx),
             column=column,
             details=details,
-            fix="dissolve the parts into one feature per unit, or choose a unique units.file.id_field",
+            fix="dissolve the parts into one feature per unit, or choose a unique units.file.id_field"
+            if polygons
+            else f"give each unit one row, or choose a unique {key}",
         )
     return codes.reset_index(drop=True)
 
@@ -313,7 +456,7 @@ def _check_geometry(
         details = [f"{c}: {r}" for c, r in zip(gdf.loc[invalid, "code"], reasons, strict=True)]
         if not repair_invalid:
             repaired = gpd.GeoSeries(shapely.make_valid(gdf.geometry[invalid].to_numpy()), crs=gdf.crs)
-            areas = repaired.to_crs(crs.CHINA_ALBERS).area / 1e6
+            areas = repaired.to_crs(crs.equal_area(repaired)).area / 1e6
             would = [
                 f"{line}; shapely.make_valid would make it a {g.geom_type} of {shapely.get_num_geometries(g)} "
                 f"part(s), {a:,.1f} km2"
@@ -358,7 +501,7 @@ def _polygons_only(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
 
 
 def _area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    return np.round(gdf.to_crs(crs.CHINA_ALBERS).area.to_numpy() / 1e6, 3)
+    return np.round(gdf.to_crs(crs.equal_area(gdf)).area.to_numpy() / 1e6, 3)
 
 
 def _ordered(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -53,7 +53,7 @@ def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
     the number of links and every link gained over exact touching with the gap it bridges.
     """
     geographic = gdf.geometry.to_numpy()
-    projected = gdf.to_crs(crs.CHINA_ALBERS).geometry.to_numpy()
+    projected = gdf.to_crs(crs.equal_area(gdf)).geometry.to_numpy()
     exact = touching_pairs(geographic)
     exact_set = {tuple(p) for p in exact}
     codes = gdf["code"].to_numpy()

@@ -16,7 +16,7 @@ from nqpf.units import crs
 from nqpf.units.codes import normalise_code
 from nqpf.weights import contiguity, distance, economic, files, islands, spectrum
 from nqpf.weights.core import SpatialWeights, clean
-from nqpf.weights.settings import WeightsSettings
+from nqpf.weights.settings import LOCATED_KINDS, WeightsSettings
 from nqpf.weights.standardise import standardise
 from nqpf.weights.summary import summarise
 
@@ -45,11 +45,32 @@ def build(
     units = _unit_table(units, id_column, name_column)
     ids = list(units["code"])
     names = list(units["name"])
-    # One projection serves the centroids, snapping and the island policy (it is the costly step for counties).
-    projected = units.to_crs(crs.CHINA_ALBERS)
-    lonlat = distance.centroids(projected)
-    centroid_km = distance.projected_centroids_km(projected)
-    facts: dict = {"centroids": "equal-area polygon centroids", "metric": spec.metric}
+    geometry = units.geometry
+    located = bool((geometry.notna() & ~geometry.is_empty).all())
+    polygons = located and bool(geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all())
+    if kind == "contiguity" and not polygons:
+        raise InputError(
+            f"weights {name!r} are contiguity weights, which need every unit's polygon",
+            key=f"weights[{name}].kind",
+            fix="give the units' polygons, use distance weights on their points, or read W from a file",
+        )
+    if kind in LOCATED_KINDS and not located:
+        raise InputError(
+            f"weights {name!r} of kind {kind} need every unit's location (a polygon or a point)",
+            key=f"weights[{name}].kind",
+            fix="give the units' polygons or points (units.table.lon_field and lat_field), or read W from a file",
+        )
+    if located:
+        # One projection serves the centroids, snapping and the island policy (the costly step for counties).
+        projected = units.to_crs(crs.equal_area(units))
+        lonlat = distance.centroids(projected)
+        centroid_km = distance.projected_centroids_km(projected)
+    else:
+        projected = lonlat = centroid_km = None
+    facts: dict = {
+        "centroids": "equal-area polygon centroids" if polygons else "unit points" if located else "none",
+        "metric": spec.metric,
+    }
 
     d = None  # dense distances (km), computed once when a kind or the island policy needs them
 
@@ -122,7 +143,7 @@ def build(
         same = groups[:, None] == groups[None, :]
         raw = sp.csr_matrix(np.where(same & ~np.eye(len(ids), dtype=bool), 1.0, 0.0))
     else:
-        raw = _from_file(spec, ids)
+        raw, facts["file"] = _from_file(spec, ids)
     raw = clean(raw)
 
     outcome = islands.apply_policy(
@@ -132,7 +153,7 @@ def build(
         spec.islands.policy,
         spec.islands.k,
         centroid_km,
-        projected.geometry.to_numpy(),
+        projected.geometry.to_numpy() if projected is not None else None,
         weight_of,
         name,
     )
@@ -163,7 +184,8 @@ def build(
 
 def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None) -> gpd.GeoDataFrame:
     """The units as the builder reads them: ids as text in ``code``, names in ``name``, sorted by id; a column
-    that is not there, a missing or repeated id, or a unit without a polygon stops with the column named."""
+    that is not there, a missing or repeated id, or a unit without a polygon among units with polygons stops with
+    the column named (units without any location, as a table of units has them, are kept: W from a file)."""
     if not isinstance(units, gpd.GeoDataFrame) or units.geometry is None:
         raise InputError(
             "spatial weights from polygons need a GeoDataFrame with a geometry column",
@@ -202,14 +224,14 @@ def _unit_table(units: gpd.GeoDataFrame, id_column: str, name_column: str | None
             fix="give every unit its own id (one row per unit; dissolve multi-part units first)",
         )
     empty = table.geometry.isna() | table.geometry.is_empty
-    if empty.any():
+    if empty.any() and not empty.all():  # units without any location (a table of units) are read from a file
         raise InputError(
             f"{int(empty.sum())} units have no polygon",
             column=table.geometry.name,
             unit=listed(codes[empty].astype(str)),
             fix="give every unit its polygon, or leave those units out",
         )
-    if table.crs is None:
+    if table.crs is None and not empty.all():
         raise InputError(
             "the units have no coordinate reference system",
             column=table.geometry.name,
@@ -242,8 +264,13 @@ def _economic(spec: WeightsSettings, ids, panel, years, distances):
     return economic.nested_mix(inverse, economic.economic_distance(means, ids), float(spec.phi)), notes
 
 
-def _from_file(spec: WeightsSettings, ids: list[str]) -> sp.csr_matrix:
-    file_ids, matrix = files.read(spec.path, spec.format)
+def _from_file(spec: WeightsSettings, ids: list[str]) -> tuple[sp.csr_matrix, dict]:
+    """The matrix of a W of kind file in the order of the study's units, and the facts of its reading (where
+    the ids came from, links, sum of weights, symmetry, already row-standardised or not, islands) for the
+    summary."""
+    options = {key: getattr(spec, key) for key in files.OPTIONS if getattr(spec, key) is not None}
+    read = files.read_file(spec.path, spec.format, **options)
+    file_ids, matrix = read.ids, read.matrix
     index = {unit: i for i, unit in enumerate(file_ids)}
     unknown = sorted(set(file_ids) - set(ids))
     missing = [unit for unit in ids if unit not in index]
@@ -260,7 +287,7 @@ def _from_file(spec: WeightsSettings, ids: list[str]) -> sp.csr_matrix:
             fix="give one row per unit of the study, with the same codes as its boundaries",
         )
     order = [index[unit] for unit in ids]
-    return sp.csr_matrix(matrix[order][:, order])
+    return sp.csr_matrix(matrix[order][:, order]), {**read.facts, "read": files.describe(read.facts)}
 
 
 def write(w: SpatialWeights, facts: dict, directory, formats: tuple[str, ...] = ()) -> dict:

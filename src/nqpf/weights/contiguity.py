@@ -36,7 +36,9 @@ def contiguity_pairs(
     exact = topology.touching_pairs(gdf.geometry.to_numpy())
     pairs = exact
     if snap_m > 0:
-        projected = (projected if projected is not None else gdf.to_crs(crs.CHINA_ALBERS)).geometry.to_numpy()
+        projected = (
+            projected if projected is not None else gdf.to_crs(crs.equal_area(gdf))
+        ).geometry.to_numpy()
         pairs = topology.pairs_within(projected, snap_m)
     if criterion == "rook":
         pairs = _rook(gdf, pairs, snap_m, projected)

@@ -1,7 +1,8 @@
 """The spatial weights object: unit ids, a sparse matrix, how it was made and every action taken on it.
 
 A :class:`SpatialWeights` comes from a study's weights stage, from a file in the formats other tools exchange
-(GAL, GWT, Stata spmatrix text, CSV with ids: :meth:`SpatialWeights.from_file`), from a matrix and its ids
+(GAL, GWT, Stata spmatrix text, CSV with ids, a bare N x N matrix in CSV, XLSX or MATLAB .mat with its ids:
+:meth:`SpatialWeights.from_file`), from a matrix and its ids
 (:meth:`~SpatialWeights.from_matrix`), from a libpysal ``W`` (:meth:`~SpatialWeights.from_libpysal`) or from
 polygons (:meth:`~SpatialWeights.from_geodataframe`); it goes back to libpysal with :meth:`~SpatialWeights.to_libpysal`.
 """
@@ -80,20 +81,46 @@ class SpatialWeights:
 
     @classmethod
     def from_file(
-        cls, path, *, format: str | None = None, standardise: str = STANDARDISE, name: str | None = None
+        cls,
+        path,
+        *,
+        format: str | None = None,
+        ids=None,
+        ids_from: str | None = None,
+        ids_column: str | None = None,
+        sheet: str | None = None,
+        variable: str | None = None,
+        standardise: str = STANDARDISE,
+        name: str | None = None,
     ) -> SpatialWeights:
-        """W from a weights file: GAL or GWT (GeoDa, spdep, libpysal), Stata's ``spmatrix export`` text or a CSV
-        matrix with ids (the format from ``format`` or the file's suffix: .gal, .gwt, .txt, .csv); the weights
-        are standardised as asked. ``name`` defaults to the file's stem."""
+        """W from a weights file: GAL or GWT (GeoDa, spdep, libpysal; a GWT with or without its header), Stata's
+        ``spmatrix export`` text, a CSV matrix with ids, or a bare N x N matrix (``format="matrix"``: .csv,
+        .txt, .xlsx, .mat) whose ids come from ``ids`` (a file of ids, ``ids_column`` naming its column if it has
+        several) or ``ids_from`` (``"column"`` or ``"header"``); ``sheet`` picks the sheet of a workbook,
+        ``variable`` the array of a .mat (see :mod:`nqpf.weights.files`). The format comes from ``format`` or
+        the suffix (.gal, .gwt, .txt Stata, .csv with ids, .xlsx and .mat bare matrices). The weights are
+        standardised as asked; ``name`` defaults to the file's stem. What the reading found (links, sum of the
+        weights, symmetry and max |w_ij - w_ji|, already row-standardised or not, islands, where the ids came
+        from) is the first line of ``actions``; :meth:`asymmetry` and :meth:`is_row_standardised` give it
+        again."""
         from pathlib import Path
 
         from nqpf.weights import files
 
-        file_ids, raw = files.read(path, format)
+        options = {
+            "ids": ids,
+            "ids_from": ids_from,
+            "ids_column": ids_column,
+            "sheet": sheet,
+            "variable": variable,
+        }
+        options = {k: str(v) for k, v in options.items() if v is not None}
+        read = files.read_file(path, format, **options)
         w = cls.from_matrix(
-            raw, file_ids, standardise=standardise, name=name or Path(path).stem, source=str(path)
+            read.matrix, read.ids, standardise=standardise, name=name or Path(path).stem, source=str(path)
         )
-        return replace(w, parameters={"path": str(path), "format": format or Path(path).suffix.lstrip(".")})
+        parameters = {"path": str(path), "format": read.facts["format"], **options}
+        return replace(w, parameters=parameters, actions=(files.describe(read.facts),))
 
     @classmethod
     def from_libpysal(cls, w, *, standardise: str | None = None, name: str = "w") -> SpatialWeights:
@@ -152,6 +179,18 @@ class SpatialWeights:
     def is_symmetric(self, tol: float = 1e-12) -> bool:
         difference = self.matrix - self.matrix.T
         return bool(difference.nnz == 0 or np.abs(difference.data).max() <= tol)
+
+    def asymmetry(self) -> float:
+        """max |w_ij - w_ji| of the weights before standardisation (0 for a symmetric W)."""
+        difference = abs(self.raw - self.raw.T)
+        return float(difference.max()) if difference.nnz else 0.0
+
+    def is_row_standardised(self) -> bool:
+        """Whether the weights before standardisation already sum to 1 in every row with a link (within 1e-10):
+        a file that held a row-standardised W."""
+        from nqpf.weights.files import matrix_facts
+
+        return matrix_facts(self.raw)["row_standardised"]
 
     def is_binary(self) -> bool:
         return bool(np.all(self.raw.data == 1.0))

@@ -26,14 +26,16 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def centroids(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """(n x 2) longitude and latitude of the equal-area centroids of the polygons (given in any CRS)."""
-    projected = gdf if gdf.crs.equals(crs.CHINA_ALBERS) else gdf.to_crs(crs.CHINA_ALBERS)
-    lonlat = gpd.GeoSeries(projected.geometry.centroid, crs=crs.CHINA_ALBERS).to_crs(crs.GEOGRAPHIC)
+    """(n x 2) longitude and latitude of the equal-area centroids of the polygons: given in geographic
+    coordinates they are projected with the units' equal-area projection (:func:`nqpf.units.crs.equal_area`);
+    given projected, they are taken to be in it already (the builder projects once)."""
+    projected = gdf.to_crs(crs.equal_area(gdf)) if gdf.crs.is_geographic else gdf
+    lonlat = gpd.GeoSeries(projected.geometry.centroid, crs=projected.crs).to_crs(crs.GEOGRAPHIC)
     return np.column_stack([lonlat.x.to_numpy(), lonlat.y.to_numpy()])
 
 
 def projected_centroids_km(projected: gpd.GeoDataFrame) -> np.ndarray:
-    """(n x 2) centroids in km of a table already in the China Albers projection."""
+    """(n x 2) centroids in km of a table already in the units' equal-area projection."""
     points = projected.geometry.centroid
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()]) / 1000.0
 
@@ -46,7 +48,9 @@ def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
 def _projected_km(lonlat: np.ndarray) -> np.ndarray:
     from pyproj import Transformer
 
-    to_eqdc = Transformer.from_crs(crs.GEOGRAPHIC, crs.CHINA_EQUIDISTANT, always_xy=True)
+    to_eqdc = Transformer.from_crs(
+        crs.GEOGRAPHIC, crs.equidistant_for(crs.points_bounds(lonlat)), always_xy=True
+    )
     x, y = to_eqdc.transform(lonlat[:, 0], lonlat[:, 1])
     return np.column_stack([x, y]) / 1000.0
 

@@ -109,6 +109,16 @@ def apply_policy(
             column=f"weights.{name}.islands",
             fix="nearest, drop or error",
         )
+    if centroid_km is None:
+        raise InputError(
+            f"weights {name!r} has {count} disconnected parts (islands or components), and its island policy "
+            "nearest needs the units' locations, which they do not have",
+            unit=listed(f"{ids[i]} {names[i]}" for i in np.flatnonzero(labels != _main_component(labels))),
+            key=f"weights[{name}].islands",
+            details=describe(matrix, ids, names),
+            fix=f"set islands: {{policy: keep}} for weights {name!r} to keep them without neighbours, {{policy: "
+            "drop}} to leave them out, or give the units' locations (units.table.lon_field and lat_field)",
+        )
     return _link_nearest(matrix, ids, names, k, centroid_km, polygons, weight_of, name)
 
 

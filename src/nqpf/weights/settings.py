@@ -29,9 +29,19 @@ PARAMETERS = {
     "economic": ("variable", "years"),
     "economic_geographic": ("variable", "years", "form", "power", "phi", "cutoff_km", "metric"),
     "block": ("by",),
-    "file": ("path", "format"),
+    "file": ("path", "format", "ids", "ids_from", "ids_column", "sheet", "variable"),
 }
 """The keys that define each kind (the others in a specification belong to other kinds and are not reported)."""
+LOCATED_KINDS = (
+    "contiguity",
+    "knn",
+    "distance_band",
+    "inverse_distance",
+    "negative_exponential",
+    "economic_geographic",
+)
+"""The kinds made from the units' polygons (contiguity) or locations (the others): a table of units without
+coordinates cannot have them."""
 STANDARDISATIONS = ("row", "none", "spectral", "minmax")
 STANDARDISE = "row"  # the default, for a study's weights and for SpatialWeights made from a file or a matrix
 EXPORTS = ("stata", "csv")
@@ -77,8 +87,34 @@ class WeightsSettings(Settings):
     form: Literal["product", "mix"] = "product"
     phi: Annotated[float, Field(ge=0, le=1)] = 0.5
     by: Literal["region", "province", "prefecture"] | None = None
-    path: str | None = None
-    format: Literal["gal", "gwt", "stata", "csv"] | None = None
+    path: str | None = Field(default=None, description="kind file: the weights file")
+    format: Literal["gal", "gwt", "stata", "csv", "matrix"] | None = Field(
+        default=None,
+        description="kind file: gal, gwt (with or without its header line), stata (spmatrix export text), csv "
+        "(header code,id_1..id_n and a first column of ids) or matrix (a bare N x N matrix in .csv, .txt, .xlsx "
+        "or .mat); by default from the suffix (.xlsx and .mat: matrix)",
+    )
+    ids: str | None = Field(
+        default=None,
+        description="kind file, format matrix: a file of the ids in the order of the matrix's rows (a one-column "
+        "CSV or TXT, one id a line, or a CSV whose column ids_column holds them); format stata: the id map "
+        "(stata_id, code) when not <stem>.ids.csv beside the file",
+    )
+    ids_from: Literal["column", "header"] | None = Field(
+        default=None,
+        description="kind file, format matrix: the ids are in the matrix file's first column or header row "
+        "(instead of an ids file)",
+    )
+    ids_column: str | None = Field(
+        default=None, description="kind file, format matrix: the column of the ids file that holds the ids"
+    )
+    sheet: str | None = Field(
+        default=None, description="kind file, format matrix, .xlsx: the sheet of W (default the first)"
+    )
+    variable: str | None = Field(
+        default=None,
+        description="kind file, format matrix, .mat: the variable of W (default the only 2-D numeric array)",
+    )
     islands: IslandsSettings = Field(
         default=IslandsSettings(),
         description="nearest (k): link to the k nearest units (the default); drop; keep (the default of block "

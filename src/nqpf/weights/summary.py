@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nqpf.weights.core import SpatialWeights
+from nqpf.weights.files import matrix_facts, stata_id_map, stata_ids
 from nqpf.weights.standardise import eigen_range, parameter_bounds
 
 
@@ -21,11 +22,41 @@ def cliff_ord_constants(w: SpatialWeights) -> tuple[float, float, float]:
     return s0, s1, s2
 
 
+def exports(w: SpatialWeights) -> dict:
+    """What each export file of ``w`` holds (written when ``weights[].export`` asks for it): its format, its
+    ids, the standardisation of its weights and whether they are row-standardised."""
+    standardised = {
+        "standardisation": w.standardisation,
+        "row_standardised": matrix_facts(w.matrix)["row_standardised"],
+    }
+    numeric = stata_ids(w.ids)
+    stata = f"{w.name}.stata.txt"
+    return {
+        "stata": {
+            "file": stata,
+            "format": "Stata spmatrix export text (n, then id w_i1 ... w_in per row); spmatrix import reads it",
+            "ids": "the unit codes"
+            if numeric
+            else f"1..n in the order of the units; their codes in {stata_id_map(stata).name} (stata_id, code)",
+            "id_map": None if numeric else stata_id_map(stata).name,
+            **standardised,
+        },
+        "csv": {
+            "file": f"{w.name}.matrix.csv",
+            "format": "CSV matrix, header code,id_1..id_n, one row per unit",
+            "ids": "the unit codes",
+            **standardised,
+        },
+    }
+
+
 def summarise(
     w: SpatialWeights, names: list[str] | None = None, extra: dict | None = None, spectrum=None
 ) -> dict:
     """A JSON-ready account of ``w``: size, links, neighbours, islands, components, symmetry, eigenvalues,
-    parameter bounds, Cliff-Ord constants and every action taken."""
+    parameter bounds, Cliff-Ord constants, the facts of the weights before standardisation (links, sum,
+    symmetry and max |w_ij - w_ji|, already row-standardised, islands), what each export holds and every action
+    taken."""
     names = names or list(w.ids)
     card = w.cardinalities()
     labels = w.components()
@@ -61,6 +92,9 @@ def summarise(
         "S0": s0,
         "S1": s1,
         "S2": s2,
+        # the weights before standardisation, as a file would hold them: what a reviewer checks of a given W
+        "raw_weights": matrix_facts(w.raw),
+        "exports": exports(w),
         "actions": list(w.actions),
         "ids": list(w.ids),
     }

@@ -1,0 +1,37 @@
+"""Rule esda_scatter: the Moran scatterplot of the last year (drawn for units with or without polygons)."""
+
+import pandas as pd
+
+from nqpf import figures, weights
+from nqpf.esda import by_year
+from nqpf.study import frames
+from nqpf.study.logs import step
+
+with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {snakemake.wildcards.w}"):
+    variable, name = snakemake.wildcards.variable, snakemake.wildcards.w
+    local = pd.read_csv(snakemake.input.local, dtype={"code": str})
+    lisa = local[local["statistic"] == "lisa"]
+    units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
+    years = list(snakemake.params.years)
+    note = "simulated demo data" if snakemake.params.simulated else ""
+    w = weights.load(snakemake.input.gwt, snakemake.input.summary)
+    last = years[-1]
+    x = by_year.values_by_year(
+        frames.study_frame(snakemake.input.panel, snakemake.input.indices), variable, w.ids, [last]
+    )[last]
+    year = lisa[lisa["year"] == last].set_index("code").loc[list(w.ids)]
+    moran = pd.read_csv(snakemake.input.global_)
+    value = moran[(moran["statistic"] == "moran") & (moran["year"] == last)]["value"].iloc[0]
+    labels = units.set_index("code").loc[list(w.ids)]
+    names = list(zip(labels["name"], labels["name_en"], strict=True))
+    figures.moran_scatter(
+        x,
+        w.matrix,
+        names,
+        year["quadrant"].to_numpy(),
+        year["significant"].to_numpy(),
+        value,
+        snakemake.output.scatter,
+        f"{variable} ({name}), {last}",
+        note,
+    )
