@@ -69,9 +69,8 @@ def require(frame: pd.DataFrame, variables, where: str) -> None:
 def check_names(study: StudySettings, variables: list[str]) -> None:
     """Stop when a later stage of a study names a variable its frame will not have: ``variables`` are the
     panel's (read and derived); indices add ``<index>`` and ``<index>_<dimension>``. Checked when the panel is
-    built, so a misspelt name stops the run before any weights, index or model is computed; so do the groupings
-    (:func:`check_groupings`)."""
-    check_groupings(study)
+    built, so a misspelt name stops the run before any weights, index or model is computed. (The groupings are
+    checked when the configuration is read, :func:`check_groupings`.)"""
     index_names = [spec.name for spec in study.indices]
     frame = list(variables) + index_names
     frame += [f"{spec.name}_{dimension}" for spec in study.indices for dimension in spec.dimensions]

@@ -199,20 +199,8 @@ def read_file(
             key="units.file.path",
             fix="give a polygon file that GDAL/OGR can read (shp with its .shx/.dbf, gpkg, geojson)",
         ) from err
-    for key, column in (
-        ("id_field", id_field),
-        ("name_field", name_field),
-        ("name_en_field", name_en_field),
-        ("region_field", region_field),
-    ):
-        if column is not None and column not in gdf.columns:
-            fields = ", ".join(c for c in gdf.columns if c != "geometry")
-            raise InputError(
-                f"the boundary file has no field {column!r}",
-                file=str(path),
-                column=column,
-                fix=f"set units.file.{key} to one of: {fields}",
-            )
+    fields = {"id_field": id_field, "name_field": name_field, "name_en_field": name_en_field}
+    _check_fields(gdf, fields | {"region_field": region_field}, path, "units.file")
     codes = _codes_from_field(gdf[id_field], path, id_field)
     if gdf.crs is None:
         if not assume_crs:
@@ -229,20 +217,7 @@ def read_file(
     if not gdf.crs.equals(crs.GEOGRAPHIC):
         report.actions.append(f"transformed from {gdf.crs.to_string()} to EPSG:4326")
         gdf = gdf.to_crs(crs.GEOGRAPHIC)
-    table = pd.DataFrame({"code": codes})
-    table["name"] = gdf[name_field].astype(str).str.strip().to_numpy() if name_field else codes
-    if name_en_field:
-        table["name_en"] = gdf[name_en_field].astype(str).str.strip().to_numpy()
-    else:
-        table["name_en"] = [_romanise(n) for n in table["name"]]
-    chinese_codes = table["code"].str.fullmatch(r"\d{6}") & table["code"].map(province_code).isin(
-        PROVINCE_BY_CODE
-    )
-    table["province_code"] = table["code"].map(province_code).where(chinese_codes)
-    if region_field:
-        table["region"] = gdf[region_field].astype(str).to_numpy()
-    else:
-        table["region"] = table["code"].map(region_of).where(chinese_codes)
+    table = _attributes(codes, gdf, name_field, name_en_field, region_field)
     unresolved = int(table["region"].isna().sum())
     if unresolved:
         report.actions.append(
@@ -280,15 +255,7 @@ def read_table(
     table = _read_units_table(path, sheet, encoding)
     fields = {"id_field": id_field, "name_field": name_field, "name_en_field": name_en_field}
     fields |= {"region_field": region_field, "lon_field": lon_field, "lat_field": lat_field}
-    for key, column in fields.items():
-        if column is not None and column not in table.columns:
-            raise InputError(
-                f"the units table has no column {column!r}",
-                file=str(path),
-                row=1,
-                column=column,
-                fix=f"set units.table.{key} to one of: {', '.join(map(str, table.columns))}",
-            )
+    _check_fields(table, fields, path, "units.table")
     if (lon_field is None) != (lat_field is None):
         raise InputError(
             "the units table needs both a longitude and a latitude column, or neither",
@@ -297,16 +264,7 @@ def read_table(
             fix="set both units.table.lon_field and units.table.lat_field (or leave both out)",
         )
     codes = _codes_from_field(table[id_field], path, id_field, first_row=2, key="units.table.id_field")
-    out = pd.DataFrame({"code": codes})
-    out["name"] = _text_column(table, name_field) if name_field else codes
-    out["name_en"] = (
-        _text_column(table, name_en_field) if name_en_field else [_romanise(n) for n in out["name"]]
-    )
-    chinese = out["code"].str.fullmatch(r"\d{6}") & out["code"].map(province_code).isin(PROVINCE_BY_CODE)
-    out["province_code"] = out["code"].map(province_code).where(chinese)
-    out["region"] = (
-        _text_column(table, region_field) if region_field else out["code"].map(region_of).where(chinese)
-    )
+    out = _attributes(codes, table, name_field, name_en_field, region_field)
     out["area_km2"] = np.nan
     geometry = None
     if lon_field:
@@ -371,8 +329,41 @@ def _read_units_table(path: Path, sheet: str | None, encoding: str) -> pd.DataFr
     return table
 
 
-def _text_column(table: pd.DataFrame, column: str) -> list[str]:
-    return [str(v).strip() for v in table[column]]
+def _check_fields(table: pd.DataFrame, fields: dict, path: Path, prefix: str) -> None:
+    """Stop when a configured field (``units.file.name_field`` ...) is not a column of the file."""
+    columns = [str(c) for c in table.columns if c != "geometry"]
+    for key, column in fields.items():
+        if column is not None and column not in table.columns:
+            raise InputError(
+                f"the {'boundary file' if prefix == 'units.file' else 'units table'} has no field {column!r}",
+                file=str(path),
+                column=column,
+                key=f"{prefix}.{key}",
+                fix=f"set {prefix}.{key} to one of: {', '.join(columns)}",
+            )
+
+
+def _attributes(
+    codes: pd.Series, source: pd.DataFrame, name_field, name_en_field, region_field
+) -> pd.DataFrame:
+    """The attribute columns of a boundary table: code, name and English name (romanised from a Chinese name
+    when not given), and province and NBS region for six-digit Chinese codes (or the region from
+    ``region_field``)."""
+    table = pd.DataFrame({"code": codes})
+    table["name"] = source[name_field].astype(str).str.strip().to_numpy() if name_field else codes
+    if name_en_field:
+        table["name_en"] = source[name_en_field].astype(str).str.strip().to_numpy()
+    else:
+        table["name_en"] = [_romanise(n) for n in table["name"]]
+    chinese_codes = table["code"].str.fullmatch(r"\d{6}") & table["code"].map(province_code).isin(
+        PROVINCE_BY_CODE
+    )
+    table["province_code"] = table["code"].map(province_code).where(chinese_codes)
+    if region_field:
+        table["region"] = source[region_field].astype(str).to_numpy()
+    else:
+        table["region"] = table["code"].map(region_of).where(chinese_codes)
+    return table
 
 
 def _coordinates(table: pd.DataFrame, column: str, path: Path, low: float, high: float) -> np.ndarray:
