@@ -46,12 +46,13 @@ def test_topsis_worked_by_hand():
     np.testing.assert_allclose(closeness, [0.0, 0.170732, 1.0], atol=1e-6)
 
 
-def spec(method="entropy", weights_by="pooled"):
+def spec(method="entropy", weights_by="pooled", missing="error"):
     return indices.IndexSettings.model_validate(
         {
             "name": "toy",
             "method": method,
             "weights_by": weights_by,
+            "missing": missing,
             "dimensions": {
                 "a": [{"variable": "x1", "direction": "+"}, {"variable": "x2", "direction": "-"}],
                 "b": [{"variable": "x3"}],
@@ -110,10 +111,27 @@ def test_equal_weights_and_topsis_methods(toy_panel):
 def test_constant_indicators_get_no_weight_and_gaps_no_index(toy_panel):
     toy_panel["x3"] = 5.0
     toy_panel.loc[0, "x1"] = np.nan
-    result = indices.build(toy_panel, spec())
+    with pytest.raises(InputError, match="1 unit-years lack an indicator") as err:
+        indices.build(toy_panel, spec())
+    assert err.value.key == "indices[toy].missing" and "drop_per_year" in err.value.fix
+    result = indices.build(toy_panel, spec(missing="drop_per_year"))
     assert result.weights.set_index("indicator").loc["x3", "weight"] == pytest.approx(0.0, abs=1e-12)
     assert any("x3 is constant" in note for note in result.notes)
     assert np.isnan(result.values.loc[0, "index"]) and any("1 unit-years lack" in n for n in result.notes)
+    first = toy_panel.loc[0]
+    assert result.left_out.to_dict("records") == [
+        {
+            "code": str(first["code"]),
+            "name": str(first["name"]),
+            "year": int(first["year"]),
+            "indicator": "x1",
+        }
+    ]
+    # the weights come from the complete unit-years alone: as if the incomplete one were not in the panel
+    alone = indices.build(toy_panel.drop(index=0), spec())
+    pd.testing.assert_frame_equal(result.weights, alone.weights)
+    kept = result.values.dropna(subset=["index"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, alone.values.reset_index(drop=True))
 
 
 def test_index_needs_its_variables(toy_panel):

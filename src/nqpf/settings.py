@@ -9,7 +9,7 @@ configuration schema of the workflow is generated from it.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -26,6 +26,15 @@ VariableName = Annotated[str, Field(pattern=VARIABLE)]
 """The name of a variable of the panel: letters, digits and _, starting with a letter or _."""
 Code = str | int
 """A unit code or name as a configuration may give it (a code written as a number is accepted)."""
+MISSING = ("error", "drop_per_year")
+Missing = Literal[MISSING]
+"""What a cross-sectional stage (ESDA, disparity, an index) does with a unit-year without a value: ``error`` stops
+with the cells listed; ``drop_per_year`` analyses each year on the units observed in it, every unit-year left out
+listed in the stage's ``left_out.csv``."""
+MISSING_DESCRIPTION = (
+    "a unit-year without a value: error (default) stops with the cells listed; drop_per_year analyses each year on "
+    "the units observed in it and lists every unit-year left out (left_out.csv)"
+)
 
 
 class Settings(BaseModel):

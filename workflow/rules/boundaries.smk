@@ -60,6 +60,7 @@ rule boundary_contiguity:
         name=r"[A-Za-z0-9_/-]+",
     params:
         tolerances=SETTINGS.boundaries.snap_tolerances_m,
+        projection=boundary_projection,
         library=LIBRARY,
     threads: 1
     resources:

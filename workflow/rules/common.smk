@@ -85,6 +85,15 @@ def boundary_name(s):
     return s.units.boundary_set or f"custom/{s.name}"
 
 
+def boundary_projection(wildcards):
+    """The projection of a study's own boundary set (custom/<study>): its units.projection. China's sets, which
+    studies share, are measured in the projection chosen from their units."""
+    study_name = wildcards.name.removeprefix("custom/")
+    if wildcards.name.startswith("custom/") and study_name in STUDIES:
+        return STUDIES[study_name].units.projection
+    return None
+
+
 def boundary_file(wildcards):
     return f"resources/boundaries/{boundary_name(study(wildcards))}.gpkg"
 
@@ -156,10 +165,14 @@ def esda_parts(wildcards):
         f"results/{wildcards.study}/esda/parts/{variable}.{w}.{kind}.csv"
         for variable in s.esda.variables
         for w in s.esda_weights
-        for kind in ("global", "local", "notes")
+        for kind in ("global", "local", "notes", "left_out")
     ]
     if s.esda.bivariate:
-        parts += [f"results/{wildcards.study}/esda/parts/bivariate/{w}.global.csv" for w in s.esda_weights]
+        parts += [
+            f"results/{wildcards.study}/esda/parts/bivariate/{w}.{kind}.csv"
+            for w in s.esda_weights
+            for kind in ("global", "left_out")
+        ]
     return parts
 
 
@@ -168,7 +181,7 @@ def esda_targets(name, s):
         return []
     targets = [
         f"results/{name}/esda/{f}"
-        for f in ("global.csv", "local.csv", "named_clusters.csv", "notes.csv", "moran_trend.png")
+        for f in ("global.csv", "local.csv", "named_clusters.csv", "notes.csv", "left_out.csv", "moran_trend.png")
     ]
     for variable in s.esda.variables:
         for w in s.esda_weights:
@@ -221,7 +234,8 @@ def model_parts(wildcards):
 def model_targets(name, s):
     if s.models is None:
         return []
-    return [f"results/{name}/models/{f}" for f in ("estimates.csv", "effects.csv", "tests.csv", "fit.csv")]
+    files = ("estimates.csv", "effects.csv", "tests.csv", "fit.csv", "dropped_units.csv")
+    return [f"results/{name}/models/{f}" for f in files]
 
 
 def study_targets(name, s):
@@ -273,6 +287,7 @@ def table_inputs(wildcards):
                 files["clusters"] = f"{base}/esda/named_clusters.csv"
         elif need == "results":
             files.update({part: f"{base}/models/{part}.csv" for part in ("estimates", "effects", "tests", "fit")})
+            files["dropped_units"] = f"{base}/models/dropped_units.csv"
         elif need == "dagum":
             files.update(
                 {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}

@@ -14,6 +14,7 @@ rule esda_part:
         global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
         local="results/{study}/esda/parts/{variable}.{w}.local.csv",
         notes="results/{study}/esda/parts/{variable}.{w}.notes.csv",
+        left_out="results/{study}/esda/parts/{variable}.{w}.left_out.csv",
     log:
         "logs/{study}/esda/{variable}.{w}.log",
     conda:
@@ -35,11 +36,13 @@ rule esda_part:
 rule esda_bivariate:
     input:
         panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
         indices=index_files,
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
     output:
-        "results/{study}/esda/parts/bivariate/{w}.global.csv",
+        global_="results/{study}/esda/parts/bivariate/{w}.global.csv",
+        left_out="results/{study}/esda/parts/bivariate/{w}.left_out.csv",
     log:
         "logs/{study}/esda/bivariate.{w}.log",
     conda:
@@ -77,6 +80,7 @@ rule esda:
             subcategory="{study}",
         ),
         notes="results/{study}/esda/notes.csv",
+        left_out="results/{study}/esda/left_out.csv",
     log:
         "logs/{study}/esda/merge.log",
     conda:
@@ -114,6 +118,7 @@ rule esda_maps:
         settings=lambda wildcards: study(wildcards).esda.to_config(),
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
+        projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
     resources:
@@ -146,6 +151,7 @@ rule esda_scatter:
     conda:
         "../envs/nqpf.yaml"
     params:
+        settings=lambda wildcards: study(wildcards).esda.to_config(),
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,

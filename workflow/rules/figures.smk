@@ -28,6 +28,7 @@ rule index_map:
         years=lambda wildcards: study(wildcards).figures.map_years_of(study(wildcards).year_list),
         classes=lambda wildcards: study(wildcards).figures.map_classes,
         simulated=lambda wildcards: study(wildcards).simulated,
+        projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
     resources:

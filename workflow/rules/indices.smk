@@ -25,6 +25,7 @@ rule index:
             category="Indices",
             subcategory="{study}",
         ),
+        left_out="results/{study}/indices/{index}.left_out.csv",
         figure=report(
             "results/{study}/indices/{index}.regions.png",
             caption="../report/index_regions.rst",
@@ -105,6 +106,7 @@ rule disparity:
             subcategory="{study}",
         ),
         dispersion="results/{study}/disparity/dispersion.csv",
+        left_out="results/{study}/disparity/left_out.csv",
         convergence=report(
             "results/{study}/disparity/convergence.csv",
             caption="../report/convergence.rst",

@@ -1,5 +1,6 @@
 # Spatial panel econometrics: one job per model and weights matrix (main estimates and effects, tests between
-# models, random effects and Hausman, regional heterogeneity), merged into the study's result set.
+# models, random effects and Hausman, regional heterogeneity, each with every method of models.method), merged
+# into the study's result set with the units models.balance: drop_units left out.
 
 
 rule model:
@@ -59,6 +60,12 @@ rule models:
         fit=report(
             "results/{study}/models/fit.csv",
             caption="../report/model_fit.rst",
+            category="Models",
+            subcategory="{study}",
+        ),
+        dropped_units=report(
+            "results/{study}/models/dropped_units.csv",
+            caption="../report/model_dropped_units.rst",
             category="Models",
             subcategory="{study}",
         ),

@@ -20,6 +20,7 @@ rule weights:
     params:
         spec=lambda wildcards: study(wildcards).weights_spec(wildcards.w).to_config(),
         years=lambda wildcards: study(wildcards).years.to_config(),
+        projection=lambda wildcards: study(wildcards).units.projection,
         config_file=config_file,
         library=LIBRARY,
     threads: 1
@@ -49,6 +50,7 @@ rule weights_map:
     conda:
         "../envs/nqpf.yaml"
     params:
+        projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
     resources:

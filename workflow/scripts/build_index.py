@@ -17,6 +17,7 @@ with step(
     out = snakemake.output
     io.write_csv(result.values, out.values)
     io.write_csv(result.weights, out.weights)
+    io.write_csv(result.left_out, out.left_out)
     with open(out.method, "w", encoding="utf-8") as handle:
         handle.write(indices.method_markdown(spec, result, snakemake.params.simulated))
     units = pd.read_csv(snakemake.input.units, dtype={"code": str})

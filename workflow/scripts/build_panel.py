@@ -5,12 +5,20 @@ from nqpf.panel import validation
 from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.study.settings import StudySettings
-from nqpf.units import boundaries, region_sets
+from nqpf.units import boundaries, crs, region_sets
 
 study = StudySettings.model_validate(snakemake.params.study)
 with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.params.config_file) as log:
-    units = boundaries.read(snakemake.input.boundaries).drop(columns="geometry")
+    polygons = boundaries.read(snakemake.input.boundaries)
+    units = polygons.drop(columns="geometry")
     study_codes = panel.study_units(units, study.units.provinces)
+    if study.units.projection is not None and study.units.has_polygons:
+        # area_km2 in the study's own projection (units.projection), not the one chosen for the boundary set
+        units["area_km2"] = boundaries.area_km2(polygons, study.units.projection)
+        used = crs.describe(polygons[polygons["code"].isin(study_codes)], study.units.projection)
+        log.info("area_km2 in %s (%s), %s", used["name"], used["crs"], used["source"])
+        for note in used["notes"]:
+            log.warning(note)
     # a study on its own polygons or table of units: messages name the user's file, not its copy in resources/
     source = study.units.source.path if study.units.source is not None else snakemake.input.boundaries
     result = panel.build(units, study.panel_spec(), study_codes, boundary_source=source)

@@ -20,4 +20,13 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
     map_years = settings.map_years_of(years)
     note = "simulated demo data" if snakemake.params.simulated else ""
     title = f"LISA clusters of {variable} ({name}, {settings.significance.method})"
-    figures.lisa_cluster_maps(gdf, lisa, map_years, snakemake.output.lisa, title, outlines, note)
+    figures.lisa_cluster_maps(
+        gdf,
+        lisa,
+        map_years,
+        snakemake.output.lisa,
+        title,
+        outlines,
+        note,
+        projection=snakemake.params.projection,
+    )

@@ -22,6 +22,8 @@ with step(snakemake.log[0], f"esda {snakemake.wildcards.variable} on {snakemake.
     io.write_csv(global_table, snakemake.output.global_)
     io.write_csv(local_table, snakemake.output.local)
     io.write_csv(by_year.notes_table(snakemake.wildcards.variable, w.name, notes), snakemake.output.notes)
+    left_out = by_year.left_out(frame, snakemake.wildcards.variable, w, snakemake.params.years, names)
+    io.write_csv(left_out, snakemake.output.left_out)
     moran = global_table[global_table["statistic"] == "moran"]
     for row in moran.itertuples():
         log.info("%d: Moran's I %.4f (z %.2f, p_sim %.4f)", row.year, row.value, row.z_rand, row.p_sim)

@@ -4,11 +4,13 @@ import pandas as pd
 
 from nqpf import figures, weights
 from nqpf.esda import by_year
+from nqpf.esda.settings import EsdaSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {snakemake.wildcards.w}"):
     variable, name = snakemake.wildcards.variable, snakemake.wildcards.w
+    settings = EsdaSettings.model_validate(snakemake.params.settings)
     local = pd.read_csv(snakemake.input.local, dtype={"code": str})
     lisa = local[local["statistic"] == "lisa"]
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
@@ -16,22 +18,29 @@ with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {s
     note = "simulated demo data" if snakemake.params.simulated else ""
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     last = years[-1]
-    x = by_year.values_by_year(
-        frames.study_frame(snakemake.input.panel, snakemake.input.indices), variable, w.ids, [last]
+    values = by_year.values_by_year(
+        frames.study_frame(snakemake.input.panel, snakemake.input.indices),
+        variable,
+        w.ids,
+        [last],
+        settings.missing,
     )[last]
-    year = lisa[lisa["year"] == last].set_index("code").loc[list(w.ids)]
+    # the year's units and W: all of them, or those observed in it (esda.missing: drop_per_year)
+    x, year_w = by_year.for_year(w, values, settings.model_copy(update={"permutations": 0}), variable, last)
+    ids = list(year_w.w.ids)
+    year = lisa[lisa["year"] == last].set_index("code").loc[ids]
     moran = pd.read_csv(snakemake.input.global_)
     value = moran[(moran["statistic"] == "moran") & (moran["year"] == last)]["value"].iloc[0]
-    labels = units.set_index("code").loc[list(w.ids)]
+    labels = units.set_index("code").loc[ids]
     names = list(zip(labels["name"], labels["name_en"], strict=True))
     figures.moran_scatter(
         x,
-        w.matrix,
+        year_w.matrix,
         names,
         year["quadrant"].to_numpy(),
         year["significant"].to_numpy(),
         value,
         snakemake.output.scatter,
-        f"{variable} ({name}), {last}",
+        f"{variable} ({name}), {last}" + (f", {len(ids)} of {w.n} units observed" if len(ids) < w.n else ""),
         note,
     )

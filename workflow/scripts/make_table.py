@@ -29,7 +29,8 @@ with step(snakemake.log[0], f"table {snakemake.wildcards.study}/{snakemake.wildc
         sources.clusters = pd.read_csv(given.clusters, dtype={"members": str})
     if "estimates" in given.keys():
         sources.results = regression.Results(
-            *(pd.read_csv(given[part]) for part in ("estimates", "effects", "tests", "fit"))
+            *(pd.read_csv(given[part]) for part in ("estimates", "effects", "tests", "fit")),
+            dropped=pd.read_csv(given.dropped_units, dtype=CODES),
         )
     if "dagum" in given.keys():
         sources.dagum = tuple(pd.read_csv(given[key]) for key in ("dagum", "dagum_within", "dagum_between"))

@@ -11,4 +11,6 @@ with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake
     with open(snakemake.input.summary, encoding="utf-8") as handle:
         summary = json.load(handle)
     gdf = boundaries.read(snakemake.input.boundaries)
-    figures.connectivity_map(gdf, w, snakemake.output.png, summary.get("added_links"))
+    figures.connectivity_map(
+        gdf, w, snakemake.output.png, summary.get("added_links"), projection=snakemake.params.projection
+    )

@@ -7,7 +7,7 @@ from nqpf.units import boundaries, topology
 
 with step(snakemake.log[0], f"contiguity {snakemake.wildcards.name}") as log:
     gdf = boundaries.read(snakemake.input.gpkg)
-    report = topology.snapping_report(gdf, list(snakemake.params.tolerances))
+    report = topology.snapping_report(gdf, list(snakemake.params.tolerances), snakemake.params.projection)
     log.info(
         "%d units, %d exact links; %s",
         report["units"],

@@ -1,26 +1,21 @@
 """Rule models: every model on every weights matrix as one result set (robustness across W, heterogeneity
-across groups), each row keyed by model, weights and spec."""
-
-import json
-from pathlib import Path
-
-import pandas as pd
+across groups), each row keyed by model, weights (method, when several are estimated) and spec; and the units the
+models left out for gaps (models.balance: drop_units)."""
 
 from nqpf import io
 from nqpf.models import specifications
 from nqpf.study.logs import step
 
 with step(snakemake.log[0], f"models {snakemake.wildcards.study}") as log:
-    tables = {"estimates": [], "effects": [], "tests": [], "fit": []}
-    for path in map(Path, snakemake.input):
-        model, w = path.parent.parent.name, path.parent.name
-        if path.name == "fit.json":
-            fit = json.loads(path.read_text(encoding="utf-8"))
-            tables["fit"].append(specifications.fit_table(fit).assign(model=model, weights=w))
-        else:
-            tables[path.stem].append(pd.read_csv(path).assign(model=model, weights=w))
-    for name, parts in tables.items():
-        frame = pd.concat(parts, ignore_index=True)
-        frame = frame[["model", "weights", *[c for c in frame.columns if c not in ("model", "weights")]]]
-        io.write_csv(frame, snakemake.output[name])
-    log.info("%d models x weights merged", len(tables["fit"]))
+    merged = specifications.merge(snakemake.input)
+    for name in ("estimates", "effects", "tests", "fit"):
+        io.write_csv(merged[name], snakemake.output[name])
+    io.write_csv(merged["dropped_units"], snakemake.output.dropped_units)
+    log.info("%d models x weights merged", len(merged["fit"].drop_duplicates(["model", "weights"])))
+    dropped = merged["dropped_units"]
+    if len(dropped):
+        log.warning(
+            "%d units dropped for gaps in the model variables (models/dropped_units.csv): %s",
+            dropped["code"].nunique(),
+            ", ".join(dict.fromkeys(dropped["code"])),
+        )

@@ -12,6 +12,7 @@ with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemak
         pd.read_csv(snakemake.input[0]),
         [snakemake.output.png, snakemake.output.pdf],
         model=snakemake.wildcards.model,
+        method=settings.methods[0],  # one method when several are estimated: the first configured
         dependent=settings.dependent,
         level=settings.effects.level,
         # the English display names the study gives its variables and weights matrices for its tables

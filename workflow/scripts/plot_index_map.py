@@ -25,4 +25,5 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         classes=snakemake.params.classes,
         note="simulated demo data" if snakemake.params.simulated else "",
         source=snakemake.input.values,
+        projection=snakemake.params.projection,
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from nqpf.disparity.dagum import dagum_gini
 from nqpf.disparity.settings import DisparitySettings
 from nqpf.disparity.theil import theil
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.units.regions import REGIONS
 
 
@@ -184,6 +184,18 @@ def study_tables(frame: pd.DataFrame, settings: DisparitySettings) -> dict[str, 
             fix="give the units their region (units.table.region_field or units.file.region_field), or group by "
             "a unit attribute of units.attributes",
         )
+    left = left_out(frame, list(settings.variables), group)
+    if settings.missing == "error" and len(left):
+        first = left.iloc[0]
+        raise InputError(
+            f"disparity: {len(left)} unit-years of the grouped units have no value of "
+            + ", ".join(dict.fromkeys(left["variable"])),
+            unit=listed(f"{r.code} {r.name} {r.year}" for r in left.itertuples()),
+            column=str(first["variable"]),
+            key="disparity.missing",
+            fix="fill the gaps (panel.fill), or measure each year on the units observed in it "
+            "(disparity.missing: drop_per_year: every unit-year left out is listed in disparity/left_out.csv)",
+        )
     tables = analyse(frame, list(settings.variables), group, order)
     rows = []
     if settings.convergence:
@@ -193,4 +205,44 @@ def study_tables(frame: pd.DataFrame, settings: DisparitySettings) -> dict[str, 
                 convergence.beta(frame, variable, group, order),
             ]
     tables["convergence"] = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if settings.convergence and len(left):
+        left = pd.concat([left, _left_out_of_beta(frame, list(settings.variables), group)], ignore_index=True)
+    tables["left_out"] = left
     return tables
+
+
+LEFT_OUT_COLUMNS = ["variable", "year", "code", "name", "reason"]
+
+
+def left_out(frame: pd.DataFrame, variables: list[str], group: str = "region") -> pd.DataFrame:
+    """Every unit-year of the grouped units without a value of one of ``variables``: the rows the regional means,
+    the Gini and Theil decompositions and the dispersion of that year leave out (``disparity.missing:
+    drop_per_year``), as rows of ``disparity/left_out.csv``."""
+    grouped = frame[frame[group].notna()]
+    rows = [
+        (variable, int(r.year), str(r.code), str(getattr(r, "name", r.code)), "no value")
+        for variable in variables
+        for r in grouped[grouped[variable].isna()].itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS).astype({"year": "Int64"})
+
+
+def _left_out_of_beta(frame: pd.DataFrame, variables: list[str], group: str) -> pd.DataFrame:
+    """The units beta convergence leaves out because they lack a value in some year (it needs each unit's
+    first and last year, and every year for the conditional beta), one row per unit with the year empty."""
+    grouped = frame[frame[group].notna()]
+    rows = []
+    for variable in variables:
+        gaps = grouped[grouped[variable].isna()].groupby("code", sort=True)
+        for code, part in gaps:
+            name = str(part["name"].iloc[0]) if "name" in part.columns else str(code)
+            rows.append(
+                (
+                    variable,
+                    pd.NA,
+                    str(code),
+                    name,
+                    f"left out of beta convergence ({len(part)} years without a value)",
+                )
+            )
+    return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS).astype({"year": "Int64"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from nqpf.settings import Identifier, Settings
+from nqpf.settings import MISSING_DESCRIPTION, Identifier, Missing, Settings
 from nqpf.units import region_sets
 
 GROUPINGS: tuple[str, ...] = ("region", "province", *region_sets.SET_NAMES)
@@ -28,6 +28,11 @@ class DisparitySettings(Settings):
         default=None, description="years drawn in the kernel density figures (default first, middle, last)"
     )
     convergence: bool = True
+    missing: Missing = Field(
+        default="error",
+        description=MISSING_DESCRIPTION
+        + "; beta convergence uses the units observed in every year of the study",
+    )
 
     @field_validator("groups")
     @classmethod

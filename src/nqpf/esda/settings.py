@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from nqpf.settings import Settings, first_middle_last
+from nqpf.settings import MISSING_DESCRIPTION, Missing, Settings, first_middle_last
 from nqpf.units.named_regions import DEFAULTS, NamedRegion
 
 GLOBAL_STATISTICS = ("moran", "geary", "getis_ord")
@@ -20,6 +20,8 @@ ALPHA = 0.05
 ALTERNATIVE = "two-sided"
 SHARE_ABOVE = 0.5
 MIN_JACCARD = 0.0
+NO_DATA = "no data"
+"""The LISA quadrant of a unit without a value in a year analysed with ``missing: drop_per_year``."""
 
 
 class SignificanceSettings(Settings):
@@ -58,6 +60,11 @@ class EsdaSettings(Settings):
     years: list[int] | None = None
     permutations: Annotated[int, Field(ge=0)] = PERMUTATIONS
     seed: Annotated[int, Field(ge=0)] = 0
+    missing: Missing = Field(
+        default="error",
+        description=MISSING_DESCRIPTION
+        + "; each year's W is restricted to its observed units and standardised again by its rule",
+    )
     significance: SignificanceSettings = SignificanceSettings()
     alternative: Literal[ALTERNATIVES] = Field(
         default=ALTERNATIVE,

@@ -1,6 +1,6 @@
-"""Figures of a study's results, drawn with matplotlib without a screen: maps in the China Albers equal-area
-projection (index maps by year, LISA clusters, weights connectivity), distributions and disparity, Moran
-plots, and the coefficients and effects of spatial panel models.
+"""Figures of a study's results, drawn with matplotlib without a screen: maps in the units' equal-area
+projection or a study's own (index maps by year, LISA clusters, weights connectivity), distributions and
+disparity, Moran plots, and the coefficients and effects of spatial panel models.
 
 The drawing functions are loaded when first used, so that reading the figures' settings
 (:mod:`nqpf.figures.settings`) does not import the plotting stack. Figures are written to files and closed; the

@@ -7,6 +7,7 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nqpf.esda.settings import NO_DATA
 from nqpf.figures.basemap import HIDDEN_NOTE, for_display, mainland_view
 from nqpf.figures.style import use_cjk_font
 
@@ -28,14 +29,17 @@ def lisa_cluster_maps(
     title: str,
     regions: dict[str, tuple[str, set[str]]] | None = None,
     note: str = "",
+    projection=None,
 ) -> None:
-    """LISA cluster maps, one small map per year: significant HH, LH, LL, HL units; named regions outlined."""
+    """LISA cluster maps, one small map per year: significant HH, LH, LL, HL units; named regions outlined.
+    Drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given."""
     cjk = use_cjk_font()
-    projected = for_display(units).set_index("code")
+    projected = for_display(units, projection).set_index("code")
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows + 0.6), dpi=150, squeeze=False)
     outlines = {}
+    unobserved = False  # a unit without a value in some year (esda.missing: drop_per_year)
     for name, (label, members) in (regions or {}).items():
         inside = projected.loc[projected.index.intersection(sorted(members))]
         if len(inside):
@@ -43,13 +47,18 @@ def lisa_cluster_maps(
     for ax, year in zip(axes.ravel(), years, strict=False):
         data = local[local["year"] == year].set_index("code")
         category = np.where(
-            data["quadrant"] == "island",
-            "island",
+            data["quadrant"].isin(["island", NO_DATA]),
+            data["quadrant"],
             np.where(data["significant"], data["quadrant"], "not significant"),
         )
-        colours = [LISA_COLOURS[c] for c in category]
+        no_data = category == NO_DATA
         shapes = projected.loc[data.index]
-        shapes.plot(ax=ax, color=colours, edgecolor="#bbbbbb", linewidth=0.1)
+        shapes[~no_data].plot(
+            ax=ax, color=[LISA_COLOURS[c] for c in category[~no_data]], edgecolor="#bbbbbb", linewidth=0.1
+        )
+        if no_data.any():
+            shapes[no_data].plot(ax=ax, facecolor="white", edgecolor="#999999", hatch="////", linewidth=0.1)
+            unobserved = True
         for label, outline in outlines.values():
             gpd.GeoSeries([outline]).boundary.plot(ax=ax, color="#222222", linewidth=0.6)
             if cjk:
@@ -71,7 +80,11 @@ def lisa_cluster_maps(
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in LISA_COLOURS.values()]
-    fig.legend(handles, list(LISA_COLOURS), loc="lower center", ncol=6, fontsize=7, frameon=False)
+    labels = list(LISA_COLOURS)
+    if unobserved:
+        handles.append(plt.Rectangle((0, 0), 1, 1, fc="white", ec="#999999", hatch="////", lw=0.3))
+        labels.append(NO_DATA)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=7, frameon=False)
     fig.suptitle(title + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     fig.savefig(path, metadata={"Software": None})

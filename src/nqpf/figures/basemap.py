@@ -1,5 +1,6 @@
 """Maps drawn in the units' equal-area projection (China's Albers for Chinese units, one centred on the units
-elsewhere: :mod:`nqpf.units.crs`): the polygons simplified for display and the view of China's mainland."""
+elsewhere, or a study's own: :mod:`nqpf.units.crs`): the polygons simplified for display and the view of China's
+mainland."""
 
 from __future__ import annotations
 
@@ -32,10 +33,10 @@ HIDDEN_NOTE = "; South China Sea islands not shown"
 """What a map's caption adds when :func:`mainland_view` left polygons out."""
 
 
-def for_display(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The polygons in the units' equal-area projection (as given when already projected), simplified to what a
-    figure can show."""
-    projected = gdf.to_crs(crs.equal_area(gdf)) if gdf.crs.is_geographic else gdf
+def for_display(gdf: gpd.GeoDataFrame, projection=None) -> gpd.GeoDataFrame:
+    """The polygons in the units' equal-area projection, or in ``projection`` (a study's own) when given (as
+    given when already projected), simplified to what a figure can show."""
+    projected = gdf.to_crs(crs.equal_area(gdf, projection)) if gdf.crs.is_geographic else gdf
     minx, miny, maxx, maxy = projected.total_bounds
     tolerance = _DISPLAY_TOLERANCE * max(maxx - minx, maxy - miny)
     return projected.set_geometry(projected.geometry.simplify(tolerance, preserve_topology=True))

@@ -95,6 +95,7 @@ def index_maps(
     classes: int = 5,
     note: str = "",
     source: str = "the index table",
+    projection=None,
 ) -> None:
     """Maps of a variable by unit, one small map per year, on one shared colour scale.
 
@@ -103,6 +104,7 @@ def index_maps(
     maps of smaller units (prefectures, counties) outline their provinces. Units without a value are grey. The
     South China Sea islands of a map of China are left out of the view (:func:`mainland_view`). ``units`` holds ``code``, ``name``,
     ``name_en`` (and ``province_code``) and the polygons; ``values`` holds ``code``, ``year`` and ``column``.
+    The maps are drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given.
     """
     if classes < 2:
         raise InputError(
@@ -113,7 +115,7 @@ def index_maps(
     table, years = _map_values(values, column, years, source, units)
     cjk = use_cjk_font()
     exact = units.assign(code=units["code"].astype(str)).set_index("code")
-    exact = exact.to_crs(crs.equal_area(exact))
+    exact = exact.to_crs(crs.equal_area(exact, projection))
     projected = for_display(exact)
     edges = class_breaks(table[column].dropna(), classes)
     if len(edges) == 1:  # one value everywhere: one class

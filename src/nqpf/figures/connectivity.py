@@ -16,14 +16,20 @@ _STRONGEST = 3
 
 
 def connectivity_map(
-    units: gpd.GeoDataFrame, w: SpatialWeights, path, added_links: list[dict] | None = None, note: str = ""
+    units: gpd.GeoDataFrame,
+    w: SpatialWeights,
+    path,
+    added_links: list[dict] | None = None,
+    note: str = "",
+    projection=None,
 ) -> None:
     """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
-    policy in red; for a dense W only each unit's strongest links."""
+    policy in red; for a dense W only each unit's strongest links. Drawn in the units' equal-area projection, or
+    in ``projection`` (a study's own) when given."""
     exact = units.set_index("code").loc[list(w.ids)]
-    exact = exact.to_crs(crs.equal_area(exact))
+    exact = exact.to_crs(crs.equal_area(exact, projection))
     xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
-    projected = for_display(units.set_index("code").loc[list(w.ids)])
+    projected = for_display(units.set_index("code").loc[list(w.ids)], projection)
     matrix = w.matrix.tocsr()
     shown = "all links"
     rows, cols = matrix.nonzero()

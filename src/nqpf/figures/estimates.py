@@ -94,12 +94,22 @@ def weights_colours(names) -> dict:
     return {name: plt.get_cmap("tab10")(k % 10) for k, name in enumerate(names)}
 
 
+def _one_method(table: pd.DataFrame, method: str | None, source: str) -> tuple[pd.DataFrame, str]:
+    """The rows of one estimation method, when the table holds several (a ``method`` column): ``method``, by
+    default the first; and the words naming it in a title (none for a table of one method)."""
+    if "method" not in table.columns:
+        return table, ""
+    method = method or str(table["method"].iloc[0])
+    return _rows_of(table, {"method": method}, source), f", {method} method"
+
+
 def effects_plot(
     effects: pd.DataFrame,
     paths,
     *,
     model: str,
     spec: str = "main",
+    method: str | None = None,
     dependent: str = "",
     level: float = 0.95,
     labels: dict[str, str] | None = None,
@@ -111,7 +121,8 @@ def effects_plot(
     at a glance); filled markers where the interval excludes zero.
 
     ``effects`` is the merged table of a study (model, weights, spec, variable, effect, estimate, ci_low, ci_high);
-    ``labels`` gives display names of variables and weights matrices (their own names otherwise).
+    ``labels`` gives display names of variables and weights matrices (their own names otherwise). A table of
+    several estimation methods (a ``method`` column) is plotted for ``method``, by default its first.
     """
     name = _namer(labels)
     require_columns(
@@ -120,6 +131,7 @@ def effects_plot(
         source,
         "plot the merged effects table of the models stage",
     )
+    effects, which = _one_method(effects, method, source)
     rows = _rows_of(effects, {"model": model, "spec": spec}, source)
     variables = list(dict.fromkeys(rows["variable"]))
     weights = list(dict.fromkeys(rows["weights"]))
@@ -147,7 +159,7 @@ def effects_plot(
     axes[0, 0].set_ylim(len(weights) - 0.5, -0.5)
     target = f" on {name(dependent)}" if dependent else ""
     fig.suptitle(
-        f"{model.upper()} effects{target} ({spec} specification) on every W"
+        f"{model.upper()} effects{target} ({spec} specification{which}) on every W"
         + (f" ({note})" if note else "")
         + f"\n{level:.0%} intervals; filled markers: the interval excludes 0",
         fontsize=9,
@@ -163,6 +175,7 @@ def coefficient_plot(
     paths,
     *,
     spec: str = "main",
+    method: str | None = None,
     dependent: str = "",
     level: float = 0.95,
     labels: dict[str, str] | None = None,
@@ -175,7 +188,8 @@ def coefficient_plot(
     weights matrices by colour; filled markers where the interval excludes zero.
 
     ``estimates`` is the merged table of a study (model, weights, spec, term, estimate, std_error); ``labels``
-    gives display names of variables and weights matrices (their own names otherwise).
+    gives display names of variables and weights matrices (their own names otherwise). A table of several
+    estimation methods (a ``method`` column) is plotted for ``method``, by default its first.
     """
     from scipy.stats import norm
 
@@ -186,6 +200,7 @@ def coefficient_plot(
         source,
         "plot the merged estimates table of the models stage",
     )
+    estimates, which = _one_method(estimates, method, source)
     rows = _rows_of(estimates, {"spec": spec}, source)
     terms = [str(t) for t in dict.fromkeys(rows["term"])]
     variables = [t for t in terms if not t.startswith("W.") and t not in SPATIAL_PARAMETERS]
@@ -232,7 +247,7 @@ def coefficient_plot(
     fig.legend(handles=handles, loc="lower center", ncol=len(weights), fontsize=7, frameon=False)
     target = f" of {name(dependent)}" if dependent else ""
     fig.suptitle(
-        f"Coefficients{target} ({spec} specification) on every W"
+        f"Coefficients{target} ({spec} specification{which}) on every W"
         + (f" ({note})" if note else "")
         + f"\n{level:.0%} intervals (estimate ± {z:.2f} s.e.); filled markers: the interval excludes 0",
         fontsize=9,

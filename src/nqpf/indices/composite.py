@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nqpf.errors import InputError
+from nqpf.errors import InputError, listed
 from nqpf.indices.settings import IndexSettings
 
 ENTROPY_SHIFT = 1e-4
@@ -81,6 +81,7 @@ class IndexResult:
     weights: pd.DataFrame  # (year,) indicator, dimension, direction, entropy, divergence, weight
     notes: list[str] = field(default_factory=list)
     method: str = ""
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS))
 
 
 def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
@@ -97,11 +98,22 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
     panel = panel.sort_values(["year", "code"], ignore_index=True)
     complete = panel[variables].notna().all(axis=1)
     notes = []
-    if not complete.all():
-        gaps = panel.loc[~complete, ["code", "year"]]
+    left = left_out(panel, variables)
+    if len(left) and spec.missing == "error":
+        cells = panel.loc[~complete]
+        raise InputError(
+            f"index {spec.name!r}: {len(cells)} unit-years lack an indicator",
+            unit=listed(f"{r.code} {r.year}" for r in cells.itertuples(index=False)),
+            column=", ".join(dict.fromkeys(left["indicator"])),
+            key=f"indices[{spec.name}].missing",
+            fix="fill the gaps (panel.fill), choose indicators observed in the study's years, or build the index "
+            "on the complete unit-years (missing: drop_per_year: the others get no index value and are listed in "
+            f"indices/{spec.name}.left_out.csv)",
+        )
+    if len(left):
         notes.append(
-            f"{len(gaps)} unit-years lack an indicator and get no index value: "
-            + ", ".join(f"{c} {y}" for c, y in gaps.head(20).itertuples(index=False))
+            f"{int((~complete).sum())} unit-years lack an indicator and get no index value (missing: "
+            f"drop_per_year); indices/{spec.name}.left_out.csv lists each with the indicators it lacks"
         )
     data = panel[complete].reset_index(drop=True)
     if data.empty:
@@ -143,7 +155,25 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
     for k, column in enumerate(columns):
         values[column] = np.nan
         values.loc[complete.to_numpy(), column] = scores[:, k]
-    return IndexResult(values=values, weights=pd.DataFrame(weight_rows), notes=notes, method=describe(spec))
+    return IndexResult(
+        values=values, weights=pd.DataFrame(weight_rows), notes=notes, method=describe(spec), left_out=left
+    )
+
+
+LEFT_OUT_COLUMNS = ["code", "name", "year", "indicator"]
+
+
+def left_out(panel: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """Every unit-year of ``panel`` lacking one of the indicators ``variables``, one row per missing indicator:
+    the unit-years an index leaves out (they get no index value)."""
+    rows = [
+        (str(r.code), str(getattr(r, "name", r.code)), int(r.year), variable)
+        for variable in variables
+        for r in panel[panel[variable].isna()].itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=LEFT_OUT_COLUMNS).sort_values(
+        ["year", "code", "indicator"], kind="stable", ignore_index=True
+    )
 
 
 def _weights(block: np.ndarray, spec: IndexSettings):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from nqpf.settings import Identifier, Name, Settings
+from nqpf.settings import MISSING_DESCRIPTION, Identifier, Missing, Name, Settings
 
 METHODS = ("entropy", "entropy_topsis", "equal")
 
@@ -33,6 +33,11 @@ class IndexSettings(Settings):
     title: str | None = None
     method: Literal[METHODS] = "entropy"
     weights_by: Literal["pooled", "year"] = "pooled"
+    missing: Missing = Field(
+        default="error",
+        description=MISSING_DESCRIPTION
+        + "; a unit-year lacking any indicator gets no index value and the weights come from the complete ones",
+    )
     dimensions: dict[Identifier, Annotated[list[IndicatorSettings], Field(min_length=1)]] = Field(
         min_length=1, description="dimension name -> list of indicators"
     )

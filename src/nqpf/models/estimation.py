@@ -14,6 +14,37 @@ time effects and T - 1 with unit effects, and c = 1 with time effects (the eigen
 drops out), which removes the O(1/T) bias of sigma^2 and rho of the direct approach (``direct``, Elhorst 2014:
 n = N, t = T, c = 0).
 
+The two methods, and how they relate to other software (``models.method`` may list both; each model and W is then
+estimated with each, on the same data and W):
+- ``lee_yu`` is the transformation approach of Lee and Yu (2010, J. Econometrics 154: 165-185): the
+  orthonormal F_{T,T-1} (the eigenvectors of J_T = I_T - l l'/T for the eigenvalue 1) removes the unit effects and,
+  with a row-standardised W, F_{N,N-1} the time effects, leaving (N - 1)(T - 1) effective observations under
+  two-way effects (N (T - 1) unit, (N - 1) T time). Since F F' = J, the transformed sums of squares equal those
+  of the demeaned data, so the code demeans and counts n t = (N - 1)(T - 1) observations, and takes
+  |I_{N-1} - rho W*| = |I_N - rho W| / (1 - rho) (W* = F_N' W F_N) for the Jacobian. The result is the exact
+  maximum of the transformed likelihood: sigma^2 = SSR / ((N - 1)(T - 1)), and rho and beta consistent without a
+  correction step. R's SDPDmod does the same with ``SDPDm(..., LYtrans = TRUE, demn = TRUE)`` (row-normalised W).
+- ``direct`` is maximum likelihood on the demeaned data counting all N T observations (Elhorst 2014;
+  ``sar_panel_FE`` / ``sdm_panel_FE`` with ``info.bc = 0``; SDPDmod without ``LYtrans``), with no correction:
+  sigma^2 = SSR / (N T) is biased downward by the factor (T - 1)/T under unit effects, and rho (and with it beta)
+  carries an O(1/N) bias under time effects. It is what the LR tests of the fixed effects compare (their
+  likelihoods count the same N T observations under every kind of effects).
+- Neither is Elhorst's bias correction (``sar_panel_FE`` / ``sdm_panel_FE`` with ``info.bc = 1``, the default
+  there; SDPDmod's ``LYtrans = TRUE`` without ``demn``): direct ML, then the analytical correction of Lee and Yu
+  (2010): sigma^2 times T/(T - 1) under unit effects (rho and beta are then those of the transformation
+  approach, whose likelihood is proportional to the direct one) or N/(N - 1) under time effects; under two-way
+  effects (rho, beta, sigma^2) moved by the inverse information matrix times (0, 1/(1 - rho), 1/(2 sigma^2)) / N
+  and sigma^2 then times T/(T - 1). That correction and the transformation agree to first order in 1/N and 1/T,
+  not in a given sample: the numbers of ``lee_yu`` differ from Elhorst's bias-corrected ones under time and
+  two-way effects (the estimates match under unit effects), and those of ``direct`` match his uncorrected ones.
+
+The LR tests (:mod:`nqpf.models.selection`) compare two fits of one method, whose likelihoods count the same
+observations; their degrees of freedom are the numbers of restrictions, which the transformation does not change
+(it removes the fixed effects, not the tested parameters): SDM against SAR and SDEM against SEM, the K
+restrictions theta = 0; SDM against SEM, the K common-factor restrictions theta = -rho beta (Burridge 1981; SDM
+has 2K + 1 slope and spatial parameters, SEM K + 1); SLX against OLS K; SAR and SEM against OLS 1 (rho = 0,
+lambda = 0); the joint significance of unit effects N - 1 and of time effects T - 1 (Elhorst 2014, sec. 3.2).
+
 Standard errors come from the analytic information matrix (Lee 2004; Lee and Yu 2010; Elhorst 2014, eq. 3.18),
 with G = W (I - rho W)^-1 and H the demeaned G X b:
     I_bb = X'X / s2,  I_b,rho = X'H / s2,  I_rho,rho = t (tr(G*G*) + tr(G*'G*)) + H'H / s2,

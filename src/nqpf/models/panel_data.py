@@ -104,7 +104,8 @@ def from_frame(
             column=", ".join(c for c in variables if data[c].isna().any()),
             details=cells,
             fix="supply the missing values in the statistics, fill the gaps (panel.fill: linear or constant), "
-            "choose complete variables, or narrow the years (models.years)",
+            "choose complete variables, narrow the years (models.years), or set models.balance: drop_units to "
+            "estimate on the units complete in every model variable and year (balance='drop_units' in Python)",
         )
     values = data.to_numpy(float)
     extreme = ~np.isfinite(values) | (np.abs(values) > _LARGEST)
@@ -127,6 +128,28 @@ def from_frame(
 
 
 _LARGEST = 1e100  # beyond this a value's square (and a cross-product matrix) leaves double precision
+
+DROPPED_COLUMNS = ["code", "name", "variable", "year"]
+"""The columns of the cells that made a unit drop out of a model (``models/dropped_units.csv``)."""
+
+
+def incomplete_units(frame: pd.DataFrame, variables: list[str], ids, years) -> pd.DataFrame:
+    """Every cell without a value of ``variables`` in ``years`` for the units ``ids``, a unit-year without a row
+    counting as missing in every variable: one row per cell (code, name, variable, year), units in the order of
+    ``ids``, then variables as listed, then years. The units it names are those a model with ``balance:
+    drop_units`` leaves out, so that the rest form a balanced panel."""
+    ids, years = list(ids), list(years)
+    index = pd.MultiIndex.from_product([years, ids], names=["year", "code"])
+    data = frame.set_index(["year", "code"])[list(variables)].reindex(index)
+    missing = data.isna().to_numpy().reshape(len(years), len(ids), len(variables))
+    names = frame.drop_duplicates("code").set_index("code")["name"] if "name" in frame.columns else None
+    rows = []
+    for i in np.flatnonzero(missing.any(axis=(0, 2))):
+        name = names.get(ids[i], "") if names is not None else ""
+        name = "" if pd.isna(name) else str(name)
+        for k, variable in enumerate(variables):
+            rows += [(ids[i], name, variable, int(years[t])) for t in np.flatnonzero(missing[:, i, k])]
+    return pd.DataFrame(rows, columns=DROPPED_COLUMNS)
 
 
 def collinear_relations(z: np.ndarray, names) -> tuple[list[str], list[str]]:

@@ -15,10 +15,12 @@ from nqpf.units.regions import REGIONS
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
 METHODS = ("lee_yu", "direct")
 POLICIES = ("error", "warn")
+BALANCE = ("error", "drop_units")
 MAX_ITERATIONS = 500
 # defaults shared by the study settings and the notebook API (SpatialPanelModel, impacts)
 FIXED_EFFECTS_DEFAULT = "two-way"
 METHOD_DEFAULT = "lee_yu"
+BALANCE_DEFAULT = "error"
 DRAWS = 1000
 LEVEL = 0.95
 
@@ -66,7 +68,17 @@ class ModelsSettings(Settings):
     )
     years: YearSpan | None = None
     fixed_effects: Literal[FIXED_EFFECTS] = FIXED_EFFECTS_DEFAULT
-    method: Literal[METHODS] = METHOD_DEFAULT
+    method: Literal[METHODS] | Annotated[list[Literal[METHODS]], Field(min_length=1)] = Field(
+        default=METHOD_DEFAULT,
+        description="the estimation method, or a list of methods each model and W is estimated with (results side "
+        "by side): lee_yu (the Lee and Yu 2010 transformation approach) or direct (Elhorst 2014)",
+    )
+    balance: Literal[BALANCE] = Field(
+        default=BALANCE_DEFAULT,
+        description="a model variable without a value in a model year: error stops the run naming the cell; "
+        "drop_units estimates on the units complete in every model variable and year, W restricted to them and "
+        "standardised again, every unit left out listed (models/dropped_units.csv)",
+    )
     random_effects: bool = True
     on_bound: Literal[POLICIES] = Field(
         default="error",
@@ -84,6 +96,25 @@ class ModelsSettings(Settings):
     )
     effects: EffectsSettings = EffectsSettings()
     heterogeneity: HeterogeneitySettings | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _each_method_once(cls, method):
+        if isinstance(method, list) and len(set(method)) < len(method):
+            repeated = sorted({m for m in method if method.count(m) > 1})
+            raise ValueError(f"lists {', '.join(repeated)} more than once; list each method once")
+        return method
+
+    @property
+    def methods(self) -> list[str]:
+        """The estimation methods, in the order configured (``method`` as a list of one or more)."""
+        return [self.method] if isinstance(self.method, str) else list(self.method)
+
+    @property
+    def several_methods(self) -> bool:
+        """Whether each model and W is estimated with more than one method (the results then carry a ``method``
+        column)."""
+        return len(self.methods) > 1
 
     @property
     def group_by(self) -> str | None:

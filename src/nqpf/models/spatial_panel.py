@@ -10,12 +10,15 @@ and the specification; ``fit()`` returns an immutable results object with ``para
 The models (OLS, SLX, SAR, SEM, SDM, SDEM with none, unit, time or two-way fixed effects, Lee-Yu corrected or
 direct; random-effects SAR and SDM) are estimated by exact maximum likelihood (:mod:`nqpf.models.estimation`,
 :mod:`nqpf.models.random_effects`); the effects follow LeSage and Pace (2009) (:mod:`nqpf.models.effects`). A
-cross-section is ``time=None``. The workflow's model jobs fit their models through this class.
+cross-section is ``time=None``. ``balance="drop_units"`` estimates an unbalanced panel on the units observed in
+every variable and period, W restricted to them and standardised again (:func:`nqpf.models.subsample.restrict`),
+the units left out in ``dropped`` and ``notes``. The workflow's model jobs fit their models through this class.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,12 +28,15 @@ from scipy import special
 
 from nqpf.errors import InputError, listed
 from nqpf.models import effects as effects_
+from nqpf.models import subsample
 from nqpf.models.estimation import Fit, fit
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.models.operator import SpatialOperator
-from nqpf.models.panel_data import Panel, check_regressors, from_frame
+from nqpf.models.panel_data import DROPPED_COLUMNS, Panel, check_regressors, from_frame, incomplete_units
 from nqpf.models.random_effects import fit_random
 from nqpf.models.settings import (
+    BALANCE,
+    BALANCE_DEFAULT,
     DRAWS,
     FIXED_EFFECTS_DEFAULT,
     LEVEL,
@@ -42,6 +48,11 @@ from nqpf.models.settings import (
 from nqpf.weights.core import SpatialWeights, as_weights
 from nqpf.weights.spectrum import Spectrum
 from nqpf.weights.standardise import parameter_bounds
+
+log = logging.getLogger(__name__)
+
+MIN_UNITS = 3
+"""The fewest units a model estimates on after ``balance: drop_units``."""
 
 ESTIMATE_COLUMNS = ["spec", "term", "estimate", "std_error", "z", "p"]
 NAMES = {
@@ -82,7 +93,11 @@ class SpatialPanelModel:
     transformation, the default) or direct (Elhorst 2014). ``random_effects=True`` fits random unit effects
     instead (SAR or SDM, Elhorst 2014 sec. 3.3.2), with time fixed effects when ``fixed_effects`` is time.
     ``years`` restricts the periods; units of W must be observed in every period (a balanced panel), and units
-    of the data that W does not hold are left out with a note (``notes``).
+    of the data that W does not hold are left out with a note (``notes``). ``balance`` is error (a unit-year
+    without a value stops, naming it) or drop_units: the units without a value of a model variable in some period
+    are left out, W restricted to the others and standardised again by its own rule (a unit left without a
+    neighbour is linked to the nearest units of the subsample in W's graph, binary W only), each unit left out
+    listed with its cells in ``dropped`` (code, name, variable, year) and in ``notes``, and logged as a warning.
     """
 
     def __init__(
@@ -100,21 +115,34 @@ class SpatialPanelModel:
         time: str | None = "year",
         years: Sequence[int] | None = None,
         max_iterations: int = MAX_ITERATIONS,
+        balance: str = BALANCE_DEFAULT,
         source: str | None = None,
     ):
         w = as_weights(w)
         explanatory = [explanatory] if isinstance(explanatory, str) else list(explanatory)
+        balance = _choice(balance, BALANCE, "balance")
         frame, notes = _frame(data, entity, time, w, source)
         if years is None:
             years = sorted(int(y) for y in frame["year"].unique())
-        panel = from_frame(frame, dependent, explanatory, w.ids, list(years), source)
+        dropped = pd.DataFrame(columns=DROPPED_COLUMNS)
+        variables = [dependent, *explanatory]
+        if balance == "drop_units" and all(v in frame.columns for v in variables):
+            dropped = incomplete_units(frame, variables, w.ids, list(years))
+        if dropped.empty:
+            panel = from_frame(frame, dependent, explanatory, w.ids, list(years), source)
+            spectrum = w.spectrum()
+            operator, bounds = SpatialOperator(w.matrix, spectrum), bounds_of(spectrum)
+        else:
+            panel, operator, bounds, more = _balanced(
+                frame, dependent, explanatory, w, list(years), dropped, source
+            )
+            notes += more
         if fixed_effects is None:
             fixed_effects = FIXED_EFFECTS_DEFAULT if panel.t > 1 else "none"
-        spectrum = w.spectrum()
         self._setup(
-            panel, SpatialOperator(w.matrix, spectrum), bounds_of(spectrum), w.name, model, fixed_effects,
-            random_effects, method, max_iterations, notes,
+            panel, operator, bounds, w.name, model, fixed_effects, random_effects, method, max_iterations, notes,
         )  # fmt: skip
+        self.dropped = dropped
         if panel.t == 1 and fixed_effects in ("unit", "two-way"):
             raise InputError(
                 "a cross-section (one year) cannot have unit fixed effects",
@@ -138,6 +166,8 @@ class SpatialPanelModel:
         self.method: str = _choice(method, METHODS, "method")
         self.max_iterations: int = int(max_iterations)
         self.notes: list[str] = list(notes)
+        # the cells of the units balance="drop_units" left out (code, name, variable, year)
+        self.dropped: pd.DataFrame = pd.DataFrame(columns=DROPPED_COLUMNS)
         if self.random_effects:
             if self.model not in ("sar", "sdm"):
                 raise InputError(
@@ -194,6 +224,7 @@ class SpatialPanelModel:
         }
         other = SpatialPanelModel.from_panel(self.panel, self.operator, self.bounds, **options)
         other.notes = list(self.notes)
+        other.dropped = self.dropped
         return other
 
     @property
@@ -237,6 +268,58 @@ class SpatialPanelModel:
             f"W {self.weights!r}, {self.panel.n} units x {self.panel.t} periods, "
             f"effects {effects or self.fixed_effects}, method {self.method})"
         )
+
+
+def dropped_note(dropped: pd.DataFrame, kept: int, weights: str) -> str:
+    """The note that names every unit ``balance: drop_units`` left out, with the variable-years that made it."""
+    units = []
+    for code, cells in dropped.groupby("code", sort=False):
+        name = cells["name"].iloc[0]
+        missing = "; ".join(
+            f"{variable} {', '.join(str(y) for y in part['year'])}"
+            for variable, part in cells.groupby("variable", sort=False)
+        )
+        units.append(f"{code}{f' {name}' if name else ''} ({missing})")
+    return (
+        f"balance: {len(units)} units dropped for gaps in the model variables, the model estimated on the other "
+        f"{kept} units with W {weights!r} restricted to them and standardised again: " + ", ".join(units)
+    )
+
+
+def _balanced(frame, dependent, explanatory, w: SpatialWeights, years, dropped: pd.DataFrame, source):
+    """(panel, operator, bounds, notes) on the units of W without a gap, W restricted to them."""
+    out = set(dropped["code"])
+    keep = np.array([k for k, code in enumerate(w.ids) if code not in out], dtype=int)
+    where = "models.balance: drop_units"
+    if len(keep) < MIN_UNITS:
+        raise InputError(
+            f"{where} leaves {len(keep)} of {len(w.ids)} units of W {w.name!r}: every other unit lacks a value of "
+            f"{', '.join(dict.fromkeys(dropped['variable']))} in some year of {years[0]}-{years[-1]}",
+            file=source,
+            unit=listed(dict.fromkeys(dropped["code"])),
+            column=", ".join(dict.fromkeys(dropped["variable"])),
+            key="models.balance",
+            fix="supply or fill the missing values (panel.fill), narrow models.years, or choose complete variables",
+        )
+    matrix, spectrum, sub_bounds, notes = subsample.restrict(
+        w,
+        keep,
+        "balance",
+        where=f"balance (units dropped for gaps, W {w.name!r})",
+        key="models.balance",
+        fixes=(
+            "use weights with a neighbour for every unit among those kept (inverse distance, economic), or fill "
+            "the gaps (panel.fill) so that fewer units drop",
+            "fill the gaps of the units around it (panel.fill) so that they stay in the model, or use weights "
+            "that link every unit (inverse distance, economic)",
+        ),
+    )
+    ids = [w.ids[k] for k in keep]
+    panel = from_frame(frame, dependent, explanatory, ids, years, source)
+    note = dropped_note(dropped, len(keep), w.name)
+    log.warning("%s", note)
+    bounds = bounds_of(spectrum) if spectrum is not None else sub_bounds
+    return panel, SpatialOperator(matrix, spectrum), bounds, [note, *notes]
 
 
 def _frame(data, entity: str, time: str | None, w: SpatialWeights, source) -> tuple[pd.DataFrame, list[str]]:

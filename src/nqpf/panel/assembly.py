@@ -30,7 +30,8 @@ class PanelSpec:
     """What the panel of a study is built from: its years, its statistics files and how their rows are read and
     matched, its derived variables, the panel's rules (fills, required variables), and the variables and years
     of its models: the read and derived ones among them must be complete there, since the models need a
-    balanced panel."""
+    balanced panel, unless the models drop the units with gaps (``models.balance: drop_units``,
+    ``models_drop_units``)."""
 
     first_year: int
     last_year: int
@@ -39,6 +40,7 @@ class PanelSpec:
     rules: PanelSettings = field(default_factory=PanelSettings)
     model_variables: list[str] = field(default_factory=list)
     model_years: tuple[int, int] | None = None
+    models_drop_units: bool = False
 
     @property
     def files(self) -> list[TableSettings]:
@@ -173,7 +175,7 @@ def build(
     all_variables = variables + list(spec.derived)
     gaps = _gaps(wide, all_variables, names)
     _check_complete(gaps, spec.require_complete, all_variables)
-    _check_model_balance(gaps, records, spec, all_variables)
+    notes += _check_model_balance(gaps, records, spec, all_variables)
     sources = {
         (r.code, r.year, r.variable): f"{r.file}"
         + (f" sheet {r.sheet}" if r.sheet else "")
@@ -441,16 +443,25 @@ def _gap_place(code: str, year: int, variable: str, found: dict, spec: PanelSpec
 
 def _check_model_balance(
     gaps: pd.DataFrame, records: pd.DataFrame, spec: PanelSpec, variables: list[str]
-) -> None:
+) -> list[str]:
     """The models need a balanced panel: their read and derived variables may have no gap in their years
-    (indices are checked when the models run)."""
+    (indices are checked when the models run), unless the models drop the units with gaps
+    (``models.balance: drop_units``): then the panel builds, with a note naming those units."""
     if not spec.model_variables or spec.model_years is None:
-        return
+        return []
     first, last = spec.model_years
     needed = [v for v in spec.model_variables if v in variables]
     missing = gaps[gaps["variable"].isin(needed) & gaps["year"].between(first, last)]
     if missing.empty:
-        return
+        return []
+    if spec.models_drop_units:
+        units = list(dict.fromkeys(f"{r.code} {r.name}" for r in missing.itertuples(index=False)))
+        return [
+            f"{len(units)} units have gaps in the models' variables in {first}-{last} ({len(missing)} cells, "
+            "listed in gaps.csv); models.balance: drop_units leaves them out of the models: "
+            + ", ".join(units[:_MAX_LISTED])
+            + (f" ... and {len(units) - _MAX_LISTED} more" if len(units) > _MAX_LISTED else "")
+        ]
     found = {
         (r.code, r.year, r.variable): r
         for r in records[records["value"].isna()].itertuples(index=False)
@@ -469,7 +480,7 @@ def _check_model_balance(
     record = found.get((head.code, head.year, head.variable))
     raise InputError(
         f"the models need a balanced panel, but {len(missing)} cells of their variables in {first}-{last} have "
-        "no value (after panel.fill)",
+        f"no value (after panel.fill), the first {head.variable} of unit {head.code} {head.name} in {head.year}",
         file=file,
         row=record.row if record is not None else f"none for {head.year}",
         unit=f"{head.code} {head.name}",
@@ -477,7 +488,9 @@ def _check_model_balance(
         key="models.explanatory" if head.variable in spec.model_variables[1:] else "models.dependent",
         details=details,
         fix="supply the missing values, fill them with panel.fill (linear fills between a unit's observed "
-        "years only; constant fills any year), narrow models.years, or choose complete variables",
+        "years only; constant fills any year), narrow models.years, choose complete variables, or set "
+        "models.balance: drop_units to estimate on the units complete in every model variable and year (W "
+        "restricted to them, every unit left out listed in models/dropped_units.csv)",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import glob
+import logging
 import os
 import sys
 import types
@@ -26,6 +27,8 @@ from nqpf.errors import InputError
 from nqpf.settings import IDENTIFIER, NAME, VARIABLE
 from nqpf.study.settings import STUDY_FILE, ConfigSettings, StudySettings
 from nqpf.weights.settings import LOCATED_KINDS
+
+_log = logging.getLogger(__name__)
 
 README = "config/README.md"
 SCHEMA = "workflow/schemas/config.schema.yaml"
@@ -141,6 +144,8 @@ def _tags(member) -> set[str]:
         return {inner.__name__}
     if typing.get_origin(inner) is typing.Literal:
         return {"literal[" + ",".join(repr(v) for v in typing.get_args(inner)) + "]"}
+    if typing.get_origin(inner) is list and typing.get_args(inner):
+        return {f"list[{tag}]" for tag in _tags(typing.get_args(inner)[0])}
     if isinstance(inner, type):
         return {inner.__name__, f"constrained-{inner.__name__}"}
     return {str(inner)}
@@ -242,8 +247,15 @@ def describe(errors: list[dict], root: type[BaseModel]) -> tuple[list[object], s
             f"{parent} lacks the required key {key!r}{reason}",
             f"add `{key}` to {parent} ({README} documents it)",
         )
-    wanted = [_TYPE_ERRORS[e["type"]] for e in errors if e["type"] in _TYPE_ERRORS]
     literals = _literals(declared) if any(e["type"] == "literal_error" for e in errors) else []
+    # a single value where one value or a list of them is allowed (models.method) is a wrong value, not a
+    # missing list
+    scalar = literals and not isinstance(value, (list, dict))
+    wanted = [
+        _TYPE_ERRORS[e["type"]]
+        for e in errors
+        if e["type"] in _TYPE_ERRORS and not (scalar and e["type"] in ("list_type", "tuple_type"))
+    ]
     if wanted:
         wanted = list(dict.fromkeys(wanted))
         text = " or ".join([_TYPES.get(t, t) for t in wanted] + [repr(v) for v in dict.fromkeys(literals)])
@@ -283,7 +295,11 @@ def settings_error(
 ) -> InputError:
     """One error for every problem of a configuration, located in the file that holds the first."""
     places: dict[tuple, list[dict]] = {}
-    for item in error.errors():
+    items = error.errors()
+    # a list where one value or a list of values is allowed (models.method): what is wrong is in the list, not
+    # that the list is not one allowed value
+    items = [e for e in items if not (e["type"] == "literal_error" and isinstance(e["input"], list))] or items
+    for item in items:
         parts = locate(root, item["loc"])[0]
         places.setdefault(tuple(parts), []).append(item)
     ordered = sorted(places.items(), key=lambda entry: [str(p) for p in entry[0]])
@@ -481,6 +497,8 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
 
     check_groupings(study, file, f"{prefix}.")  # disparity.groups and heterogeneity.by name known groupings
     units = study.units
+    if units.projection is not None:
+        _check_projection(study, fail)
     for i, spec in enumerate(study.weights):
         geometric = spec.kind in LOCATED_KINDS or (spec.kind != "file" and spec.islands.policy == "nearest")
         if spec.kind == "contiguity" and not units.has_polygons:
@@ -525,6 +543,22 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
                 "correct the path (or run Snakemake with --directory where the relative paths hold), or give an "
                 "absolute path",
             )
+
+
+def _check_projection(study: StudySettings, fail) -> None:
+    """A study's own projection (units.projection): one pyproj reads, projected and in metres, or a stop. Where
+    the units' extent is known before any file is read (China's boundary sets, all provinces), a projection whose
+    area of use does not cover it, or one that is not equal-area, gets a warning (the weights' summaries record
+    the same notes for the units' actual extent)."""
+    from nqpf.units import crs
+
+    try:
+        projection = crs.given(study.units.projection)
+    except InputError as err:
+        fail("units.projection", err.problem, err.fix)
+    whole_of_china = study.units.boundary_set is not None and study.units.provinces is None
+    for note in crs.notes(projection, crs.CHINA_EXTENT if whole_of_china else None):
+        _log.warning("study %s: %s", study.name, note)
 
 
 def demo_files(study: StudySettings) -> set[str]:

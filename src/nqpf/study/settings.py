@@ -171,6 +171,7 @@ class StudySettings(Settings):
             rules=self.panel,
             model_variables=self.model_variables,
             model_years=(years[0], years[-1]) if self.models is not None else None,
+            models_drop_units=self.models is not None and self.models.balance == "drop_units",
         )
 
 

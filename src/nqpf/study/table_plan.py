@@ -2,8 +2,8 @@
 
 A study's tables follow from its configuration: descriptive statistics; for each index its indicator system
 and its values by region; Moran's I by year for each ESDA variable and the named clusters; model selection,
-the main models, the effects, their robustness across W and by region; and a Dagum Gini table per disparity
-variable. ``table_names`` lists them (the workflow makes one job per table); ``make`` builds one.
+the main models, the effects, their robustness across W and by region (each with a column group per estimation
+method when ``models.method`` lists several); and a Dagum Gini table per disparity variable. ``table_names`` lists them (the workflow makes one job per table); ``make`` builds one.
 """
 
 from __future__ import annotations
@@ -191,7 +191,9 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
 
 
 def _model_table(name: str, plan: Plan, sources: Sources) -> Table | None:
-    results, labels, notes, models = sources.results, plan.labels, plan.notes, plan.models
+    results, labels, models = sources.results, plan.labels, plan.models
+    # the units models.balance: drop_units left out, named under every model table
+    notes = (*plan.notes, *regression.dropped_notes(results, labels))
     if name == "model_selection":
         return regression.model_selection(results, plan.main_weights, plan.preferred or "sdm", labels, notes)
     if name == "models_main":

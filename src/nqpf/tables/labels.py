@@ -115,6 +115,25 @@ TERMS: dict[str, tuple[str, str]] = {
         ", bias-corrected by the Lee and Yu (2010) transformation",
         "，采用 Lee 和 Yu（2010）的偏误修正变换",
     ),
+    "method_lee_yu": ("Lee-Yu transformation", "Lee-Yu 变换法"),
+    "method_direct": ("Direct approach", "直接法"),
+    "with_method": ("{text} ({method})", "{text}（{method}）"),
+    "methods_note": ("Columns by estimation method: {methods}.", "按估计方法分列：{methods}。"),
+    "method_note_lee_yu": (
+        "{method}, the Lee and Yu (2010) orthonormal transformation, which removes the fixed effects and with them "
+        "the bias of sigma² and rho (N - 1 units with time effects, T - 1 years with unit effects)",
+        "{method}即 Lee 和 Yu（2010）的正交变换，消除固定效应及其导致的 σ² 与 ρ 偏误"
+        "（含时间效应时为 N - 1 个单元，含个体效应时为 T - 1 年）",
+    ),
+    "method_note_direct": (
+        "{method}, maximum likelihood on the demeaned data without bias correction (Elhorst 2014)",
+        "{method}即对去均值数据直接进行极大似然估计，未作偏误修正（Elhorst, 2014）",
+    ),
+    "dropped_units": (
+        "{n} units dropped for gaps: {units}; the models are estimated on the other units, W restricted to them "
+        "and standardised again.",
+        "{n} 个单元因数据缺失未纳入估计：{units}；模型基于其余单元估计，空间权重矩阵限定于这些单元并重新标准化。",
+    ),
     "effects": (
         "Direct, indirect and total effects ({model}, {weights})",
         "直接效应、间接效应与总效应（{model}，{weights}）",

@@ -3,6 +3,9 @@ direct / indirect / total effects, robustness across weights matrices and region
 
 Layouts follow Elhorst (2014, Spatial Econometrics, ch. 3) and the applied NQPF literature: estimates with
 stars and standard errors in parentheses below, fixed-effect rows, then rho, sigma^2, log-likelihood, R^2, N, T.
+When the results hold several estimation methods (``models.method: [lee_yu, direct]``), every column of a table is
+repeated for each method under a spanning header naming it, as esttab's model groups do, and the model selection
+tests come in one block per method.
 """
 
 from __future__ import annotations
@@ -34,20 +37,62 @@ SPATIAL = ("rho", "lambda")
 
 @dataclass(frozen=True)
 class Results:
-    """The merged model results of a study (models/estimates.csv, effects.csv, tests.csv, fit.csv)."""
+    """The merged model results of a study (models/estimates.csv, effects.csv, tests.csv, fit.csv, and the units
+    left out for gaps, models/dropped_units.csv)."""
 
     estimates: pd.DataFrame
     effects: pd.DataFrame
     tests: pd.DataFrame
     fit: pd.DataFrame
+    dropped: pd.DataFrame | None = None
 
-    def pick(self, table: str, model: str, weights: str, spec: str = "main") -> pd.DataFrame:
+    @property
+    def methods(self) -> list[str | None]:
+        """The estimation methods in the order estimated, when the results hold several (a ``method`` column);
+        else ``[None]``: one method, which needs no selecting."""
+        if "method" not in self.estimates.columns:
+            return [None]
+        return [str(m) for m in dict.fromkeys(self.estimates["method"])]
+
+    def pick(
+        self, table: str, model: str, weights: str, spec: str = "main", method: str | None = None
+    ) -> pd.DataFrame:
         frame = getattr(self, table)
-        return frame[(frame["model"] == model) & (frame["weights"] == weights) & (frame["spec"] == spec)]
+        keep = (frame["model"] == model) & (frame["weights"] == weights) & (frame["spec"] == spec)
+        if method is not None and "method" in frame.columns:
+            keep &= frame["method"] == method
+        return frame[keep]
 
-    def fit_of(self, model: str, weights: str, spec: str = "main") -> pd.Series | None:
-        hit = self.pick("fit", model, weights, spec)
+    def fit_of(
+        self, model: str, weights: str, spec: str = "main", method: str | None = None
+    ) -> pd.Series | None:
+        hit = self.pick("fit", model, weights, spec, method)
         return None if hit.empty else hit.iloc[0]
+
+
+def method_groups(methods, span: int, labels: Labels) -> tuple[tuple[Cell, int], ...]:
+    """Spanning headers naming each method over its ``span`` columns; none for a single method."""
+    if len(methods) < 2:
+        return ()
+    return tuple((Cell(labels.term(f"method_{method}")), span) for method in methods)
+
+
+def dropped_notes(results: Results, labels: Labels) -> list[str]:
+    """The note naming the units ``models.balance: drop_units`` left out, with the variable-years that made
+    each drop; none when no unit was dropped."""
+    dropped = results.dropped
+    if dropped is None or dropped.empty:
+        return []
+    units = []
+    for code, part in dropped.groupby("code", sort=False):
+        name = part["name"].iloc[0]
+        name = "" if pd.isna(name) else f" {name}"
+        cells_ = "; ".join(
+            f"{labels.name(variable)} {', '.join(str(int(y)) for y in years['year'])}"
+            for variable, years in part.groupby("variable", sort=False)
+        )
+        units.append(f"{code}{name} ({cells_})")
+    return [labels.term("dropped_units", n=len(units), units=", ".join(units))]
 
 
 def _pair(row: pd.Series | None, decimals: int) -> tuple[Cell, Cell]:
@@ -75,7 +120,10 @@ def model_selection(results: Results, weights: str, model: str, labels: Labels, 
     then the LR and Wald tests of the Durbin model against its restrictions, the LR tests of the fixed effects
     and the Hausman tests, each with its decision at 5 %."""
     blocks = []
+    methods = results.methods
     ols = results.tests[(results.tests["model"] == "ols") & (results.tests["weights"] == weights)]
+    if methods[0] is not None:  # the LM tests on OLS residuals are the same under every method
+        ols = ols[ols["method"] == methods[0]]
     if not ols.empty:
         rows = []
         for test in LM_TESTS:
@@ -86,21 +134,27 @@ def model_selection(results: Results, weights: str, model: str, labels: Labels, 
             ps = tuple(cells.EMPTY if r is None else cells.standard_error(r["p"]) for r in found)
             rows += [Row(Cell(labels.term(test)), values), Row(cells.EMPTY, ps, kind="se")]
         blocks.append(Block(tuple(rows), title=Cell(labels.term("lm_block"))))
-    rows = []
-    main = results.tests[(results.tests["weights"] == weights) & (results.tests["spec"] == "main")]
-    preferred = main[main["model"] == model]
-    for test in SELECTION_TESTS:
-        source = preferred if test.startswith(("lr_unit", "lr_time")) else main
-        hit = _lookup(source, "test", test)
-        if hit is not None:
-            rows.append(_test_row(Cell(labels.term(test)), hit, labels))
-    for name in dict.fromkeys(main["model"]):
-        hit = _lookup(main[main["model"] == name], "test", "hausman")
-        if hit is not None:
-            rows.append(_test_row(Cell(labels.term("hausman", model=name.upper())), hit, labels))
-    if rows:
-        header = tuple(Cell(labels.term(k)) for k in ("test", "statistic", "df", "p", "decision"))
-        blocks.append(Block(tuple(rows), title=Cell(labels.term("selection_block")), header=header))
+    for method in methods:
+        rows = []
+        main = results.tests[(results.tests["weights"] == weights) & (results.tests["spec"] == "main")]
+        if method is not None:
+            main = main[main["method"] == method]
+        preferred = main[main["model"] == model]
+        for test in SELECTION_TESTS:
+            source = preferred if test.startswith(("lr_unit", "lr_time")) else main
+            hit = _lookup(source, "test", test)
+            if hit is not None:
+                rows.append(_test_row(Cell(labels.term(test)), hit, labels))
+        for name in dict.fromkeys(main["model"]):
+            hit = _lookup(main[main["model"] == name], "test", "hausman")
+            if hit is not None:
+                rows.append(_test_row(Cell(labels.term("hausman", model=name.upper())), hit, labels))
+        if rows:
+            header = tuple(Cell(labels.term(k)) for k in ("test", "statistic", "df", "p", "decision"))
+            title = labels.term("selection_block")
+            if len(methods) > 1:
+                title = labels.term("with_method", text=title, method=labels.term(f"method_{method}"))
+            blocks.append(Block(tuple(rows), title=Cell(title), header=header))
     if not blocks:
         return None
     columns = (Cell(labels.term("test")), *(Cell(labels.term(key)) for _, key in LM_SPECS))
@@ -153,10 +207,10 @@ def _fit_rows(fits: list[pd.Series | None], labels: Labels, counts: bool = True)
     return rows
 
 
-def _coefficient_blocks(results: Results, keys: list[tuple[str, str]], labels: Labels) -> list[Block]:
+def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> list[Block]:
     """Blocks of the coefficients (then those of the spatial lags, then rho and lambda) with one column per
-    (model, weights) in ``keys``."""
-    parts = [results.pick("estimates", model, w) for model, w in keys]
+    (model, weights, method) in ``keys`` (method None: the only one)."""
+    parts = [results.pick("estimates", model, w, method=method) for model, w, method in keys]
     plain, lagged = _terms(pd.concat(parts))
     blocks = []
     for terms, label in ((plain, labels.name), (lagged, lambda t: labels.lagged(t[2:]))):
@@ -197,18 +251,26 @@ def _fixed_effect_rows(fits, labels: Labels) -> list[Row]:
 def main_models(
     results: Results, models, weights: str, dependent: str, labels: Labels, notes=()
 ) -> Table | None:
-    """Coefficients of each model on the main weights matrix side by side, with fixed-effect rows and fit."""
+    """Coefficients of each model on the main weights matrix side by side, with fixed-effect rows and fit; with
+    several methods, the models of each method under a header naming it, numbered on across the methods."""
     models = [m for m in models if not results.pick("estimates", m, weights).empty]
     if not models:
         return None
-    blocks = _coefficient_blocks(results, [(m, weights) for m in models], labels)
-    fits = [results.fit_of(m, weights) for m in models]
+    methods = results.methods
+    keys = [(m, weights, method) for method in methods for m in models]
+    blocks = _coefficient_blocks(results, keys, labels)
+    fits = [results.fit_of(m, weights, method=method) for m, _, method in keys]
     blocks += [Block(tuple(_fixed_effect_rows(fits, labels))), Block(tuple(_fit_rows(fits, labels)))]
-    headers, bound = _bound_marks([f"({i}) {m.upper()}" for i, m in enumerate(models, 1)], fits, labels)
+    headers, bound = _bound_marks([f"({i}) {m.upper()}" for i, (m, _, _) in enumerate(keys, 1)], fits, labels)
     columns = (Cell(labels.term("variable")), *headers)
     title = labels.term("main_models", dependent=labels.name(dependent), weights=labels.name(weights))
     return Table(
-        "models_main", Cell(title), columns, tuple(blocks), (*notes, *_estimation_notes(fits, labels), *bound)
+        "models_main",
+        Cell(title),
+        columns,
+        tuple(blocks),
+        (*notes, *_estimation_notes(fits, labels), *bound),
+        method_groups(methods, len(models), labels),
     )
 
 
@@ -218,7 +280,7 @@ def comparison(
     """Several fits side by side, one column per (model, weights) in ``keys`` headed by ``headers``: the
     coefficients, the direct, indirect and total effects of the fits that have them, fixed effects and fit
     (the layout of the main model and robustness tables)."""
-    blocks = _coefficient_blocks(results, keys, labels)
+    blocks = _coefficient_blocks(results, [(model, w, None) for model, w in keys], labels)
     if any(not results.pick("effects", model, w).empty for model, w in keys):
         for effect in EFFECTS:
             rows = []
@@ -246,24 +308,40 @@ def comparison(
     )
 
 
-def _bound_marks(names: list[str], fits, labels: Labels) -> tuple[list[Cell], list[str]]:
-    """Column headers with a dagger where the spatial parameter sits at its bound, and the note saying so."""
+def _bound_marks(names: list[str], fits, labels: Labels, described=None) -> tuple[list[Cell], list[str]]:
+    """Column headers with a dagger where the spatial parameter sits at its bound, and the note saying so (which
+    names the columns by ``described``, by their headers when not given)."""
     flags = [f is not None and str(f.get("at_bound")) == "True" for f in fits]
     headers = [Cell(name + (" †" if flag else "")) for name, flag in zip(names, flags, strict=True)]
-    marked = [name for name, flag in zip(names, flags, strict=True) if flag]
+    marked = [name for name, flag in zip(described or names, flags, strict=True) if flag]
     return headers, [labels.term("at_bound", columns=", ".join(marked))] if marked else []
 
 
 def _estimation_notes(fits, labels: Labels) -> list[str]:
+    """The standard errors' note and how the fits were estimated: the fixed effects and the bias correction, or,
+    when the columns hold several methods, what each method is."""
     fit = next((f for f in fits if f is not None), None)
     out = [labels.term("se_note")]
     if fit is not None and isinstance(fit.get("fixed_effects"), str):
-        correction = labels.term("lee_yu") if fit.get("bias_correction") == "lee_yu" else ""
+        methods = list(
+            dict.fromkeys(f["method"] for f in fits if f is not None and isinstance(f.get("method"), str))
+        )
+        several = len(methods) > 1
+        correction = labels.term("lee_yu") if fit.get("bias_correction") == "lee_yu" and not several else ""
         out.append(
             labels.term(
                 "estimation_note", fe=labels.fixed_effects(fit["fixed_effects"]), correction=correction
             )
         )
+        if several:
+            out.append(
+                labels.term(
+                    "methods_note",
+                    methods="; ".join(
+                        labels.term(f"method_note_{m}", method=labels.term(f"method_{m}")) for m in methods
+                    ),
+                )
+            )
     return out
 
 
@@ -276,68 +354,118 @@ def _effects_note(fit: pd.Series | None, labels: Labels) -> str:
 def effects(
     results: Results, model: str, weights: str, explanatory, labels: Labels, notes=()
 ) -> Table | None:
-    """Direct, indirect and total effects of every regressor (LeSage and Pace 2009) with standard errors."""
-    data = results.pick("effects", model, weights)
-    if data.empty:
+    """Direct, indirect and total effects of every regressor (LeSage and Pace 2009) with standard errors; with
+    several methods, the three columns of each method under a header naming it."""
+    methods = results.methods
+    data = [results.pick("effects", model, weights, method=method) for method in methods]
+    if all(part.empty for part in data):
         return None
     rows = []
     for variable in explanatory:
-        part = data[data["variable"] == variable]
-        rows += _estimate_rows(Cell(labels.name(variable)), [_lookup(part, "effect", e) for e in EFFECTS], 3)
-    columns = (Cell(labels.term("variable")), *(Cell(labels.term(e)) for e in EFFECTS))
+        found = []
+        for part in data:
+            part = part[part["variable"] == variable]
+            found += [_lookup(part, "effect", e) for e in EFFECTS]
+        rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+    columns = (Cell(labels.term("variable")), *(Cell(labels.term(e)) for _ in methods for e in EFFECTS))
     title = labels.term("effects", model=model.upper(), weights=labels.name(weights))
-    fit = results.fit_of(model, weights)
-    _, bound = _bound_marks([f"{model.upper()}, {labels.name(weights)}"], [fit], labels)
+    fits = [results.fit_of(model, weights, method=method) for method in methods]
+    names = [
+        f"{model.upper()}, {labels.name(weights)}"
+        + (f", {labels.term(f'method_{method}')}" if method else "")
+        for method in methods
+    ]
+    _, bound = _bound_marks(names, fits, labels)
     return Table(
         "effects",
         Cell(title + (" †" if bound else "")),
         columns,
         (Block(tuple(rows)),),
-        (*notes, labels.term("se_note"), _effects_note(fit, labels), *bound),
+        (
+            *notes,
+            labels.term("se_note"),
+            _effects_note(fits[0], labels),
+            *_methods_notes(fits, labels),
+            *bound,
+        ),
+        method_groups(methods, len(EFFECTS), labels),
     )
 
 
+def _methods_notes(fits, labels: Labels) -> list[str]:
+    """What each method of the columns is, when they hold several (none otherwise)."""
+    notes = _estimation_notes(fits, labels)
+    return notes[2:]
+
+
 def _effects_by_column(
-    results: Results, model: str, keys: list[tuple[str, str]], explanatory, labels: Labels
+    results: Results, model: str, keys: list[tuple], explanatory, labels: Labels
 ) -> list[Block]:
-    """Blocks of direct, indirect and total effects with one column per (weights, spec) in ``keys``, then rho
-    and the fit of each column."""
+    """Blocks of direct, indirect and total effects with one column per (weights, spec, method) in ``keys``, then
+    rho and the fit of each column."""
     blocks = []
     for effect in EFFECTS:
         rows = []
         for variable in explanatory:
             found = []
-            for w, spec in keys:
-                part = results.pick("effects", model, w, spec)
+            for w, spec, method in keys:
+                part = results.pick("effects", model, w, spec, method)
                 part = part[(part["variable"] == variable) & (part["effect"] == effect)]
                 found.append(None if part.empty else part.iloc[0])
             rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
         blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
     spatial = []
     for term in SPATIAL:
-        found = [_lookup(results.pick("estimates", model, w, spec), "term", term) for w, spec in keys]
+        found = [
+            _lookup(results.pick("estimates", model, w, spec, method), "term", term)
+            for w, spec, method in keys
+        ]
         if any(f is not None for f in found):
             spatial += _estimate_rows(labels.symbol(term), found, 3)
-    fits = [results.fit_of(model, w, spec) for w, spec in keys]
+    fits = [results.fit_of(model, w, spec, method) for w, spec, method in keys]
     blocks.append(Block((*spatial, *_fit_rows(fits, labels)), title=Cell(labels.term("fit_block"))))
     return blocks
 
 
+def _with_methods(names: list[str], methods, labels: Labels) -> tuple[list[str], list[str] | None]:
+    """The headers of columns repeated for each method, and their names in notes (with the method, when there
+    are several)."""
+    headers = [name for _ in methods for name in names]
+    if len(methods) < 2:
+        return headers, None
+    return headers, [
+        labels.term("with_method", text=name, method=labels.term(f"method_{method}"))
+        for method in methods
+        for name in names
+    ]
+
+
 def robustness(results: Results, model: str, weights, explanatory, labels: Labels, notes=()) -> Table | None:
-    """The preferred model's effects on every weights matrix (adjacency, distance, economic, nested ...)."""
+    """The preferred model's effects on every weights matrix (adjacency, distance, economic, nested ...); with
+    several methods, every matrix of each method under a header naming it."""
     weights = [w for w in weights if not results.pick("effects", model, w).empty]
     if len(weights) < 2:
         return None
-    blocks = _effects_by_column(results, model, [(w, "main") for w in weights], explanatory, labels)
-    fits = [results.fit_of(model, w) for w in weights]
-    headers, bound = _bound_marks([labels.name(w) for w in weights], fits, labels)
+    methods = results.methods
+    keys = [(w, "main", method) for method in methods for w in weights]
+    blocks = _effects_by_column(results, model, keys, explanatory, labels)
+    fits = [results.fit_of(model, w, method=method) for w, _, method in keys]
+    names, described = _with_methods([labels.name(w) for w in weights], methods, labels)
+    headers, bound = _bound_marks(names, fits, labels, described)
     title = labels.term("robustness", model=model.upper())
     return Table(
         "robustness",
         Cell(title),
         (Cell(labels.term("variable")), *headers),
         tuple(blocks),
-        (*notes, labels.term("se_note"), _effects_note(fits[0], labels), *bound),
+        (
+            *notes,
+            labels.term("se_note"),
+            _effects_note(fits[0], labels),
+            *_methods_notes(fits, labels),
+            *bound,
+        ),
+        method_groups(methods, len(weights), labels),
     )
 
 
@@ -353,26 +481,29 @@ def heterogeneity(
 ) -> Table | None:
     """The preferred model's effects on the full sample and on each group (East, Central, West, Northeast, or the
     groups of a region set or user attribute, in the order of :func:`nqpf.units.region_sets.group_order`), W
-    restricted to the group and standardised again; groups too small to estimate are named in a note."""
+    restricted to the group and standardised again; groups too small to estimate are named in a note. With
+    several methods, the columns of each method under a header naming it."""
     specs = set(
         results.effects[(results.effects["model"] == model) & (results.effects["weights"] == weights)]["spec"]
     )
     groups = region_sets.group_order(specs - {"main", "random"})
     if not groups:
         return None
-    keys = [(weights, "main")] + [(weights, g) for g in groups]
+    methods = results.methods
+    keys = [(weights, spec, method) for method in methods for spec in ("main", *groups)]
     blocks = _effects_by_column(results, model, keys, explanatory, labels)
-    fits = [results.fit_of(model, w, spec) for w, spec in keys]
-    headers, bound = _bound_marks(
-        [labels.term("full_sample"), *(labels.name(g) for g in groups)], fits, labels
+    fits = [results.fit_of(model, w, spec, method) for w, spec, method in keys]
+    names, described = _with_methods(
+        [labels.term("full_sample"), *(labels.name(g) for g in groups)], methods, labels
     )
+    headers, bound = _bound_marks(names, fits, labels, described)
     columns = (Cell(labels.term("variable")), *headers)
     skipped = [
         labels.term("too_few_units", region=labels.name(g), n=n, minimum=min_units)
         for g, n in group_sizes.items()
         if g not in groups and n < min_units
     ]
-    fit = results.fit_of(model, weights)
+    fit = results.fit_of(model, weights, method=methods[0])
     title = labels.term("heterogeneity", model=model.upper(), weights=labels.name(weights))
     return Table(
         "heterogeneity",
@@ -383,8 +514,10 @@ def heterogeneity(
             *notes,
             labels.term("se_note"),
             _effects_note(fit, labels),
+            *_methods_notes(fits, labels),
             labels.term("heterogeneity_note"),
             *skipped,
             *bound,
         ),
+        method_groups(methods, 1 + len(groups), labels),
     )

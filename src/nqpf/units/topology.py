@@ -2,9 +2,10 @@
 
 Polygons cut from separate source files need not share vertices exactly: a border can leave hairline gaps or
 slivers. Exact contiguity (the polygons intersect: share a point or an edge, the queen criterion) is compared
-with contiguity within a tolerance d (the polygons come within d metres of each other in the China Albers
-projection). The links that only the tolerance finds are listed, so a user can judge which tolerance closes
-true gaps without joining units that face each other across a strait or a narrow strip.
+with contiguity within a tolerance d (the polygons come within d metres of each other in the units' equal-area
+projection, China's Albers for Chinese units, or the study's own). The links that only the tolerance finds are
+listed, so a user can judge which tolerance closes true gaps without joining units that face each other across a
+strait or a narrow strip.
 """
 
 from __future__ import annotations
@@ -46,14 +47,16 @@ class SnapLevel:
     gained: list[dict]  # the pairs found only with the tolerance: codes, names, gap in metres
 
 
-def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
+def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float], projection=None) -> dict:
     """Measure contiguity with exact touching and with each snapping tolerance.
 
     Returns a JSON-ready dict: units, exact links, isolated units (islands), overlapping pairs, and per tolerance
-    the number of links and every link gained over exact touching with the gap it bridges.
+    the number of links and every link gained over exact touching with the gap it bridges. Gaps and tolerances
+    are metres in the units' equal-area projection, or in ``projection`` when a study gives its own
+    (``units.projection``; the report then names it).
     """
     geographic = gdf.geometry.to_numpy()
-    projected = gdf.to_crs(crs.equal_area(gdf)).geometry.to_numpy()
+    projected = gdf.to_crs(crs.equal_area(gdf, projection)).geometry.to_numpy()
     exact = touching_pairs(geographic)
     exact_set = {tuple(p) for p in exact}
     codes = gdf["code"].to_numpy()
@@ -78,7 +81,7 @@ def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
                 }
             )
         levels.append(SnapLevel(tolerance_m=tolerance, links=len(pairs), gained=gained))
-    return {
+    report = {
         "units": len(gdf),
         "exact_links": len(exact),
         "islands_exact": [{"code": codes[i], "name": names[i]} for i in np.flatnonzero(degree == 0)],
@@ -96,6 +99,9 @@ def snapping_report(gdf: gpd.GeoDataFrame, tolerances_m: list[float]) -> dict:
             for s in levels
         ],
     }
+    if projection is not None:
+        report["projection"] = crs.describe(gdf, projection)
+    return report
 
 
 def _overlapping_pairs(projected: np.ndarray) -> list[tuple[int, int, float]]:
@@ -128,6 +134,11 @@ def snapping_markdown(report: dict, level: str) -> str:
             if report["overlapping_pairs"]
             else ""
         ),
+    ]
+    if "projection" in report:
+        lines.append(f"- metres in the projection {crs.KEY} gives: {report['projection']['name']}")
+        lines += [f"- note: {note}" for note in report["projection"]["notes"]]
+    lines += [
         "",
         "| tolerance (m) | links | gained over exact |",
         "|---:|---:|---:|",

@@ -31,14 +31,18 @@ def build(
     *,
     id_column: str = "code",
     name_column: str | None = "name",
+    projection=None,
 ) -> tuple[SpatialWeights, dict]:
     """Build the weights ``spec`` describes (:class:`WeightsSettings`, or its keys as a mapping) over ``units``,
     one row per unit with its polygon (any CRS).
 
     ``id_column`` names the column of unit ids, ``name_column`` the column of names (the ids when None or
     absent); block weights group by ``region``, ``province_code`` or ``prefecture_code``. ``panel`` and ``years``
-    are needed by the economic kinds. Returns the weights and the facts of its making that the summary reports
-    beyond the matrix itself (links gained by snapping, the band used, ...).
+    are needed by the economic kinds. ``projection``: a study's own projection (``units.projection``, any
+    projected CRS in metres that pyproj reads) for centroids, snapping, island links and projected distances,
+    instead of the one chosen from the units (:mod:`nqpf.units.crs`). Returns the weights and the facts of its
+    making that the summary reports beyond the matrix itself (links gained by snapping, the band used, the
+    projection given, ...).
     """
     spec = spec if isinstance(spec, WeightsSettings) else WeightsSettings.model_validate(spec)
     name, kind = spec.name, spec.kind
@@ -62,7 +66,7 @@ def build(
         )
     if located:
         # One projection serves the centroids, snapping and the island policy (the costly step for counties).
-        projected = units.to_crs(crs.equal_area(units))
+        projected = units.to_crs(crs.equal_area(units, projection))
         lonlat = distance.centroids(projected)
         centroid_km = distance.projected_centroids_km(projected)
     else:
@@ -71,13 +75,18 @@ def build(
         "centroids": "equal-area polygon centroids" if polygons else "unit points" if located else "none",
         "metric": spec.metric,
     }
+    if located and projection is not None:
+        # the summary names a projection the study gives; the one chosen from the units is left implicit
+        if polygons:
+            facts["centroids"] = f"polygon centroids in the projection {crs.KEY} gives"
+        facts["projection"] = crs.describe(units, projection)
 
     d = None  # dense distances (km), computed once when a kind or the island policy needs them
 
     def distances():
         nonlocal d
         if d is None:
-            d = distance.distance_matrix(lonlat, spec.metric)
+            d = distance.distance_matrix(lonlat, spec.metric, projection)
             same = np.argwhere(np.triu(d == 0, k=1))
             if len(same) and kind in ("inverse_distance", "economic_geographic"):
                 raise InputError(
@@ -107,7 +116,7 @@ def build(
                 key=f"weights[{name}].k",
                 fix=f"give k between 1 and {len(ids) - 1}",
             )
-        raw = distance.knn(lonlat, spec.k, spec.metric)
+        raw = distance.knn(lonlat, spec.k, spec.metric, projection)
     elif kind == "distance_band":
         threshold = spec.threshold_km if spec.threshold_km is not None else "auto"
         nearest = distance.nearest_distance(distances())

@@ -1,11 +1,11 @@
 """Contiguity weights from polygons: queen and rook, with a snapping tolerance, and higher orders.
 
 Queen: units i and j are neighbours when their polygons share at least one point, or with a tolerance d > 0
-when they come within d metres of each other (China Albers projection). Rook: they share a stretch of border,
-not just a point; with a tolerance, the stretch of i's boundary lying within d of j's boundary must be longer
-than ``4 d`` (a corner contact within the tolerance gives a stretch of about 2 d at most for borders meeting at
-right angles). Order k (spdep ``nblag``): units k steps apart on the first-order contiguity graph, or up to k
-steps with ``cumulative`` (spdep ``nblag_cumul``).
+when they come within d metres of each other (in the units' equal-area projection: China's Albers for Chinese
+units, or a study's own). Rook: they share a stretch of border, not just a point; with a tolerance, the stretch
+of i's boundary lying within d of j's boundary must be longer than ``4 d`` (a corner contact within the tolerance
+gives a stretch of about 2 d at most for borders meeting at right angles). Order k (spdep ``nblag``): units k
+steps apart on the first-order contiguity graph, or up to k steps with ``cumulative`` (spdep ``nblag_cumul``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ def contiguity_pairs(
     criterion: str = "queen",
     snap_m: float = 0.0,
     projected: gpd.GeoDataFrame | None = None,
+    projection=None,
 ) -> dict:
     """Neighbour pairs (i < j) by queen or rook contiguity; returns the pairs and those the tolerance added.
 
     ``gdf`` is in geographic coordinates (exact touching is tested there, on the source vertices); ``projected``
-    is the same table in the China Albers projection, if already at hand, for the tolerance.
+    is the same table in the units' equal-area projection (or ``projection``, a study's own), if already at hand,
+    for the tolerance.
     """
     if criterion not in ("queen", "rook"):
         raise ValueError(f"unknown contiguity criterion {criterion!r}; use queen or rook")
@@ -37,7 +39,7 @@ def contiguity_pairs(
     pairs = exact
     if snap_m > 0:
         projected = (
-            projected if projected is not None else gdf.to_crs(crs.equal_area(gdf))
+            projected if projected is not None else gdf.to_crs(crs.equal_area(gdf, projection))
         ).geometry.to_numpy()
         pairs = topology.pairs_within(projected, snap_m)
     if criterion == "rook":

@@ -147,6 +147,7 @@ class SpatialWeights:
         name: str | None = None,
         panel=None,
         years: tuple[int, int] | None = None,
+        projection=None,
         **parameters,
     ) -> SpatialWeights:
         """W of the polygons of a GeoDataFrame: any kind of the workflow's weights stage (contiguity, knn,
@@ -154,12 +155,16 @@ class SpatialWeights:
         parameters as keywords (``criterion="rook"``, ``snap_m=100``, ``k=5``, ``islands={"policy": "drop"}``,
         ``standardise="row"``; see :class:`nqpf.weights.settings.WeightsSettings`). ``id_column`` names the column
         of unit ids and ``name_column`` that of their names; the economic kinds need ``panel`` (code, year and the
-        variable) and ``years``. The actions taken (links added for islands ...) are in ``actions``."""
+        variable) and ``years``; ``projection`` (any projected CRS in metres that pyproj reads) replaces the one
+        chosen from the units for centroids, snapping and projected distances (:mod:`nqpf.units.crs`). The actions
+        taken (links added for islands ...) are in ``actions``."""
         from nqpf.weights.builder import build
         from nqpf.weights.settings import WeightsSettings
 
         spec = WeightsSettings.model_validate({"name": name or kind, "kind": kind, **parameters})
-        w, facts = build(spec, gdf, panel, years, id_column=id_column, name_column=name_column)
+        w, facts = build(
+            spec, gdf, panel, years, id_column=id_column, name_column=name_column, projection=projection
+        )
         return w
 
     # -- reading it ---------------------------------------------------------------------------------------------
@@ -209,6 +214,42 @@ class SpatialWeights:
 
     def with_actions(self, *actions: str) -> SpatialWeights:
         return replace(self, actions=self.actions + tuple(actions))
+
+    def subset(self, keep, reason: str = "") -> SpatialWeights:
+        """W on some of its units: the raw weights among ``keep`` (ids, or positions into ``ids``, or a boolean
+        mask) standardised again by this W's rule, so that a row-standardised W stays row-standardised over the
+        units kept (a unit whose neighbours are all left out becomes an island). The units keep their order;
+        ``reason`` is recorded with the restriction in ``actions``."""
+        keep = np.asarray(keep)
+        if keep.dtype == bool:
+            positions = np.flatnonzero(keep)
+        elif keep.dtype.kind in "iu":
+            positions = np.sort(keep)
+        else:
+            where = {unit: i for i, unit in enumerate(self.ids)}
+            unknown = [str(unit) for unit in keep if str(unit) not in where]
+            if unknown:
+                raise InputError(
+                    f"W {self.name!r} has no units {', '.join(unknown[:10])}",
+                    unit=unknown[0],
+                    fix="give ids of the weights matrix (its .ids)",
+                )
+            positions = np.sort([where[str(unit)] for unit in keep])
+        raw = clean(self.raw[positions][:, positions])
+        matrix, scale = _standardise(raw, self.standardisation)
+        islands = int((np.diff(raw.indptr) == 0).sum() - (self.cardinalities()[positions] == 0).sum())
+        action = f"restricted to {len(positions)} of its {self.n} units" + (f" ({reason})" if reason else "")
+        action += f", standardised again ({self.standardisation})"
+        action += f"; {islands} units left without a neighbour" if islands else ""
+        return replace(
+            self,
+            ids=tuple(self.ids[i] for i in positions),
+            matrix=sp.csr_matrix(matrix),
+            raw=raw,
+            scale=scale,
+            actions=self.actions + (action,),
+            eigen=None,
+        )
 
     def to_libpysal(self):
         """The same weights as a libpysal ``W`` (for esda and spreg), ids in the same order: a row-standardised W

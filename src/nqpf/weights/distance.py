@@ -1,10 +1,12 @@
 """Distance-based weights between unit centroids: k nearest neighbours, distance band, inverse distance,
 negative exponential.
 
-Centroids are the polygon centroids computed in the China Albers equal-area projection (so that they are true
-area centroids) and expressed in longitude and latitude. Distances are great-circle distances on a sphere of
-radius 6,371.0088 km (the IUGG mean Earth radius; within 0.5 % of the WGS84 geodesic), or, with
-``metric="projected"``, Euclidean distances in the China equidistant conic projection (:mod:`nqpf.units.crs`).
+Centroids are the polygon centroids computed in the units' equal-area projection (China's Albers for Chinese
+units, so that they are true area centroids) and expressed in longitude and latitude. Distances are great-circle
+distances on a sphere of radius 6,371.0088 km (the IUGG mean Earth radius; within 0.5 % of the WGS84 geodesic),
+or, with ``metric="projected"``, Euclidean distances in the units' equidistant projection (China's equidistant
+conic for Chinese units; :mod:`nqpf.units.crs`). A study's own projection (``units.projection``, the argument
+``projection``) replaces both.
 
 - k nearest neighbours: w_ij = 1 for the k units closest to i (ties broken by code order); not symmetric.
 - distance band: w_ij = 1 when d_ij <= threshold (binary), or d_ij^-power within the band.
@@ -25,11 +27,11 @@ from nqpf.units import crs
 EARTH_RADIUS_KM = 6371.0088
 
 
-def centroids(gdf: gpd.GeoDataFrame) -> np.ndarray:
+def centroids(gdf: gpd.GeoDataFrame, projection=None) -> np.ndarray:
     """(n x 2) longitude and latitude of the equal-area centroids of the polygons: given in geographic
-    coordinates they are projected with the units' equal-area projection (:func:`nqpf.units.crs.equal_area`);
-    given projected, they are taken to be in it already (the builder projects once)."""
-    projected = gdf.to_crs(crs.equal_area(gdf)) if gdf.crs.is_geographic else gdf
+    coordinates they are projected with the units' equal-area projection (:func:`nqpf.units.crs.equal_area`), or
+    ``projection`` when given; given projected, they are taken to be in it already (the builder projects once)."""
+    projected = gdf.to_crs(crs.equal_area(gdf, projection)) if gdf.crs.is_geographic else gdf
     lonlat = gpd.GeoSeries(projected.geometry.centroid, crs=projected.crs).to_crs(crs.GEOGRAPHIC)
     return np.column_stack([lonlat.x.to_numpy(), lonlat.y.to_numpy()])
 
@@ -45,18 +47,19 @@ def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
-def _projected_km(lonlat: np.ndarray) -> np.ndarray:
+def _projected_km(lonlat: np.ndarray, projection=None) -> np.ndarray:
     from pyproj import Transformer
 
     to_eqdc = Transformer.from_crs(
-        crs.GEOGRAPHIC, crs.equidistant_for(crs.points_bounds(lonlat)), always_xy=True
+        crs.GEOGRAPHIC, crs.equidistant_for(crs.points_bounds(lonlat), projection), always_xy=True
     )
     x, y = to_eqdc.transform(lonlat[:, 0], lonlat[:, 1])
     return np.column_stack([x, y]) / 1000.0
 
 
-def distance_matrix(lonlat: np.ndarray, metric: str = "great_circle") -> np.ndarray:
-    """Dense (n x n) distances in km between the points."""
+def distance_matrix(lonlat: np.ndarray, metric: str = "great_circle", projection=None) -> np.ndarray:
+    """Dense (n x n) distances in km between the points; ``projection``: a study's own projection for the
+    ``projected`` metric (the units' equidistant projection by default)."""
     if metric == "great_circle":
         v = _unit_vectors(lonlat)
         cosine = np.clip(v @ v.T, -1.0, 1.0)
@@ -64,7 +67,7 @@ def distance_matrix(lonlat: np.ndarray, metric: str = "great_circle") -> np.ndar
         cross = np.sqrt(np.clip(1.0 - cosine**2, 0.0, None))
         d = EARTH_RADIUS_KM * np.arctan2(cross, cosine)
     elif metric == "projected":
-        xy = _projected_km(lonlat)
+        xy = _projected_km(lonlat, projection)
         d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
     else:
         raise ValueError(f"unknown distance metric {metric!r}; use great_circle or projected")
@@ -72,7 +75,7 @@ def distance_matrix(lonlat: np.ndarray, metric: str = "great_circle") -> np.ndar
     return d
 
 
-def knn(lonlat: np.ndarray, k: int, metric: str = "great_circle") -> sp.csr_matrix:
+def knn(lonlat: np.ndarray, k: int, metric: str = "great_circle", projection=None) -> sp.csr_matrix:
     """Binary k-nearest-neighbour matrix; ties at the k-th distance go to the lower index (code order)."""
     n = len(lonlat)
     if not 1 <= k < n:
@@ -82,9 +85,9 @@ def knn(lonlat: np.ndarray, k: int, metric: str = "great_circle") -> sp.csr_matr
             fix=f"give k between 1 and {n - 1}",
         )
     # The chord between unit vectors grows with the great-circle distance, so a k-d tree on them ranks exactly.
-    points = _unit_vectors(lonlat) if metric == "great_circle" else _projected_km(lonlat)
+    points = _unit_vectors(lonlat) if metric == "great_circle" else _projected_km(lonlat, projection)
     _, index = cKDTree(points).query(points, k=min(n, k + 1 + 8))
-    d = distance_matrix(lonlat, metric)
+    d = distance_matrix(lonlat, metric, projection)
     rows, cols = [], []
     for i in range(n):
         candidates = [j for j in index[i] if j != i and j < n]

@@ -2,9 +2,9 @@
 
 - ``nearest`` (k): link every unit of a component other than the largest to its k nearest units outside the
   component (for a component of several units, the k closest pairs across its edge), in both directions, and
-  repeat until one component remains. Nearness is the distance between the polygons in the China Albers
-  projection, so Hainan joins the mainland units across the Qiongzhou Strait; units without polygons use
-  centroid distances.
+  repeat until one component remains. Nearness is the distance between the polygons in the units' projection
+  (China's Albers for Chinese units, or a study's own), so Hainan joins the mainland units across the Qiongzhou
+  Strait; units without polygons use centroid distances.
 - ``drop``: keep the largest component only; the dropped units are listed.
 - ``keep``: leave them as they are (reported): block weights are disconnected by design, and an island's row
   of zeros gives it a spatial lag of zero.
