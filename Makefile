@@ -1,10 +1,11 @@
 # Two entry points for a fresh machine with Python 3.11+ and access to PyPI:
-#   make run    create the pinned environment in .venv and run the default studies
+#   make run    create the pinned environment in .venv and run the default studies on every core
 #   make test   create the same environment and run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CORES  ?= 8
+# every core of the machine (make run CORES=4 for fewer)
+CORES  ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-slow test-slurm bench env lock lint schema clean-results reproduce report
@@ -35,11 +36,12 @@ reproduce: $(STAMP)
 	$(BIN)/python workflow/scripts/reproduce.py --cores $(CORES) $(if $(STUDY),--study $(STUDY))
 
 # An HTML report of each default study (or STUDY=<name>), results/<study>/report.html: every table and figure
-# with its caption. The study's results are brought up to date first; nothing reruns when they are.
+# with its caption. The study's results are brought up to date first; nothing reruns when they are. A study of
+# another configuration file names it: make report STUDY=demo_county CONFIG=config/studies/demo_county.yaml
 report: $(STAMP)
 	for study in $(or $(STUDY),$$($(BIN)/python -c '$(DEFAULT_STUDIES)')); do \
-	    $(BIN)/snakemake --cores $(CORES) --report results/$$study/report.html --report-after-run \
-	        results/$$study/manifest.json || exit 1; \
+	    $(BIN)/snakemake --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG)) \
+	        --report results/$$study/report.html --report-after-run results/$$study/manifest.json || exit 1; \
 	done
 
 # The names of the default studies (config/config.yaml lists study files or gives studies inline).

@@ -55,13 +55,17 @@ def reference_data():
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 
 
-def snakemake(workdir: Path, *args: str, configfile: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the workflow as a user does, in its own working directory (results/, resources/, logs/ there)."""
+def snakemake(
+    workdir: Path, *args: str, configfile: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the workflow as a user does, in its own working directory (results/, resources/, logs/ there);
+    ``env`` adds environment variables."""
     workdir.mkdir(parents=True, exist_ok=True)
     command = SNAKEMAKE + ["--directory", str(workdir)]
     if configfile is not None:
         command += ["--configfile", str(configfile)]
-    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=workdir)
+    environment = {**os.environ, **env} if env else None
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=workdir, env=environment)
 
 
 @pytest.fixture(scope="session")

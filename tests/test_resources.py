@@ -17,7 +17,10 @@ RESOURCES_SMK = REPO / "workflow" / "rules" / "resources.smk"
 
 def dry_run_jobs(workdir: Path, configfile: Path) -> list[dict]:
     """The jobs of a dry run, each with its rule, benchmark file and resources as Snakemake prints them."""
-    result = snakemake(workdir, "--dry-run", "--cores", "1", configfile=configfile)
+    # every job's full block (the default terminal shows one line per job)
+    result = snakemake(
+        workdir, "--dry-run", "--cores", "1", configfile=configfile, env={"NQPF_JOB_DETAILS": "1"}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     jobs = []
     for block in re.split(r"\n(?=(?:local)?rule \w+:)", result.stdout):

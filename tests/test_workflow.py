@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,11 @@ pytestmark = pytest.mark.workflow
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 
 
+# every job's full block in the output (rule, files, reason), which these tests read; a user's terminal shows one
+# line per job
+JOB_DETAILS = {**os.environ, "NQPF_JOB_DETAILS": "1"}
+
+
 def run(workdir: Path, config: dict | None, *args: str) -> subprocess.CompletedProcess:
     command = SNAKEMAKE + ["--directory", str(workdir)]
     if config is not None:
@@ -23,7 +29,11 @@ def run(workdir: Path, config: dict | None, *args: str) -> subprocess.CompletedP
         (workdir / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         command += ["--configfile", str(workdir / "config.yaml")]
     return subprocess.run(
-        command + list(args), capture_output=True, text=True, cwd=workdir if workdir.exists() else None
+        command + list(args),
+        capture_output=True,
+        text=True,
+        cwd=workdir if workdir.exists() else None,
+        env=JOB_DETAILS,
     )
 
 
@@ -32,7 +42,9 @@ def default_study(name: str) -> dict:
 
 
 def test_dry_run_shows_the_dag_of_the_default_studies():
-    result = subprocess.run(SNAKEMAKE + ["-n", "--forceall"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        SNAKEMAKE + ["-n", "--forceall"], capture_output=True, text=True, cwd=REPO, env=JOB_DETAILS
+    )
     assert result.returncode == 0, result.stderr
     for rule in ("boundaries", "boundary_contiguity", "demo_statistics", "panel", "all"):
         assert f"rule {rule}:" in result.stdout or f"localrule {rule}:" in result.stdout
@@ -300,7 +312,7 @@ def test_a_users_weights_file_is_an_input_and_is_recorded(tmp_path, province_gdf
     i, j = queen.raw.nonzero()[0][0], queen.raw.nonzero()[1][0]
     edited[i, j] = edited[j, i] = 0.0  # the user edits the file: one link less
     files.write_gal(list(queen.ids), edited.tocsr(), tmp_path / "data/w.gal")
-    dry = run(tmp_path, config, "-n", target)
+    dry = run(tmp_path, config, "-n", target, "--quiet", "host")  # with the reasons the profile leaves out
     assert (
         "rule weights:" in dry.stdout
         and "data/w.gal" in dry.stdout.split("rule weights:")[1].split("reason:")[1]

@@ -238,6 +238,16 @@ def model_targets(name, s):
     return [f"results/{name}/models/{f}" for f in files]
 
 
+STATA_MODEL_FILES = ("estimates", "effects", "tests", "fit")  # exported by rule stata_models (exports.smk)
+
+
+def stata_targets(name, s):
+    targets = [f"results/{name}/stata/panel.dta"]
+    if s.models is not None:
+        targets += [f"results/{name}/stata/{f}.dta" for f in STATA_MODEL_FILES]
+    return targets
+
+
 def study_targets(name, s):
     """Every result of one study except its manifest (which records them all)."""
     targets = [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
@@ -250,6 +260,7 @@ def study_targets(name, s):
     # figure_targets lives in figure_targets.smk, manifest_targets in manifest.smk.
     targets += table_targets(name, s)
     targets += figure_targets(name, s)
+    targets += stata_targets(name, s)
     return sorted(set(targets))
 
 
@@ -259,7 +270,12 @@ TABLE_FORMATS = ("csv", "tex", "md", "docx", "json")
 def table_targets(name, s):
     tables = _table_plan.table_names(s)
     targets = [f"results/{name}/tables/{t}.{ext}" for t in tables for ext in (*TABLE_FORMATS, "html")]
-    return targets + [f"results/{name}/tables/tables.docx", f"results/{name}/tables/tables.tex"]
+    return targets + [f"results/{name}/tables/tables.{ext}" for ext in ("docx", "tex", "xlsx")]
+
+
+def word_settings(wildcards):
+    """The study's Word settings (tables.word) as plain data."""
+    return study(wildcards).tables.word.to_config()
 
 
 def table_inputs(wildcards):

@@ -119,6 +119,7 @@ rule esda_maps:
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
         projection=lambda wildcards: study(wildcards).units.projection,
+        titles=lambda wildcards: study(wildcards).figures.titles,
         library=LIBRARY,
     threads: 1
     resources:

@@ -11,6 +11,9 @@ def effect_models(s):
 
 def figure_targets(name, s):
     stems = [f"map_{spec.name}" for spec in s.indices] if s.units.has_polygons else []  # maps need polygons
+    if stems and s.figures.map_layout == "per_year":
+        years = s.figures.map_years_of(s.year_list)
+        stems += [f"map_{spec.name}_{year}" for spec in s.indices for year in years]
     if s.models is not None:
         stems.append("coefficients")
         stems += [f"effects_{model}" for model in effect_models(s)]

@@ -26,7 +26,8 @@ rule index_map:
     params:
         spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
         years=lambda wildcards: study(wildcards).figures.map_years_of(study(wildcards).year_list),
-        classes=lambda wildcards: study(wildcards).figures.map_classes,
+        classes=lambda wildcards: study(wildcards).figures.map_classes,  # named in the report's caption
+        figures=lambda wildcards: study(wildcards).figures.to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
         projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
@@ -36,6 +37,42 @@ rule index_map:
         runtime=job_runtime("index_map"),
     benchmark:
         "logs/{study}/benchmarks/index_map.{index}.tsv"
+    script:
+        "../scripts/plot_index_map.py"
+
+
+# figures.map_layout: per_year adds one map per mapped year, on the classes of all mapped years
+ruleorder: index_map_year > index_map
+
+
+rule index_map_year:
+    input:
+        boundaries=boundary_file,
+        units="results/{study}/data/units.csv",
+        values="results/{study}/indices/{index}.csv",
+    output:
+        png="results/{study}/figures/map_{index}_{year}.png",
+        pdf="results/{study}/figures/map_{index}_{year}.pdf",
+    log:
+        "logs/{study}/figures/map_{index}_{year}.log",
+    wildcard_constraints:
+        year="[0-9][0-9][0-9][0-9]",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
+        years=lambda wildcards: [int(wildcards.year)],
+        class_years=lambda wildcards: study(wildcards).figures.map_years_of(study(wildcards).year_list),
+        figures=lambda wildcards: study(wildcards).figures.to_config(),
+        simulated=lambda wildcards: study(wildcards).simulated,
+        projection=lambda wildcards: study(wildcards).units.projection,
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("index_map"),
+        runtime=job_runtime("index_map"),
+    benchmark:
+        "logs/{study}/benchmarks/index_map.{index}.{year}.tsv"
     script:
         "../scripts/plot_index_map.py"
 
@@ -73,6 +110,7 @@ rule coefficient_plot:
 rule effects_plot:
     input:
         "results/{study}/models/effects.csv",
+        "results/{study}/models/fit.csv",
     output:
         png=report(
             "results/{study}/figures/effects_{model}.png",

@@ -33,9 +33,12 @@ JOB_RESOURCES = {
     "table": ((1000, 10), (1000, 10)),
     "tables": ((1000, 10), (1000, 10)),
     "index_map": ((1000, 10), (1500, 15)),
+    "index_map_year": ((1000, 10), (1500, 15)),
     "coefficient_plot": ((1000, 10), (1000, 10)),
     "effects_plot": ((1000, 10), (1000, 10)),
     "manifest": ((1000, 10), (1000, 10)),
+    "stata_panel": ((1000, 10), (1000, 10)),
+    "stata_models": ((1000, 10), (1000, 10)),
 }
 
 LARGE_LEVELS = ("county", "file")

@@ -1,5 +1,7 @@
 # Publication tables: one job per table of a study (its CSV, LaTeX, Markdown, HTML and Word renderings and the
-# table model as JSON), then every table of the study in one Word document and one LaTeX document.
+# table model as JSON), then every table of the study in one Word document, one LaTeX document and one Excel
+# workbook (a sheet per table and the panel: Chinese text opens correctly in Excel, which a plain UTF-8 CSV does
+# not guarantee).
 
 
 rule table:
@@ -37,18 +39,21 @@ rule table:
 
 rule tables:
     input:
-        lambda wildcards: [
+        tables=lambda wildcards: [
             f"results/{wildcards.study}/tables/{t}.json" for t in _table_plan.table_names(study(wildcards))
         ],
+        panel="results/{study}/data/panel.csv",
     output:
         docx="results/{study}/tables/tables.docx",
         tex="results/{study}/tables/tables.tex",
+        xlsx="results/{study}/tables/tables.xlsx",
     log:
         "logs/{study}/tables/tables.log",
     conda:
         "../envs/nqpf.yaml"
     params:
         language=lambda wildcards: study(wildcards).tables.language,
+        word=word_settings,
         library=LIBRARY,
     threads: 1
     resources:

@@ -51,6 +51,7 @@ rule weights_map:
         "../envs/nqpf.yaml"
     params:
         projection=lambda wildcards: study(wildcards).units.projection,
+        titles=lambda wildcards: study(wildcards).figures.titles,
         library=LIBRARY,
     threads: 1
     resources:

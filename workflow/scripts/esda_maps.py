@@ -29,4 +29,5 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
         outlines,
         note,
         projection=snakemake.params.projection,
+        titles=snakemake.params.titles,
     )

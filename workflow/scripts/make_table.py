@@ -38,7 +38,7 @@ with step(snakemake.log[0], f"table {snakemake.wildcards.study}/{snakemake.wildc
     table = table_plan.make(snakemake.wildcards.table, study, sources)
     out = snakemake.output
     stem = Path(out.csv).with_suffix("")
-    written = render.write(table, stem)
+    written = render.write(table, stem, study.tables.word)
     text = json.dumps(model.to_dict(table), ensure_ascii=False, indent=1)
     Path(out.json).write_text(text + "\n", encoding="utf-8")
     log.info(

@@ -12,5 +12,10 @@ with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake
         summary = json.load(handle)
     gdf = boundaries.read(snakemake.input.boundaries)
     figures.connectivity_map(
-        gdf, w, snakemake.output.png, summary.get("added_links"), projection=snakemake.params.projection
+        gdf,
+        w,
+        snakemake.output.png,
+        summary.get("added_links"),
+        projection=snakemake.params.projection,
+        titles=snakemake.params.titles,
     )

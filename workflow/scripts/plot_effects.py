@@ -19,4 +19,7 @@ with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemak
         labels={key: names["en"] for key, names in snakemake.params.labels.items() if "en" in names},
         note="simulated demo data" if snakemake.params.simulated else "",
         source=snakemake.input[0],
+        # the fits flag the W whose spatial parameter is at its bound; the intervals' inference is configured
+        fits=pd.read_csv(snakemake.input[1]),
+        inference=settings.effects.inference,
     )

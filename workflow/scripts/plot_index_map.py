@@ -1,14 +1,17 @@
-"""Rule index_map: maps of one composite index by year on one colour scale (PNG and PDF)."""
+"""Rules index_map and index_map_year: maps of one composite index by year on one colour scale (PNG and PDF),
+the mapped years side by side, or one of them on the classes of all of them."""
 
 import pandas as pd
 
 from nqpf import figures
+from nqpf.figures.settings import FiguresSettings
 from nqpf.indices.settings import IndexSettings
 from nqpf.study.logs import step
 from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.wildcards.index}"):
     spec = IndexSettings.model_validate(snakemake.params.spec)
+    settings = FiguresSettings.model_validate(snakemake.params.figures)
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "province_code": str})
     gdf = boundaries.read(snakemake.input.boundaries)
     # the provinces come from the study's units, so that user polygons are outlined by province too
@@ -22,8 +25,13 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         column="index",
         years=snakemake.params.years,
         title=spec.label,
-        classes=snakemake.params.classes,
+        classes=settings.map_classes,
         note="simulated demo data" if snakemake.params.simulated else "",
         source=snakemake.input.values,
         projection=snakemake.params.projection,
+        scheme=settings.map_scheme,
+        breaks=settings.map_breaks,
+        colours=settings.map_colours,
+        titles=settings.titles,
+        class_years=snakemake.params.get("class_years"),
     )

@@ -1,5 +1,6 @@
 """Figures of a study's results, drawn with matplotlib without a screen: maps in the units' equal-area
-projection or a study's own (index maps by year, LISA clusters, weights connectivity), distributions and
+projection or a study's own (index maps by year, LISA clusters, weights connectivity; maps of China as its
+standard base maps draw the country, :mod:`nqpf.figures.basemap`), distributions and
 disparity, Moran plots, and the coefficients and effects of spatial panel models.
 
 The drawing functions are loaded when first used, so that reading the figures' settings
@@ -13,13 +14,16 @@ _FUNCTIONS = {
     "lisa_cluster_maps": "autocorrelation",
     "moran_scatter": "autocorrelation",
     "moran_trend": "autocorrelation",
+    "china_context": "basemap",
     "for_display": "basemap",
+    "frame_map": "basemap",
     "mainland_view": "basemap",
     "connectivity_map": "connectivity",
     "gini_decomposition": "distribution",
     "kernel_densities": "distribution",
     "regional_trend": "distribution",
     "class_breaks": "choropleth",
+    "fisher_jenks": "choropleth",
     "index_maps": "choropleth",
     "coefficient_plot": "estimates",
     "effects_plot": "estimates",

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nqpf.esda.settings import NO_DATA
-from nqpf.figures.basemap import HIDDEN_NOTE, for_display, mainland_view
+from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
 from nqpf.figures.style import use_cjk_font
 
 LISA_COLOURS = {
@@ -19,6 +19,7 @@ LISA_COLOURS = {
     "not significant": "#eeeeee",
     "island": "#ffffff",
 }
+OUTSIDE = "#d9d9d9"  # China's territory that the study does not cover (Taiwan, Hong Kong, Macau ...)
 
 
 def lisa_cluster_maps(
@@ -30,9 +31,13 @@ def lisa_cluster_maps(
     regions: dict[str, tuple[str, set[str]]] | None = None,
     note: str = "",
     projection=None,
+    titles: bool = True,
 ) -> None:
     """LISA cluster maps, one small map per year: significant HH, LH, LL, HL units; named regions outlined.
-    Drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given."""
+    Drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given; maps of China
+    show the whole country (:func:`~nqpf.figures.basemap.frame_map`: what the study does not cover in grey, the
+    South China Sea islands in an inset, a north arrow and a scale bar). ``titles=False`` leaves the title out
+    (the years above the maps stay)."""
     cjk = use_cjk_font()
     projected = for_display(units, projection).set_index("code")
     cols = min(4, len(years))
@@ -40,6 +45,8 @@ def lisa_cluster_maps(
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows + 0.6), dpi=150, squeeze=False)
     outlines = {}
     unobserved = False  # a unit without a value in some year (esda.missing: drop_per_year)
+    context = False  # the rest of China drawn in grey
+    hidden = False
     for name, (label, members) in (regions or {}).items():
         inside = projected.loc[projected.index.intersection(sorted(members))]
         if len(inside):
@@ -52,16 +59,35 @@ def lisa_cluster_maps(
             np.where(data["significant"], data["quadrant"], "not significant"),
         )
         no_data = category == NO_DATA
+        unobserved |= bool(no_data.any())
         shapes = projected.loc[data.index]
-        shapes[~no_data].plot(
-            ax=ax, color=[LISA_COLOURS[c] for c in category[~no_data]], edgecolor="#bbbbbb", linewidth=0.1
+
+        def draw(target, keep, shapes=shapes, category=category, no_data=no_data):
+            shown = keep(shapes)
+            present, absent = shown & ~no_data, shown & no_data
+            shapes[present].plot(
+                ax=target,
+                color=[LISA_COLOURS[c] for c in category[present]],
+                edgecolor="#bbbbbb",
+                linewidth=0.1,
+            )
+            if absent.any():
+                shapes[absent].plot(
+                    ax=target, facecolor="white", edgecolor="#999999", hatch="////", linewidth=0.1
+                )
+            for _, outline in outlines.values():
+                gpd.GeoSeries([outline]).boundary.plot(ax=target, color="#222222", linewidth=0.6)
+
+        ax.set_title(str(year), fontsize=9)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        framed = frame_map(
+            ax, gpd.GeoDataFrame(geometry=projected.geometry), draw, background=OUTSIDE, cjk=cjk
         )
-        if no_data.any():
-            shapes[no_data].plot(ax=ax, facecolor="white", edgecolor="#999999", hatch="////", linewidth=0.1)
-            unobserved = True
-        for label, outline in outlines.values():
-            gpd.GeoSeries([outline]).boundary.plot(ax=ax, color="#222222", linewidth=0.6)
-            if cjk:
+        hidden |= framed["hidden"]
+        context |= framed["context"]
+        if cjk:
+            for label, outline in outlines.values():
                 bounds = outline.bounds
                 ax.annotate(
                     label,
@@ -73,10 +99,6 @@ def lisa_cluster_maps(
                     va="center",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                 )
-        ax.set_title(str(year), fontsize=9)
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        hidden = mainland_view(ax, projected)
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in LISA_COLOURS.values()]
@@ -84,9 +106,13 @@ def lisa_cluster_maps(
     if unobserved:
         handles.append(plt.Rectangle((0, 0), 1, 1, fc="white", ec="#999999", hatch="////", lw=0.3))
         labels.append(NO_DATA)
+    if context:
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=OUTSIDE, ec="#999999", lw=0.3))
+        labels.append("outside the study")
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=7, frameon=False)
-    fig.suptitle(title + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""), fontsize=10)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    if titles:
+        fig.suptitle(title + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""), fontsize=10)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97 if titles else 1.0))
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib import patheffects
 
 from nqpf.errors import InputError, listed
-from nqpf.figures.basemap import HIDDEN_NOTE, for_display, mainland_view
+from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
 from nqpf.figures.style import require_columns, save, use_cjk_font
 from nqpf.units import crs
 from nqpf.units.regions import PROVINCE_BY_CODE
@@ -19,9 +19,76 @@ NO_DATA = "#d9d9d9"
 _NAMED_UNITS = 40  # maps of up to this many units name every unit; maps of more units outline their provinces
 
 
-def class_breaks(values, classes: int) -> np.ndarray:
-    """Edges of quantile classes of the pooled values, from their minimum to their maximum (tied edges merged)."""
-    return np.unique(np.quantile(np.asarray(values, dtype=float), np.linspace(0.0, 1.0, classes + 1)))
+SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "user")
+_SCHEME_TITLES = {
+    "quantiles": "quantiles",
+    "equal_interval": "equal intervals",
+    "natural_breaks": "natural breaks (Fisher-Jenks)",
+    "user": "given breaks",
+}
+_JENKS_SAMPLE = 3000  # natural breaks of more values are found on this many evenly spaced order statistics
+
+
+def class_breaks(values, classes: int, scheme: str = "quantiles", breaks=None) -> np.ndarray:
+    """Edges of the colour classes of the pooled values, from their minimum to their maximum (tied edges
+    merged): ``quantiles`` (equal counts), ``equal_interval`` (equal widths), ``natural_breaks`` (Fisher-Jenks:
+    the classes of least within-class sum of squares, exact, Fisher 1958) or ``user`` (``breaks``, the inner
+    edges; the outer ones widen to the values' minimum and maximum when needed)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if scheme == "quantiles":
+        edges = np.quantile(x, np.linspace(0.0, 1.0, classes + 1))
+    elif scheme == "equal_interval":
+        edges = np.linspace(x.min(), x.max(), classes + 1)
+    elif scheme == "natural_breaks":
+        edges = fisher_jenks(x, classes)
+    elif scheme == "user":
+        inner = np.sort(np.asarray(breaks, dtype=float))
+        edges = np.concatenate([[min(x.min(), inner[0])], inner, [max(x.max(), inner[-1])]])
+    else:
+        raise InputError(
+            f"unknown classification {scheme!r}",
+            column="figures.map_scheme",
+            fix=f"use one of {', '.join(SCHEMES)}",
+        )
+    return np.unique(edges)
+
+
+def fisher_jenks(values, classes: int) -> np.ndarray:
+    """Edges of the Fisher-Jenks natural breaks: the ``classes`` groups of sorted values with the least total
+    within-group sum of squared deviations, found exactly by dynamic programming (Fisher 1958; Jenks 1977), on at
+    most 3,000 evenly spaced order statistics of the values."""
+    x = np.sort(np.asarray(values, dtype=float))
+    if len(x) > _JENKS_SAMPLE:
+        x = x[np.round(np.linspace(0, len(x) - 1, _JENKS_SAMPLE)).astype(int)]
+    n = len(x)
+    k = min(classes, len(np.unique(x)))
+    if k < 2:
+        return np.array([x[0], x[-1]])
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    # cost[j]: least sum of squares of x[:j] in the current number of groups; start[c][j]: where the last begins
+    j = np.arange(1, n + 1)
+    cost = s2[1:] - s1[1:] ** 2 / j
+    starts = []
+    for _ in range(1, k):
+        new = np.full(n, np.inf)
+        start = np.zeros(n, dtype=int)
+        for end in range(2, n + 1):
+            i = np.arange(1, end)  # the last group is x[i:end]
+            total = cost[i - 1] + (s2[end] - s2[i]) - (s1[end] - s1[i]) ** 2 / (end - i)
+            best = int(np.argmin(total))
+            new[end - 1], start[end - 1] = total[best], i[best]
+        cost = new
+        starts.append(start)
+    # each class holds its lower edge (as the colours are given: searchsorted(..., side="right")): the inner
+    # edges are the first values of the groups
+    edges, end = [x[-1]], n
+    for start in reversed(starts):
+        end = start[end - 1]
+        edges.append(x[end])
+    edges.append(x[0])
+    return np.array(edges[::-1])
 
 
 def _edge_labels(edges) -> list[str]:
@@ -96,15 +163,26 @@ def index_maps(
     note: str = "",
     source: str = "the index table",
     projection=None,
+    scheme: str = "quantiles",
+    breaks=None,
+    colours: str = MAP_COLOURS,
+    titles: bool = True,
+    class_years=None,
 ) -> None:
     """Maps of a variable by unit, one small map per year, on one shared colour scale.
 
-    The classes are quantiles of the values of all mapped years pooled, so a unit changes colour only when it
-    crosses a fixed break and growth shows as a shift to the darker classes. Maps of up to 40 units name them;
-    maps of smaller units (prefectures, counties) outline their provinces. Units without a value are grey. The
-    South China Sea islands of a map of China are left out of the view (:func:`mainland_view`). ``units`` holds ``code``, ``name``,
-    ``name_en`` (and ``province_code``) and the polygons; ``values`` holds ``code``, ``year`` and ``column``.
-    The maps are drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given.
+    The classes (``scheme``: quantiles, equal intervals, natural breaks or the given inner ``breaks``, see
+    :func:`class_breaks`) are cut on the values of all mapped years pooled, or of ``class_years`` when given (so
+    that maps of single years drawn one by one share one scale), so a unit changes colour only when it crosses a
+    fixed break and growth shows as a shift to the darker classes of the matplotlib colour map ``colours``. Maps
+    of up to 40 units name them; maps of smaller units (prefectures, counties) outline their provinces. Units
+    without a value are grey. Maps of China show the whole country (:func:`~nqpf.figures.basemap.frame_map`):
+    Taiwan, Hong Kong, Macau and whatever the units leave uncovered in the "no data" grey, the South China Sea
+    islands in an inset, a north arrow and a scale bar. ``titles=False`` leaves out the title (journals put the
+    caption outside the figure); small multiples keep their years, a single map then has no text above it.
+    ``units`` holds ``code``, ``name``, ``name_en`` (and ``province_code``) and the polygons; ``values`` holds
+    ``code``, ``year`` and ``column``. The maps are drawn in the units' equal-area projection, or in
+    ``projection`` (a study's own) when given.
     """
     if classes < 2:
         raise InputError(
@@ -112,16 +190,24 @@ def index_maps(
             column="figures.map_classes",
             fix="set 2 or more",
         )
+    if scheme == "user" and not breaks:
+        raise InputError(
+            "user classes need their breaks", column="figures.map_breaks", fix="give figures.map_breaks"
+        )
+    palette_of = _colour_map(colours)
     table, years = _map_values(values, column, years, source, units)
+    pooled = table
+    if class_years is not None and sorted(set(class_years)) != sorted(years):
+        pooled, _ = _map_values(values, column, class_years, source, units)
     cjk = use_cjk_font()
     exact = units.assign(code=units["code"].astype(str)).set_index("code")
     exact = exact.to_crs(crs.equal_area(exact, projection))
     projected = for_display(exact)
-    edges = class_breaks(table[column].dropna(), classes)
+    edges = class_breaks(pooled[column].dropna(), classes, scheme, breaks)
     if len(edges) == 1:  # one value everywhere: one class
         edges = np.repeat(edges, 2)
     k = len(edges) - 1
-    palette = plt.get_cmap(MAP_COLOURS)(np.linspace(0.12, 1.0, k))
+    palette = palette_of(np.linspace(0.12, 1.0, k))
     labels = _edge_labels(edges)
     many = len(projected) > 400
     named = len(projected) <= _NAMED_UNITS
@@ -133,32 +219,55 @@ def index_maps(
 
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
-    width, height = 3.3 * cols, 2.75 * rows + 1.05
+    single = len(years) == 1
+    panel = (6.2, 5.2) if single else (3.3, 2.75)  # one map per year: a map a page wide
+    head = 0.5 if titles or not single else 0.1  # the years name the maps of small multiples, always
+    width, height = panel[0] * cols, panel[1] * rows + 0.55 + head
     fig, axes = plt.subplots(rows, cols, figsize=(width, height), dpi=200, squeeze=False)
     fig.subplots_adjust(
-        left=0.01, right=0.99, top=1 - 0.5 / height, bottom=0.62 / height, wspace=0.02, hspace=0.12
+        left=0.01,
+        right=0.99,
+        top=1 - head / height,
+        bottom=0.62 / height,
+        wspace=0.02,
+        hspace=0.12,
     )
     label_size = 4.5 if cols >= 3 else 6.5
     texts = {code: _short_name(code, row["name"], row.get("name_en"), cjk) for code, row in exact.iterrows()}
     placements = {}
     has_missing = False
+    hidden = False
     for ax, year in zip(axes.ravel(), years, strict=False):
         shown = table[table["year"] == year].set_index("code")[column].reindex(projected.index)
         missing = shown.isna().to_numpy()
         has_missing |= bool(missing.any())
-        colours = palette[np.searchsorted(edges[1:-1], shown.to_numpy()[~missing], side="right")]
-        # on maps of many small units white borders would wash the colours out
-        projected[~missing].plot(
-            ax=ax, color=colours, edgecolor=colours if many else "white", linewidth=0.05 if many else 0.3
-        )
-        if missing.any():
-            projected[missing].plot(ax=ax, color=NO_DATA, edgecolor="white", linewidth=0.05 if many else 0.3)
-        if outlines is not None:
-            outlines.plot(ax=ax, color="#3a3a3a", linewidth=0.35)
-        ax.set_title(str(year), fontsize=9)
+        fills = palette[np.searchsorted(edges[1:-1], shown.to_numpy()[~missing], side="right")]
+
+        def draw(target, keep, missing=missing, fills=fills):
+            shown = keep(projected)
+            present, absent = shown & ~missing, shown & missing
+            # on maps of many small units white borders would wash the colours out
+            colours = fills[shown[~missing]]
+            projected[present].plot(
+                ax=target,
+                color=colours,
+                edgecolor=colours if many else "white",
+                linewidth=0.05 if many else 0.3,
+            )
+            if absent.any():
+                projected[absent].plot(
+                    ax=target, color=NO_DATA, edgecolor="white", linewidth=0.05 if many else 0.3
+                )
+            if outlines is not None:
+                outlines[keep(outlines)].plot(ax=target, color="#3a3a3a", linewidth=0.35)
+
+        if titles or not single:
+            ax.set_title(str(year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        hidden = mainland_view(ax, projected)
+        framed = frame_map(ax, projected, draw, background=NO_DATA, cjk=cjk)
+        hidden |= framed["hidden"]
+        has_missing |= framed["context"]
         if named and not placements:
             placements = _place_labels(ax, exact.geometry, texts, label_size)
         for code, (anchor, offset) in placements.items():
@@ -181,6 +290,7 @@ def index_maps(
     if has_missing:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=NO_DATA, ec="#999999", lw=0.3))
         names.append("no data")
+    pooled_years = len(set(pooled["year"]))
     fig.legend(
         handles,
         names,
@@ -188,18 +298,34 @@ def index_maps(
         ncol=len(handles),
         fontsize=7,
         frameon=False,
-        title=f"{k} classes, quantiles of the {len(years)} years shown pooled"
-        if len(years) > 1
-        else f"{k} classes, quantiles",
+        title=f"{k} classes, {_SCHEME_TITLES.get(scheme, scheme)} of the {pooled_years} years pooled"
+        if pooled_years > 1 and scheme != "user"
+        else f"{k} classes, {_SCHEME_TITLES.get(scheme, scheme)}",
         title_fontsize=7,
     )
-    fig.suptitle(
-        (title or column) + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""),
-        fontsize=10,
-        y=1 - 0.12 / height,
-        va="top",
-    )
+    if titles:
+        fig.suptitle(
+            (title or column) + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""),
+            fontsize=10,
+            y=1 - 0.12 / height,
+            va="top",
+        )
     save(fig, paths)
+
+
+def _colour_map(name: str):
+    """The matplotlib colour map of that name, or an error listing some of the known ones."""
+    import matplotlib
+
+    try:
+        return matplotlib.colormaps[name]
+    except KeyError:
+        raise InputError(
+            f"unknown colour map {name!r}",
+            column="figures.map_colours",
+            fix="use a matplotlib colour map, such as YlGnBu, YlOrRd, Blues, Greens, viridis, cividis "
+            "(a name ending in _r reverses it)",
+        ) from None
 
 
 _LEADER = {"arrowstyle": "-", "linewidth": 0.3, "color": "#333333", "shrinkA": 0, "shrinkB": 0}

@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from nqpf.figures.basemap import for_display, mainland_view
+from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.style import use_cjk_font
 from nqpf.units import crs
 from nqpf.weights.core import SpatialWeights
 
@@ -22,10 +23,13 @@ def connectivity_map(
     added_links: list[dict] | None = None,
     note: str = "",
     projection=None,
+    titles: bool = True,
 ) -> None:
     """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
     policy in red; for a dense W only each unit's strongest links. Drawn in the units' equal-area projection, or
-    in ``projection`` (a study's own) when given."""
+    in ``projection`` (a study's own) when given; maps of China show the whole country
+    (:func:`~nqpf.figures.basemap.frame_map`), with every link's ends in the view (a link to an island unit,
+    Sanya to Sansha, stays whole). ``titles=False`` leaves the title out."""
     exact = units.set_index("code").loc[list(w.ids)]
     exact = exact.to_crs(crs.equal_area(exact, projection))
     xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
@@ -44,22 +48,34 @@ def connectivity_map(
         shown = f"each unit's {_STRONGEST} strongest links"
     segments = np.stack([xy[rows], xy[cols]], axis=1)
     fig, ax = plt.subplots(figsize=(8, 7), dpi=150)
-    projected.plot(ax=ax, color="#e8e8e8", edgecolor="white", linewidth=0.2)
-    ax.add_collection(LineCollection(segments, colors="#2b6cb0", linewidths=0.4, alpha=0.6))
-    ax.scatter(xy[:, 0], xy[:, 1], s=2 if w.n > 500 else 6, color="#1a365d", zorder=3)
     index = {code: i for i, code in enumerate(w.ids)}
-    for link in added_links or []:
-        i, j = index.get(link["code_a"]), index.get(link["code_b"])
-        if i is not None and j is not None:
-            ax.plot(*zip(xy[i], xy[j], strict=True), color="#c53030", linewidth=1.2, linestyle="--", zorder=4)
+    added = [
+        (index[link["code_a"]], index[link["code_b"]])
+        for link in added_links or []
+        if link["code_a"] in index and link["code_b"] in index
+    ]
     islands = np.flatnonzero(w.cardinalities() == 0)
-    if len(islands):
-        ax.scatter(xy[islands, 0], xy[islands, 1], s=25, facecolors="none", edgecolors="#c53030", zorder=5)
-    title = f"W {w.name}: {w.kind}, {w.n} units, {w.links} links ({shown})"
-    ax.set_title(title + (f"\n{note}" if note else ""), fontsize=9)
+
+    def draw(target, keep):
+        projected[keep(projected)].plot(ax=target, color="#e8e8e8", edgecolor="white", linewidth=0.2)
+        target.add_collection(LineCollection(segments, colors="#2b6cb0", linewidths=0.4, alpha=0.6))
+        target.scatter(xy[:, 0], xy[:, 1], s=2 if w.n > 500 else 6, color="#1a365d", zorder=3)
+        for i, j in added:
+            target.plot(
+                *zip(xy[i], xy[j], strict=True), color="#c53030", linewidth=1.2, linestyle="--", zorder=4
+            )
+        if len(islands):
+            target.scatter(
+                xy[islands, 0], xy[islands, 1], s=25, facecolors="none", edgecolors="#c53030", zorder=5
+            )
+
+    if titles:
+        title = f"W {w.name}: {w.kind}, {w.n} units, {w.links} links ({shown})"
+        ax.set_title(title + (f"\n{note}" if note else ""), fontsize=9)
     ax.set_axis_off()
     ax.set_aspect("equal")
-    mainland_view(ax, projected)
+    ends = xy[np.unique(np.concatenate([rows, cols]))] if len(rows) else xy
+    frame_map(ax, projected, draw, background="#f2f2f2", points=ends, cjk=use_cjk_font())
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)

@@ -1,5 +1,12 @@
 """Figures of spatial panel models: coefficients and direct, indirect and total effects with their
-intervals, on every weights matrix."""
+intervals, on every weights matrix.
+
+The effects' intervals are the ``ci_low`` and ``ci_high`` of effects.csv, which come from the same inference as
+the p-values behind the tables' stars (``models.effects.inference``, :mod:`nqpf.models.effects`): an effect
+with a star at 5 % has a 95 % interval that excludes 0, and a filled marker here. The coefficients' intervals are
+estimate +- z s.e., as the normal p-values of the ML models. Effects of a fit whose spatial parameter lies at the
+bound of W's interval are flagged (a dagger on the weights matrix and a line of the title).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,11 @@ from nqpf.figures.style import require_columns, save
 EFFECTS = ("direct", "indirect", "total")
 EFFECT_TITLES = {"direct": "direct", "indirect": "indirect (spillover)", "total": "total"}
 SPATIAL_PARAMETERS = {"rho": r"$\rho$ (W·y)", "lambda": r"$\lambda$ (W·u)"}
+INTERVALS = {
+    "normal": "effect ± {z:.2f} simulated s.e.",
+    "percentile": "percentile intervals of the simulated effects",
+}
+BOUND_MARK = " †"
 
 
 def _rows_of(table: pd.DataFrame, selection: dict, source: str) -> pd.DataFrame:
@@ -32,6 +44,11 @@ def _rows_of(table: pd.DataFrame, selection: dict, source: str) -> pd.DataFrame:
             fix=f"plot what the table holds ({held or 'no rows'})",
         )
     return table[keep]
+
+
+def interval_excludes_zero(low: float, high: float) -> bool:
+    """Whether an interval lies wholly on one side of 0 (a filled marker)."""
+    return bool(low > 0 or high < 0)
 
 
 def _forest(ax, items, size: float = 3.2) -> None:
@@ -55,7 +72,7 @@ def _forest(ax, items, size: float = 3.2) -> None:
                     ax.plot([end], [y], marker=marker, markersize=size * 0.9, color=colour, linewidth=0)
             ends += [left, right]
         ends.append(x)
-        excludes_zero = finite and (lo > 0 or hi < 0)
+        excludes_zero = finite and interval_excludes_zero(lo, hi)
         ax.plot(
             [x],
             [y],
@@ -85,6 +102,11 @@ def _style_panel(ax) -> None:
         ax.spines[side].set_visible(False)
 
 
+def spec_parameter(model: str) -> str:
+    """The spatial parameter of a model's effects, as a title names it."""
+    return " λ" if model in ("sem", "sdem") else " ρ"
+
+
 def _namer(labels: dict[str, str] | None):
     """The display name of a variable or weights matrix: its label where one is given, else itself."""
     return lambda key: (labels or {}).get(key, key)
@@ -103,6 +125,31 @@ def _one_method(table: pd.DataFrame, method: str | None, source: str) -> tuple[p
     return _rows_of(table, {"method": method}, source), f", {method} method"
 
 
+def at_bound_weights(fits: pd.DataFrame | None, selection: dict) -> set[str]:
+    """The weights matrices on which the fit of ``selection`` (model, spec and, with several methods, method)
+    has its spatial parameter at the bound of W's interval, from the merged fit table (``at_bound``)."""
+    if fits is None or fits.empty or "at_bound" not in fits.columns:
+        return set()
+    keep = np.ones(len(fits), dtype=bool)
+    for column, value in selection.items():
+        if column in fits.columns and value is not None:
+            keep &= (fits[column].astype(str) == str(value)).to_numpy()
+    flagged = fits[keep & (fits["at_bound"].astype(str) == "True").to_numpy()]
+    return {str(w) for w in flagged["weights"]}
+
+
+def _interval_words(fits: pd.DataFrame | None, inference: str | None, level: float) -> str:
+    """How the intervals of the effects were made, from ``inference`` or the fits' ``effects_interval``."""
+    if inference is None and fits is not None and "effects_interval" in fits.columns:
+        given = [str(v) for v in fits["effects_interval"].dropna().unique()]
+        inference = given[0] if len(given) == 1 else None
+    if inference not in INTERVALS:
+        return ""
+    from scipy.stats import norm
+
+    return " (" + INTERVALS[inference].format(z=norm.ppf(0.5 + level / 2)) + ")"
+
+
 def effects_plot(
     effects: pd.DataFrame,
     paths,
@@ -115,14 +162,20 @@ def effects_plot(
     labels: dict[str, str] | None = None,
     note: str = "",
     source: str = "effects.csv",
+    fits: pd.DataFrame | None = None,
+    inference: str | None = None,
 ) -> None:
     """Direct, indirect and total effects (LeSage and Pace 2009) of every explanatory variable of one model on
     every weights matrix, with their intervals: one row of panels per variable and one line per W (robustness
-    at a glance); filled markers where the interval excludes zero.
+    at a glance); filled markers where the interval excludes zero, exactly the effects the tables star at
+    1 - ``level`` (both read effects.csv: the interval ``ci_low``, ``ci_high`` and ``p`` come from one inference).
 
     ``effects`` is the merged table of a study (model, weights, spec, variable, effect, estimate, ci_low, ci_high);
     ``labels`` gives display names of variables and weights matrices (their own names otherwise). A table of
-    several estimation methods (a ``method`` column) is plotted for ``method``, by default its first.
+    several estimation methods (a ``method`` column) is plotted for ``method``, by default its first. ``fits``,
+    the merged fit table (model, weights, spec, at_bound, effects_interval), flags with a dagger the weights
+    matrices whose fit has its spatial parameter at the bound of W's interval, and names the inference of the
+    intervals unless ``inference`` (normal, percentile) is given.
     """
     name = _namer(labels)
     require_columns(
@@ -135,6 +188,8 @@ def effects_plot(
     rows = _rows_of(effects, {"model": model, "spec": spec}, source)
     variables = list(dict.fromkeys(rows["variable"]))
     weights = list(dict.fromkeys(rows["weights"]))
+    chosen = str(rows["method"].iloc[0]) if "method" in rows.columns else None
+    bound = at_bound_weights(fits, {"model": model, "spec": spec, "method": chosen})
     colours = weights_colours(weights)
     height = 0.75 + len(variables) * (0.42 + 0.19 * len(weights))
     fig, axes = plt.subplots(
@@ -155,13 +210,21 @@ def effects_plot(
                 ax.set_title(EFFECT_TITLES[effect], fontsize=8)
         # wrapped so that a long name stays within its row
         axes[r, 0].set_ylabel(textwrap.fill(name(variable), 16), fontsize=7.5, fontweight="bold")
-    axes[0, 0].set_yticks(range(len(weights)), [name(w) for w in weights])
+    axes[0, 0].set_yticks(
+        range(len(weights)), [name(w) + (BOUND_MARK if w in bound else "") for w in weights]
+    )
     axes[0, 0].set_ylim(len(weights) - 0.5, -0.5)
     target = f" on {name(dependent)}" if dependent else ""
+    flagged = (
+        f"\n†{spec_parameter(model)} at the bound of W's interval: these effects are not to be read"
+        if bound
+        else ""
+    )
     fig.suptitle(
         f"{model.upper()} effects{target} ({spec} specification{which}) on every W"
         + (f" ({note})" if note else "")
-        + f"\n{level:.0%} intervals; filled markers: the interval excludes 0",
+        + f"\n{level:.0%} intervals{_interval_words(fits, inference, level)}; filled markers: the interval "
+        "excludes 0" + flagged,
         fontsize=9,
         y=1 - 0.08 / height,
         va="top",

@@ -14,8 +14,21 @@ coefficients whose standard errors follow from their covariance.
 Inference for SAR and SDM (LeSage and Pace 2009, sec. 4.2; as R spatialreg's impacts()): draws of
 (beta, theta, rho) from the estimated asymptotic normal distribution, the effects computed for every draw.
 Draws whose rho leaves the interval of W's parameter space are replaced. Reported: the effect at the estimates
-(exact), the mean and standard deviation of the draws, z = estimate / std_error with its two-sided normal p,
-and the percentile interval of the draws.
+(exact), the mean and the standard deviation of the draws (``std_error``), z = estimate / std_error, and a
+p-value and interval that come from ONE inference, so that p < 1 - level exactly when the interval excludes 0
+(the stars of a table and the interval of a figure never disagree):
+
+- ``normal`` (the default): the two-sided normal p of z and the interval estimate +- z_(1+level)/2 std_error.
+  This is what the tables of the reference software print: xsmle's effects, spatialreg's
+  ``summary(impacts(...), zstats = TRUE)`` and LeSage's and Elhorst's MATLAB routines all divide by the standard
+  deviation of the draws and read the ratio on the normal (or t) distribution.
+- ``percentile``: the interval is the percentile interval of the draws (numpy's linear interpolation, as
+  spatialreg's and LeSage's quantiles) and p twice the share of draws on the other side of zero, read off the
+  same interpolated distribution function: it follows the skewed distribution of the effects when rho nears the
+  bound of its interval, where the normal reading is poor; its p is 0 when no draw crosses zero.
+
+For SLX and SDEM the effects are linear in the coefficients and normal inference is exact given the coefficients'
+normal distribution: both settings give the analytic standard error, normal p and interval.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from nqpf.models.operator import SpatialOperator
 
 EFFECT_MODELS = ("sar", "sdm", "slx", "sdem")
 KINDS = ("direct", "indirect", "total")
+INFERENCES = ("normal", "percentile")
 COLUMNS = ["variable", "effect", "estimate", "mean", "std_error", "z", "p", "ci_low", "ci_high"]
 
 
@@ -123,10 +137,14 @@ def effects(
     rng: np.random.Generator,
     bounds,
     level: float = 0.95,
+    inference: str = "normal",
 ) -> tuple[pd.DataFrame, dict]:
-    """The effects table (``COLUMNS``) of a SAR, SDM, SLX or SDEM fit, and facts about the simulation."""
+    """The effects table (``COLUMNS``) of a SAR, SDM, SLX or SDEM fit, and facts about the simulation;
+    ``inference`` (``INFERENCES``) says where p and the interval come from (module docstring)."""
     if fit.model not in EFFECT_MODELS:
         raise ValueError(f"effects are defined for {', '.join(EFFECT_MODELS)}, not {fit.model}")
+    if inference not in INFERENCES:
+        raise ValueError(f"inference is {inference!r}; use one of {', '.join(INFERENCES)}")
     pairs = _pairs(fit, variables)
     z_crit = special.ndtri(0.5 + level / 2)
     rows = []
@@ -153,7 +171,8 @@ def effects(
                         estimate[v, e] + z_crit * se,
                     )
                 )
-        return pd.DataFrame(rows, columns=COLUMNS), {"inference": "analytic (linear in the coefficients)"}
+        facts = {"inference": "analytic (linear in the coefficients)", "interval": "normal", "level": level}
+        return pd.DataFrame(rows, columns=COLUMNS), facts
     estimate = _effects(fit.coef[None, :], multipliers(op, np.array([fit.spatial])), pairs)[0]
     sample, replaced = _draw(fit, draws, rng, bounds)
     simulated = _effects(sample[:, :-1], multipliers(op, sample[:, -1]), pairs)
@@ -161,13 +180,40 @@ def effects(
     for v, (name, _, _) in enumerate(pairs):
         for e, kind in enumerate(KINDS):
             values = simulated[:, v, e]
-            low, high = np.percentile(values, [tail, 100 - tail])
-            rows.append(_row(name, kind, estimate[v, e], values.mean(), values.std(ddof=1), low, high))
-    facts = {"inference": "simulation", "draws": draws, "draws_replaced": replaced, "level": level}
+            se = values.std(ddof=1)
+            if inference == "percentile":
+                low, high = np.percentile(values, [tail, 100 - tail])
+                rows.append(
+                    _row(name, kind, estimate[v, e], values.mean(), se, low, high, percentile_p(values))
+                )
+            else:
+                point = estimate[v, e]
+                low, high = point - z_crit * se, point + z_crit * se
+                rows.append(_row(name, kind, point, values.mean(), se, low, high))
+    facts = {
+        "inference": "simulation",
+        "interval": inference,
+        "draws": draws,
+        "draws_replaced": replaced,
+        "level": level,
+    }
     return pd.DataFrame(rows, columns=COLUMNS), facts
 
 
-def _row(name, kind, estimate, mean, se, low, high) -> list:
+def percentile_p(values: np.ndarray) -> float:
+    """Two-sided p of zero under the draws: twice the smaller share of draws on either side of 0, from the
+    distribution function that inverts numpy's linearly interpolated percentiles, so that the percentile
+    interval at level L excludes 0 exactly when this p is below 1 - L. 0 when every draw has the same sign."""
+    ordered = np.sort(values)
+    n = ordered.size
+    if n < 2 or ordered[0] == ordered[-1]:
+        return float("nan")
+    below = float(np.interp(0.0, ordered, np.arange(n) / (n - 1)))
+    return float(min(1.0, 2 * min(below, 1 - below)))
+
+
+def _row(name, kind, estimate, mean, se, low, high, p=None) -> list:
     z = estimate / se if se > 0 else np.nan
-    p = 2 * special.ndtr(-abs(z)) if se > 0 else np.nan
+    if p is None:
+        p = 2 * special.ndtr(-abs(z)) if se > 0 else np.nan
     return [name, kind, float(estimate), float(mean), float(se), float(z), float(p), float(low), float(high)]

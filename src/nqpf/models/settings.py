@@ -23,6 +23,8 @@ METHOD_DEFAULT = "lee_yu"
 BALANCE_DEFAULT = "error"
 DRAWS = 1000
 LEVEL = 0.95
+INFERENCES = ("normal", "percentile")
+INFERENCE_DEFAULT = "normal"
 
 
 class EffectsSettings(Settings):
@@ -31,6 +33,13 @@ class EffectsSettings(Settings):
     draws: Annotated[int, Field(ge=100)] = DRAWS
     seed: Annotated[int, Field(ge=0)] = 0
     level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
+    inference: Literal[INFERENCES] = Field(
+        default=INFERENCE_DEFAULT,
+        description="where the p-value, stars and interval of a SAR or SDM effect come from, the same in every "
+        "table and figure: normal (z = estimate / standard deviation of the draws on the normal distribution, "
+        "interval estimate +- z s.e., as xsmle, spatialreg and LeSage's MATLAB report) or percentile (the "
+        "percentile interval of the draws, p twice the share of draws beyond zero)",
+    )
 
 
 GROUPINGS: tuple[str, ...] = ("region", "province_code", "prefecture_code", *region_sets.SET_NAMES)

@@ -39,6 +39,7 @@ from nqpf.models.settings import (
     BALANCE_DEFAULT,
     DRAWS,
     FIXED_EFFECTS_DEFAULT,
+    INFERENCE_DEFAULT,
     LEVEL,
     MAX_ITERATIONS,
     METHOD_DEFAULT,
@@ -479,12 +480,18 @@ class SpatialPanelResults:
     # -- effects -------------------------------------------------------------------------------------------------
 
     def impacts(
-        self, draws: int = DRAWS, seed: int | np.random.Generator = 0, level: float = LEVEL
+        self,
+        draws: int = DRAWS,
+        seed: int | np.random.Generator = 0,
+        level: float = LEVEL,
+        inference: str = INFERENCE_DEFAULT,
     ) -> Impacts:
         """Direct, indirect and total effects of each explanatory variable (LeSage and Pace 2009, sec. 2.7 and
-        4.2): exact at the estimates, with the standard deviation and percentile interval of ``draws`` draws of
-        the parameters from their estimated distribution (SAR, SDM), or analytic (SLX, SDEM). ``seed``, an
-        integer or a numpy Generator, fixes the draws."""
+        4.2): exact at the estimates, with the standard deviation of ``draws`` draws of the parameters from
+        their estimated distribution (SAR, SDM), or analytic (SLX, SDEM). ``inference`` says where the p-value
+        and the interval come from, one source for both: ``normal`` (z on the normal distribution, interval
+        estimate +- z s.e.) or ``percentile`` (the draws' percentile interval and the share of draws beyond 0);
+        see :mod:`nqpf.models.effects`. ``seed``, an integer or a numpy Generator, fixes the draws."""
         if self.fit.model not in effects_.EFFECT_MODELS:
             raise InputError(
                 f"{self.fit.model.upper()} has no spatial multiplier: its effects are its coefficients",
@@ -493,7 +500,14 @@ class SpatialPanelResults:
             )
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         table, facts = effects_.effects(
-            self.fit, self.model.operator, self.model.explanatory, draws, rng, self.model.bounds, level
+            self.fit,
+            self.model.operator,
+            self.model.explanatory,
+            draws,
+            rng,
+            self.model.bounds,
+            level,
+            inference,
         )
         return Impacts(table, facts, self)
 
@@ -624,6 +638,7 @@ class Impacts:
             ("Model", NAMES[fit.model]),
             ("Weights", self.results.model.weights),
             ("Inference", self.facts.get("inference", "")),
+            ("p and interval", self.facts.get("interval", "")),
         ]
         if self.facts.get("inference") == "simulation":
             header.append(

@@ -299,7 +299,9 @@ def _analyse_method(
         if model in effects_.EFFECT_MODELS:
             # the same draws for every method: a method's effects equal those of a run with it alone
             rng = rng_for(settings.effects.seed, model, w.name, spec)
-            impacts = result.impacts(settings.effects.draws, rng, settings.effects.level)
+            impacts = result.impacts(
+                settings.effects.draws, rng, settings.effects.level, settings.effects.inference
+            )
             effect_tables.append(impacts.table.assign(spec=spec)[EFFECT_COLUMNS])
             extra["effects"] = impacts.facts
         notes.extend(_warnings(result.fit, prefix + spec, specification.bounds))

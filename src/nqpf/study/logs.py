@@ -1,4 +1,5 @@
-"""Logging for one workflow step: to its log file and stderr, with bad input turned into a clean exit."""
+"""Logging for one workflow step: everything to its log file, warnings and errors to stderr (the terminal of a
+run shows what needs attention, one line per job besides), with bad input turned into a clean exit."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ log = logging.getLogger("nqpf")
 
 @contextmanager
 def step(log_file: str | Path | None, name: str, config_file: str | None = None) -> Iterator[logging.Logger]:
-    """Run a workflow step: log to ``log_file`` and stderr; on bad input print the message and exit 1.
+    """Run a workflow step: log to ``log_file`` (and warnings and errors to stderr too); on bad input print the
+    message and exit 1.
 
     An error that names no file is about the configuration: it is located in ``config_file``, the file the
     study came from. Any other exception is written to the log with its traceback and propagates, since it is a
     fault of nqpf rather than bad input.
     """
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.WARNING)
+    handlers: list[logging.Handler] = [terminal]
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))

@@ -81,7 +81,7 @@ class Plan:
         for spec in study.indices:
             names.setdefault(spec.name, {}).setdefault("en", spec.label)
         return cls(
-            labels=Labels(settings.language, names),
+            labels=Labels(settings.language, names, settings.style()),
             demo=study.simulated,
             years=(years.first, years.last),
             descriptive=described,

@@ -1,16 +1,44 @@
 """Numbers as a paper prints them: fixed decimals, significance stars, standard errors in parentheses.
 
-Stars follow the convention of the applied literature: *** p < 0.01, ** p < 0.05, * p < 0.1.
+Stars follow the convention of the applied literature by default: *** p < 0.01, ** p < 0.05, * p < 0.1; a
+study may set other thresholds and symbols, the decimals and what the parentheses hold (``tables`` settings),
+carried to every table by a :class:`Style`.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from nqpf.tables.model import Cell
 
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
+PARENTHESES = ("std_error", "t")
+OBSERVATIONS = ("likelihood", "nt")
 EMPTY = Cell("")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the regression tables print estimates: ``decimals`` (the least; more in a row whose largest estimate
+    would otherwise show fewer than two significant digits, unless ``fixed``: then exactly ``decimals`` in every
+    row and column), ``stars`` as (p threshold, symbol) pairs from the smallest threshold, what the parentheses
+    under an estimate hold (``std_error``, or ``t``: estimate / standard error) and which observation count the
+    tables show (``likelihood``: the number the likelihood counts, fewer than N T after the Lee-Yu
+    transformation; ``nt``: N T)."""
+
+    decimals: int = 3
+    fixed: bool = False
+    stars: tuple[tuple[float, str], ...] = STAR_LEVELS
+    parentheses: str = "std_error"
+    observations: str = "likelihood"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stars", tuple(sorted((float(p), str(s)) for p, s in self.stars)))
+
+    def decimals_of(self, values) -> int:
+        """The decimals of a row of estimates (and of the standard errors under them)."""
+        return self.decimals if self.fixed else decimals_to_show(values, minimum=self.decimals)
 
 
 def number(value, decimals: int = 3) -> str:
@@ -29,19 +57,20 @@ def integer(value) -> str:
     return str(int(round(float(value))))
 
 
-def stars(p) -> str:
+def stars(p, levels=STAR_LEVELS) -> str:
+    """The symbol of the smallest threshold of ``levels`` ((p, symbol) pairs, ascending) that ``p`` is below."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return ""
-    for level, mark in STAR_LEVELS:
+    for level, mark in levels:
         if p < level:
             return mark
     return ""
 
 
-def estimate(value, p, decimals: int = 3) -> Cell:
+def estimate(value, p, decimals: int = 3, levels=STAR_LEVELS) -> Cell:
     """An estimate with its stars."""
     text = number(value, decimals)
-    return Cell(text, stars=stars(p) if text else "")
+    return Cell(text, stars=stars(p, levels) if text else "")
 
 
 def standard_error(value, decimals: int = 3) -> Cell:

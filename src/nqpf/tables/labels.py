@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nqpf.tables.cells import Style
 from nqpf.tables.model import Cell
 from nqpf.units import region_sets
 
@@ -99,13 +100,26 @@ TERMS: dict[str, tuple[str, str]] = {
     "n_units": ("Units (N)", "截面单元数（N）"),
     "n_periods": ("Years (T)", "年数（T）"),
     "n_obs": ("Observations", "观测值"),
-    "stars_note": (
-        "*** p < 0.01, ** p < 0.05, * p < 0.1.",
-        "***、**、* 分别表示在 1%、5%、10% 的水平上显著。",
+    # the notes of stars and parentheses are made of these by Labels.stars_note and Labels.se_note
+    "parentheses_std_error": ("Standard errors in parentheses", "括号内为标准误"),
+    "parentheses_t": (
+        "t statistics in parentheses (z for the maximum-likelihood models)",
+        "括号内为 t 值（极大似然模型为 z 值）",
     ),
-    "se_note": (
-        "Standard errors in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1.",
-        "括号内为标准误；***、**、* 分别表示在 1%、5%、10% 的水平上显著。",
+    "star_level": ("{symbol} p < {p}", "{symbol}"),
+    "stars_several": ("{stars}", "{symbols} 分别表示在 {levels} 的水平上显著"),
+    "stars_one": ("{stars}", "{symbols} 表示在 {levels} 的水平上显著"),
+    "observations_likelihood": (
+        "Observations are those the likelihood counts: after the Lee and Yu (2010) transformation N (T - 1) with "
+        "unit effects, (N - 1) T with time effects and (N - 1)(T - 1) with two-way effects, of the N T unit-years.",
+        "观测值为似然函数实际计入的样本数：Lee 和 Yu（2010）变换后，个体效应下为 N(T - 1)，时间效应下为 (N - 1)T，"
+        "双向效应下为 (N - 1)(T - 1)，少于 N T 个单元-年份。",
+    ),
+    "observations_nt": (
+        "Observations are the N T unit-years; after the Lee and Yu (2010) transformation the likelihood counts "
+        "fewer: N (T - 1) with unit effects, (N - 1) T with time effects, (N - 1)(T - 1) with two-way effects.",
+        "观测值为 N T 个单元-年份；Lee 和 Yu（2010）变换后似然函数计入的样本更少：个体效应下为 N(T - 1)，"
+        "时间效应下为 (N - 1)T，双向效应下为 (N - 1)(T - 1)。",
     ),
     "estimation_note": (
         "Maximum likelihood with {fe} fixed effects{correction}; log-determinants from the eigenvalues of W.",
@@ -149,6 +163,20 @@ TERMS: dict[str, tuple[str, str]] = {
         "Effects after LeSage and Pace (2009) from exact traces of (I - rho W)^-1; standard errors from {draws} "
         "draws of the estimated asymptotic distribution.",
         "效应分解依据 LeSage 和 Pace（2009），由 (I - ρW)^-1 的精确迹计算；标准误基于 {draws} 次参数模拟。",
+    ),
+    "effects_normal": (
+        "p-values and stars from z = effect / standard error on the normal distribution, as xsmle and spatialreg "
+        "report them; the intervals of the effects figures are effect ± z standard errors, so an effect with a "
+        "star at a level has an interval at that level that excludes 0.",
+        "p 值与显著性标记由 z = 效应 / 标准误按正态分布计算（与 xsmle、spatialreg 一致）；效应图中的置信区间为效应 ± z 倍"
+        "标准误，故在某一水平上显著的效应，其同一水平的区间不含 0。",
+    ),
+    "effects_percentile": (
+        "p-values and stars from the draws: twice the share of draws on the other side of 0; the intervals of "
+        "the effects figures are the percentile intervals of the same draws, so an effect with a star at a level "
+        "has an interval at that level that excludes 0.",
+        "p 值与显著性标记由模拟抽样计算（越过 0 的抽样比例的两倍）；效应图中的置信区间为同一组抽样的分位数区间，"
+        "故在某一水平上显著的效应，其同一水平的区间不含 0。",
     ),
     "effects_note_analytic": (
         "Effects after LeSage and Pace (2009); standard errors analytic (the effects are linear in the coefficients).",
@@ -216,6 +244,7 @@ class Labels:
 
     language: str = "en"
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    style: Style = field(default_factory=Style)
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -227,6 +256,37 @@ class Labels:
 
     def term(self, key: str, **values) -> str:
         return TERMS[key][self._slot].format(**values)
+
+    def _stars(self) -> str:
+        levels = self.style.stars
+        if not levels:
+            return ""
+        stars = ", ".join(self.term("star_level", symbol=symbol, p=f"{p:g}") for p, symbol in levels)
+        return self.term(
+            "stars_several" if len(levels) > 1 else "stars_one",
+            stars=stars,
+            symbols="、".join(symbol for _, symbol in levels),
+            levels="、".join(f"{100 * p:g}%" for p, _ in levels),
+        )
+
+    @property
+    def _end(self) -> str:
+        return "。" if self.language == "zh" else "."
+
+    def stars_note(self) -> str:
+        """What the stars mean, from the thresholds of ``style`` (empty when the tables print none)."""
+        stars = self._stars()
+        return stars + self._end if stars else ""
+
+    def se_note(self) -> str:
+        """What the parentheses under the estimates hold, and what the stars mean."""
+        stars = self._stars()
+        separator = "；" if self.language == "zh" else "; "
+        return (
+            self.term(f"parentheses_{self.style.parentheses}")
+            + (separator + stars if stars else "")
+            + self._end
+        )
 
     def symbol(self, key: str) -> Cell:
         text, latex = SYMBOLS[key]

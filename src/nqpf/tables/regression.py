@@ -95,18 +95,26 @@ def dropped_notes(results: Results, labels: Labels) -> list[str]:
     return [labels.term("dropped_units", n=len(units), units=", ".join(units))]
 
 
-def _pair(row: pd.Series | None, decimals: int) -> tuple[Cell, Cell]:
+def _pair(row: pd.Series | None, decimals: int, style: cells.Style) -> tuple[Cell, Cell]:
+    """An estimate with the stars of its p and, under it, its standard error or its t (z) statistic: the
+    columns estimate, std_error, z and p of estimates.csv and effects.csv, so that the stars of an effect come
+    from the same inference as the interval of the effects figure (ci_low, ci_high)."""
     if row is None:
         return cells.EMPTY, cells.EMPTY
-    return cells.estimate(row["estimate"], row["p"], decimals), cells.standard_error(
-        row["std_error"], decimals
+    below = row["std_error"]
+    if style.parentheses == "t":
+        below = row["z"] if "z" in row and pd.notna(row["z"]) else row["estimate"] / row["std_error"]
+        decimals = style.decimals
+    return cells.estimate(row["estimate"], row["p"], decimals, style.stars), cells.standard_error(
+        below, decimals
     )
 
 
-def _estimate_rows(label: Cell, found: list[pd.Series | None], decimals: int) -> list[Row]:
-    """An estimate row with stars and the standard-error row under it, with decimals enough for the row."""
-    decimals = cells.decimals_to_show([r["estimate"] for r in found if r is not None], minimum=decimals)
-    pairs = [_pair(r, decimals) for r in found]
+def _estimate_rows(label: Cell, found: list[pd.Series | None], style: cells.Style) -> list[Row]:
+    """An estimate row with stars and the row in parentheses under it, with the decimals of the style (at least
+    its decimals, more where the row needs them, unless fixed)."""
+    decimals = style.decimals_of([r["estimate"] for r in found if r is not None])
+    pairs = [_pair(r, decimals, style) for r in found]
     return [Row(label, tuple(p[0] for p in pairs)), Row(cells.EMPTY, tuple(p[1] for p in pairs), kind="se")]
 
 
@@ -129,7 +137,10 @@ def model_selection(results: Results, weights: str, model: str, labels: Labels, 
         for test in LM_TESTS:
             found = [_lookup(ols[ols["spec"] == spec], "test", test) for spec, _ in LM_SPECS]
             values = tuple(
-                cells.EMPTY if r is None else cells.estimate(r["statistic"], r["p"]) for r in found
+                cells.EMPTY
+                if r is None
+                else cells.estimate(r["statistic"], r["p"], levels=labels.style.stars)
+                for r in found
             )
             ps = tuple(cells.EMPTY if r is None else cells.standard_error(r["p"]) for r in found)
             rows += [Row(Cell(labels.term(test)), values), Row(cells.EMPTY, ps, kind="se")]
@@ -169,7 +180,7 @@ def _test_row(label: Cell, hit: pd.Series, labels: Labels) -> Row:
     return Row(
         label,
         (
-            cells.estimate(hit["statistic"], hit["p"]),
+            cells.estimate(hit["statistic"], hit["p"], levels=labels.style.stars),
             Cell(cells.integer(hit["df"])),
             cells.p_value(hit["p"]),
             Cell(decision),
@@ -199,12 +210,34 @@ def _fit_rows(fits: list[pd.Series | None], labels: Labels, counts: bool = True)
         Row(labels.symbol("r2"), column("r2", lambda v: cells.number(v, 3))),
     ]
     if counts:
+        if labels.style.observations == "nt":
+            observations = tuple(
+                Cell(
+                    cells.integer(f["n_units"] * f["n_periods"])
+                    if f is not None and pd.notna(f.get("n_units")) and pd.notna(f.get("n_periods"))
+                    else ""
+                )
+                for f in fits
+            )
+        else:
+            observations = column("n_obs", cells.integer)
         rows += [
             Row(Cell(labels.term("n_units")), column("n_units", cells.integer)),
             Row(Cell(labels.term("n_periods")), column("n_periods", cells.integer)),
-            Row(Cell(labels.term("n_obs")), column("n_obs", cells.integer)),
+            Row(Cell(labels.term("n_obs")), observations),
         ]
     return rows
+
+
+def observations_notes(fits, labels: Labels) -> list[str]:
+    """The note saying which observation count the tables show, when some column's likelihood counts fewer
+    than its N T unit-years (the Lee-Yu transformation); none otherwise, where the two are the same."""
+    for f in fits:
+        if f is None or not all(k in f and pd.notna(f[k]) for k in ("n_obs", "n_units", "n_periods")):
+            continue
+        if int(f["n_obs"]) != int(f["n_units"]) * int(f["n_periods"]):
+            return [labels.term(f"observations_{labels.style.observations}")]
+    return []
 
 
 def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> list[Block]:
@@ -220,7 +253,7 @@ def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> 
             rows += _estimate_rows(
                 name if isinstance(name, Cell) else Cell(name),
                 [_lookup(part, "term", term) for part in parts],
-                3,
+                labels.style,
             )
         if rows:
             blocks.append(Block(tuple(rows)))
@@ -228,7 +261,7 @@ def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> 
     for term in SPATIAL:
         found = [_lookup(part, "term", term) for part in parts]
         if any(f is not None for f in found):
-            spatial += _estimate_rows(labels.symbol(term), found, 3)
+            spatial += _estimate_rows(labels.symbol(term), found, labels.style)
     if spatial:
         blocks.append(Block(tuple(spatial)))
     return blocks
@@ -269,7 +302,7 @@ def main_models(
         Cell(title),
         columns,
         tuple(blocks),
-        (*notes, *_estimation_notes(fits, labels), *bound),
+        (*notes, *_estimation_notes(fits, labels), *observations_notes(fits, labels), *bound),
         method_groups(methods, len(models), labels),
     )
 
@@ -290,7 +323,7 @@ def comparison(
                     part = results.pick("effects", model, w)
                     part = part[(part["variable"] == variable) & (part["effect"] == effect)]
                     found.append(None if part.empty else part.iloc[0])
-                rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+                rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
             blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
     fits = [results.fit_of(model, w) for model, w in keys]
     blocks += [Block(tuple(_fixed_effect_rows(fits, labels))), Block(tuple(_fit_rows(fits, labels)))]
@@ -304,7 +337,7 @@ def comparison(
         Cell(labels.term("comparison")),
         (Cell(labels.term("variable")), *marked),
         tuple(blocks),
-        (*notes, *_estimation_notes(fits, labels), *extra, *bound),
+        (*notes, *_estimation_notes(fits, labels), *extra, *observations_notes(fits, labels), *bound),
     )
 
 
@@ -321,7 +354,7 @@ def _estimation_notes(fits, labels: Labels) -> list[str]:
     """The standard errors' note and how the fits were estimated: the fixed effects and the bias correction, or,
     when the columns hold several methods, what each method is."""
     fit = next((f for f in fits if f is not None), None)
-    out = [labels.term("se_note")]
+    out = [labels.se_note()]
     if fit is not None and isinstance(fit.get("fixed_effects"), str):
         methods = list(
             dict.fromkeys(f["method"] for f in fits if f is not None and isinstance(f.get("method"), str))
@@ -346,8 +379,14 @@ def _estimation_notes(fits, labels: Labels) -> list[str]:
 
 
 def _effects_note(fit: pd.Series | None, labels: Labels) -> str:
+    """How the effects were computed and where their p-values, stars and the figures' intervals come from (one
+    inference for all: ``models.effects.inference``)."""
     if fit is not None and fit.get("effects_inference") == "simulation":
-        return labels.term("effects_note", draws=f"{int(fit['effects_draws']):,}")
+        text = labels.term("effects_note", draws=f"{int(fit['effects_draws']):,}")
+        interval = fit.get("effects_interval")
+        if isinstance(interval, str) and interval in ("normal", "percentile"):
+            text += (" " if labels.language == "en" else "") + labels.term(f"effects_{interval}")
+        return text
     return labels.term("effects_note_analytic")
 
 
@@ -366,7 +405,7 @@ def effects(
         for part in data:
             part = part[part["variable"] == variable]
             found += [_lookup(part, "effect", e) for e in EFFECTS]
-        rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+        rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
     columns = (Cell(labels.term("variable")), *(Cell(labels.term(e)) for _ in methods for e in EFFECTS))
     title = labels.term("effects", model=model.upper(), weights=labels.name(weights))
     fits = [results.fit_of(model, weights, method=method) for method in methods]
@@ -383,7 +422,7 @@ def effects(
         (Block(tuple(rows)),),
         (
             *notes,
-            labels.term("se_note"),
+            labels.se_note(),
             _effects_note(fits[0], labels),
             *_methods_notes(fits, labels),
             *bound,
@@ -412,7 +451,7 @@ def _effects_by_column(
                 part = results.pick("effects", model, w, spec, method)
                 part = part[(part["variable"] == variable) & (part["effect"] == effect)]
                 found.append(None if part.empty else part.iloc[0])
-            rows += _estimate_rows(Cell(labels.name(variable)), found, 3)
+            rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
         blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
     spatial = []
     for term in SPATIAL:
@@ -421,7 +460,7 @@ def _effects_by_column(
             for w, spec, method in keys
         ]
         if any(f is not None for f in found):
-            spatial += _estimate_rows(labels.symbol(term), found, 3)
+            spatial += _estimate_rows(labels.symbol(term), found, labels.style)
     fits = [results.fit_of(model, w, spec, method) for w, spec, method in keys]
     blocks.append(Block((*spatial, *_fit_rows(fits, labels)), title=Cell(labels.term("fit_block"))))
     return blocks
@@ -460,9 +499,10 @@ def robustness(results: Results, model: str, weights, explanatory, labels: Label
         tuple(blocks),
         (
             *notes,
-            labels.term("se_note"),
+            labels.se_note(),
             _effects_note(fits[0], labels),
             *_methods_notes(fits, labels),
+            *observations_notes(fits, labels),
             *bound,
         ),
         method_groups(methods, len(weights), labels),
@@ -512,11 +552,12 @@ def heterogeneity(
         tuple(blocks),
         (
             *notes,
-            labels.term("se_note"),
+            labels.se_note(),
             _effects_note(fit, labels),
             *_methods_notes(fits, labels),
             labels.term("heterogeneity_note"),
             *skipped,
+            *observations_notes(fits, labels),
             *bound,
         ),
         method_groups(methods, 1 + len(groups), labels),

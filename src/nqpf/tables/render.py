@@ -1,5 +1,7 @@
 """Renderings of a ``Table``: CSV (for Excel, with a byte-order mark so Chinese text opens correctly), LaTeX
-(booktabs), Markdown, HTML (for the report) and Word (a three-line table, 三线表, as Chinese journals set them).
+(booktabs), Markdown, HTML (for the report) and Word (a three-line table, 三线表, as Chinese journals set them,
+on A4 pages; ``WordSettings`` for the strict form and the fonts). The Excel workbook of a study is
+``nqpf.tables.workbook``.
 
 Every renderer is deterministic: equal tables give byte-identical files, Word files included (fixed document
 properties and zip timestamps).
@@ -11,6 +13,7 @@ import csv
 import datetime
 import html
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -18,10 +21,13 @@ from pathlib import Path
 
 from nqpf.tables.labels import escape_latex
 from nqpf.tables.model import Block, Cell, Row, Table
+from nqpf.tables.settings import PAGES, WordSettings
 
 FORMATS = ("csv", "tex", "md", "html", "docx")  # and to_text, for a terminal
 WIDE = 95  # tables wider than this many characters are scaled to the text width (LaTeX), landscape (Word)
 _FIXED_TIME = datetime.datetime(2000, 1, 1)  # no timezone: Word stores local time
+# a number as tables print it, stars aside: 0.455, -1.2, (0.015), 1,234, 12.5%, 372
+_NUMBER = re.compile(r"^\(?[-−+]?\d[\d,]*(\.\d+)?%?\)?$")
 
 
 def _columns_of(text: str) -> int:
@@ -272,16 +278,21 @@ def to_html(table: Table) -> str:
 
 
 # --- Word -----------------------------------------------------------------------------------------------------
-def to_docx(tables: Sequence[Table]) -> bytes:
-    """One Word document holding the tables in order, each a three-line table with its title and notes."""
+_MARGINS = (25.4, 31.7)  # top and bottom, left and right, mm: Word's Chinese defaults (2.54 cm, 3.17 cm)
+_CELL_MARGIN = 5.4  # Word's default left and right cell margins, pt
+
+
+def to_docx(tables: Sequence[Table], settings: WordSettings | None = None) -> bytes:
+    """One Word document holding the tables in order, each a three-line table with its title and notes, on A4
+    pages (``settings.page``); a table too wide for a portrait page gets a landscape section of its own."""
     import docx
-    from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
+    settings = settings or WordSettings()
     document = docx.Document()
-    _set_fonts(document.styles["Normal"], size=Pt(10.5))
+    _set_fonts(document.styles["Normal"], settings)
     properties = document.core_properties
     properties.author = properties.last_modified_by = "nqpf"
     properties.title = tables[0].title.text if len(tables) == 1 else "Tables"
@@ -292,12 +303,10 @@ def to_docx(tables: Sequence[Table]) -> bytes:
         if index:
             document.add_section()
         section = document.sections[-1]
-        landscape = estimated_width(table) > WIDE
-        if landscape != (section.orientation == WD_ORIENT.LANDSCAPE):
-            section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-            section.page_width, section.page_height = section.page_height, section.page_width
+        _set_page(section, settings.page, landscape=estimated_width(table) > WIDE)
         title = document.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.paragraph_format.keep_with_next = True
         title.add_run(table.title.text).bold = True
         grid = _docx_grid(table)
         word = document.add_table(rows=len(grid), cols=table.width)
@@ -306,20 +315,46 @@ def to_docx(tables: Sequence[Table]) -> bytes:
         # columns as wide as their text, the whole at most the text width of the page
         text_width = section.page_width - section.left_margin - section.right_margin
         widths = [w + 3 for w in column_widths(table)]
-        unit = min(text_width // sum(widths), Pt(6.5))
-        for column, width in zip(word.columns, widths, strict=True):
-            column.width = unit * width  # the grid, which LibreOffice reads
+        unit = min(text_width // sum(widths), Pt(settings.font_size * 0.62))
+        column_widths_emu = [unit * width for width in widths]
+        for column, width in zip(word.columns, column_widths_emu, strict=True):
+            column.width = width  # the grid, which LibreOffice reads
             for each in column.cells:  # and every cell, which Word reads
-                each.width = unit * width
+                each.width = width
+        tabs = _decimal_tabs(grid, column_widths_emu, Pt(settings.font_size / 2))
+        header = next(r for r, (_, style) in enumerate(grid) if style == "header")
         for r, (cells, style) in enumerate(grid):
-            _fill_docx_row(word.rows[r], cells, style, top=r == 0, bottom=r == len(grid) - 1)
+            borders: dict[str, int] = {}
+            if r == 0:
+                borders["top"] = 12  # 1.5 pt
+            if r == header:
+                borders["bottom"] = 6  # 0.75 pt
+            if r == len(grid) - 1:
+                borders["bottom"] = 12
+            if style.endswith("-first") and not settings.three_line:
+                borders["top"] = 4  # 0.5 pt between the blocks of a table
+            _fill_docx_row(word.rows[r], cells, style, borders, tabs[r], keep=r < len(grid) - 1)
         for note in table.notes:
             paragraph = document.add_paragraph()
             run = paragraph.add_run(note)
-            run.font.size = Pt(9)
+            run.font.size = Pt(max(settings.font_size - 1.5, 5))
     buffer = io.BytesIO()
     document.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return fixed_zip(buffer.getvalue())
+
+
+def _set_page(section, page: str, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    width, height = PAGES[page]
+    if landscape:
+        width, height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    vertical, horizontal = _MARGINS
+    section.top_margin = section.bottom_margin = Mm(vertical)
+    section.left_margin = section.right_margin = Mm(horizontal)
 
 
 def _docx_grid(table: Table) -> list[tuple[list, str]]:
@@ -349,8 +384,46 @@ def _docx_grid(table: Table) -> list[tuple[list, str]]:
     return grid
 
 
-def _fill_docx_row(row, cells, style: str, top: bool, bottom: bool) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _decimal_tabs(grid: list[tuple[list, str]], widths: list[int], digit: int) -> list[list[int | None]]:
+    """For each row of the grid, where in each cell a decimal tab aligns its number (None: the cell is centred).
+
+    The numbers of a column line up on their decimal point (a number without one ends there), the block of
+    them centred in the column. A block with a header of its own starts a new alignment, since its columns
+    hold other quantities. Positions are from the cell's text edge, in EMU; ``digit`` is the width of a figure.
+    """
+    from docx.shared import Pt
+
+    tabs: list[list[int | None]] = [[None] * len(widths) for _ in grid]
+    segments: list[list[int]] = [[]]
+    for r, (_, style) in enumerate(grid):
+        if style.startswith("blockheader"):
+            segments.append([])
+        elif style.startswith("body"):
+            segments[-1].append(r)
+    for rows in segments:
+        for column in range(1, len(widths)):
+            numbers = {}
+            for r in rows:
+                cells = grid[r][0]
+                if len(cells) != len(widths):  # a row spanning the table
+                    continue
+                text, stars, _ = cells[column]
+                if _NUMBER.match(text):
+                    whole, _, fraction = text.partition(".")
+                    numbers[r] = (len(whole), len(fraction) + len(stars) * 0.6 + bool(fraction))
+            if not numbers:
+                continue
+            left = max(w for w, _ in numbers.values())
+            right = max(f for _, f in numbers.values())
+            inner = widths[column] - 2 * Pt(_CELL_MARGIN)
+            start = max((inner - (left + right) * digit) // 2, 0)
+            for r in numbers:
+                tabs[r][column] = int(start + left * digit)
+    return tabs
+
+
+def _fill_docx_row(row, cells, style: str, borders: dict[str, int], tabs: list, keep: bool) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.shared import Pt
 
     position = 0
@@ -361,7 +434,13 @@ def _fill_docx_row(row, cells, style: str, top: bool, bottom: bool) -> None:
         paragraph = target.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.space_before = Pt(0)
-        if position > 0 or style == "group":
+        paragraph.paragraph_format.keep_with_next = keep  # a table is not split from its bottom rule
+        tab = tabs[position] if span == 1 else None
+        if tab is not None:
+            # a decimal tab aligns the number on its point; the tab character takes the text there
+            paragraph.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.DECIMAL)
+            paragraph.add_run().add_tab()
+        elif position > 0 or style == "group":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
         if style.startswith("title"):
@@ -370,17 +449,14 @@ def _fill_docx_row(row, cells, style: str, top: bool, bottom: bool) -> None:
             star = paragraph.add_run(stars)
             star.font.superscript = True
         position += span
-    borders = {}
-    if top:
-        borders["top"] = 12
-    if bottom:
-        borders["bottom"] = 12
-    if style == "header":
-        borders["bottom"] = 6
-    if style.endswith("-first"):
-        borders["top"] = 4
-    for c in row.cells:
-        _cell_borders(c, borders)
+    done = set()
+    for c in row.cells:  # merged cells appear once per column they span
+        if id(c._tc) not in done:
+            done.add(id(c._tc))
+            _cell_borders(c, borders)
+
+
+_EDGES = ("top", "left", "bottom", "right")  # the order the schema requires
 
 
 def _cell_borders(cell, borders: dict[str, int]) -> None:
@@ -395,27 +471,30 @@ def _cell_borders(cell, borders: dict[str, int]) -> None:
     if element is None:
         element = OxmlElement("w:tcBorders")
         properties.append(element)
-    for edge, size in sorted(borders.items()):
+    for edge in _EDGES:
+        if edge not in borders:
+            continue
         line = OxmlElement(f"w:{edge}")
         line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size))
+        line.set(qn("w:sz"), str(borders[edge]))
         line.set(qn("w:space"), "0")
         line.set(qn("w:color"), "000000")
         element.append(line)
 
 
-def _set_fonts(style, size) -> None:
-    """Times New Roman for Latin text and SimSun (宋体) for Chinese, as Chinese journals ask."""
+def _set_fonts(style, settings: WordSettings) -> None:
+    """Times New Roman for Latin text and SimSun (宋体) for Chinese by default, as Chinese journals ask."""
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
-    style.font.name = "Times New Roman"
-    style.font.size = size
+    style.font.name = settings.font
+    style.font.size = Pt(settings.font_size)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), "SimSun")
+    fonts.set(qn("w:eastAsia"), settings.east_asian_font)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed member timestamps, so equal documents are byte-identical."""
+def fixed_zip(data: bytes) -> bytes:
+    """The same archive (a .docx or .xlsx) with fixed member timestamps, so equal documents are byte-identical."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -444,7 +523,7 @@ def latex_document(tables: Sequence[Table], chinese: bool) -> str:
 
 
 # --- files ----------------------------------------------------------------------------------------------------
-def write(table: Table, stem: str | Path) -> list[Path]:
+def write(table: Table, stem: str | Path, word: WordSettings | None = None) -> list[Path]:
     """Write ``<stem>.csv, .tex, .md, .html, .docx``; returns the paths."""
     stem = Path(stem)
     paths = []
@@ -455,5 +534,5 @@ def write(table: Table, stem: str | Path) -> list[Path]:
         path.write_text(text, encoding="utf-8-sig" if suffix == "csv" else "utf-8", newline="\n")
         paths.append(path)
     docx_path = stem.with_suffix(".docx")
-    docx_path.write_bytes(to_docx([table]))
+    docx_path.write_bytes(to_docx([table], word))
     return paths + [docx_path]

@@ -25,7 +25,7 @@ def moran_by_year(variable: str, global_table: pd.DataFrame, weights, labels: La
                 continue
             r = hit.iloc[0]
             row += [
-                cells.estimate(r["value"], r["p_rand"]),
+                cells.estimate(r["value"], r["p_rand"], levels=labels.style.stars),
                 Cell(cells.number(r["z_rand"])),
                 cells.p_value(r["p_rand"]),
             ]
@@ -38,7 +38,7 @@ def moran_by_year(variable: str, global_table: pd.DataFrame, weights, labels: La
         Cell(title),
         columns,
         (Block(tuple(rows)),),
-        (*notes, labels.term("moran_note"), labels.term("stars_note")),
+        (*notes, labels.term("moran_note"), *filter(None, [labels.stars_note()])),
         groups,
     )
 

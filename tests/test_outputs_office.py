@@ -1,0 +1,205 @@
+"""The outputs a journal or an Excel user opens: the Word documents (A4, the strict three-line table, numbers on
+their decimal point), the study's Excel workbook (a sheet per table and the panel, Chinese text intact, the same
+bytes on every write) and a quiet terminal (the default profile)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from nqpf.tables import render, workbook
+from nqpf.tables.model import Cell
+from tests.conftest import REPO
+from tests.test_tables import sample_table
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def chinese_table():
+    return dataclasses.replace(
+        sample_table(),
+        name="effects_of_new_infrastructure_by_region",  # longer than a sheet name may be
+        title=Cell("新基建对新质生产力的空间效应"),
+        notes=("注：括号内为标准误。",),
+    )
+
+
+def panel() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["110000", "120000", "110000", "120000"],
+            "name": ["北京市", "天津市", "北京市", "天津市"],
+            "year": [2012, 2012, 2013, 2013],
+            "nqpf": [0.512, 0.301, float("nan"), 0.322],
+        }
+    )
+
+
+# --- Word ------------------------------------------------------------------------------------------------------
+def rules(data: bytes) -> set[tuple[int, str, str]]:
+    """The rules of the first table of a document: (row, edge, size) for every cell border, and table borders."""
+    table = docx.Document(io.BytesIO(data)).tables[0]._tbl
+    assert table.find(f"{W}tblPr/{W}tblBorders") is None  # no table-wide borders
+    found = set()
+    for r, row in enumerate(table.findall(f"{W}tr")):
+        for cell in row.findall(f"{W}tc"):
+            for edge in cell.findall(f"{W}tcPr/{W}tcBorders/*"):
+                if edge.get(f"{W}val") not in (None, "nil", "none"):
+                    found.add((r, edge.tag.removeprefix(W), edge.get(f"{W}sz")))
+    return found
+
+
+def test_word_pages_are_a4_portrait_and_landscape_for_a_wide_table():
+    wide = dataclasses.replace(
+        sample_table(), groups=(), columns=(Cell("Variable"), *(Cell("x" * 40) for _ in range(4)))
+    )
+    document = docx.Document(io.BytesIO(render.to_docx([sample_table(), wide])))
+    portrait, landscape = document.sections
+    a4 = (11906, 16838)  # twips, as Word stores A4 (python-docx's own template is Letter)
+    assert (portrait.page_width.twips, portrait.page_height.twips) == a4
+    assert (landscape.page_width.twips, landscape.page_height.twips) == a4[::-1]
+    letter = docx.Document(io.BytesIO(render.to_docx([sample_table()], render.WordSettings(page="letter"))))
+    assert round(letter.sections[0].page_width.mm, 1) == 215.9
+    # the columns fit the text width of the page
+    for section, table in zip(document.sections, document.tables, strict=True):
+        text_width = section.page_width - section.left_margin - section.right_margin
+        assert sum(c.width for c in table.columns) <= text_width
+
+
+def test_the_strict_three_line_table_has_exactly_three_rules():
+    table = sample_table()  # a group row, the header, two blocks (the second with a title and a header)
+    strict = rules(render.to_docx([table], render.WordSettings(three_line=True)))
+    last = 2 + 2 + 1 + 1 + 1 - 1
+    assert {(r, edge) for r, edge, _ in strict} == {(0, "top"), (1, "bottom"), (last, "bottom")}
+    assert {(r, size) for r, _, size in strict} == {(0, "12"), (1, "6"), (last, "12")}
+    # the default adds a thin rule above the second block
+    assert rules(render.to_docx([table])) - strict == {(4, "top", "4")}
+
+
+def test_word_numbers_align_on_their_decimal_point():
+    document = docx.Document(io.BytesIO(render.to_docx([sample_table()])))
+    word = document.tables[0]
+    estimate, error = word.rows[2].cells[1].paragraphs[0], word.rows[3].cells[1].paragraphs[0]
+    stops = [[(s.alignment, s.position) for s in p.paragraph_format.tab_stops] for p in (estimate, error)]
+    assert stops[0] == stops[1] and len(stops[0]) == 1 and "DECIMAL" in str(stops[0][0][0])
+    assert estimate.text == "\t0.455***" and error.text == "\t(0.015)"
+    assert len(word.rows[1].cells[1].paragraphs[0].paragraph_format.tab_stops) == 0  # headers centred
+    assert word.rows[2].cells[4].text == ""
+
+
+def test_word_fonts_and_bytes_follow_the_settings():
+    settings = render.WordSettings(three_line=True, font="Arial", east_asian_font="SimHei", font_size=12)
+    data = render.to_docx([chinese_table()], settings)
+    assert data == render.to_docx([chinese_table()], settings)
+    style = docx.Document(io.BytesIO(data)).styles["Normal"]
+    assert style.font.name == "Arial" and style.font.size.pt == 12
+    assert style.element.rPr.rFonts.get(f"{W}eastAsia") == "SimHei"
+
+
+def test_a_merged_cell_gets_each_rule_once_in_schema_order():
+    data = render.to_docx([sample_table()])
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    for borders in re.findall(r"<w:tcBorders>(.*?)</w:tcBorders>", xml):
+        edges = re.findall(r"<w:(top|left|bottom|right) ", borders)
+        assert len(edges) == len(set(edges))
+        assert edges == sorted(edges, key=("top", "left", "bottom", "right").index)
+
+
+# --- Excel -----------------------------------------------------------------------------------------------------
+def test_the_workbook_has_a_sheet_per_table_and_the_panel_with_chinese_text_intact(tmp_path):
+    tables = [sample_table(), chinese_table()]
+    data = workbook.to_xlsx(tables, {"panel": panel()})
+    path = tmp_path / "tables.xlsx"
+    path.write_bytes(data)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["sample", "effects_of_new_infrastructure_b", "panel"]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    sheet = book["effects_of_new_infrastructure_b"]
+    assert sheet["A1"].value == "新基建对新质生产力的空间效应"
+    column = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert column[-1] == "注：括号内为标准误。"
+    # the printed cells: stars kept, plain numbers as numbers shown with their decimals
+    values = {c.coordinate: c for row in book["sample"].iter_rows() for c in row if c.value is not None}
+    assert values["B4"].value == "0.455***" and values["B5"].value == "(0.015)"
+    assert values["C4"].value == 1 and values["C4"].number_format == "0.0"
+    rows = list(book["panel"].iter_rows(values_only=True))
+    assert rows[0] == ("code", "name", "year", "nqpf")
+    assert rows[1] == ("110000", "北京市", 2012, 0.512)  # codes stay text, names Chinese
+    assert rows[3][3] is None  # a missing value is an empty cell
+
+
+def test_the_workbook_is_byte_identical_on_every_write():
+    tables = [sample_table(), chinese_table()]
+    first = workbook.to_xlsx(tables, {"panel": panel()})
+    assert first == workbook.to_xlsx(tables, {"panel": panel()})
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    assert {i.date_time for i in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core and str(pd.Timestamp.now().year) not in core
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = workbook.sheet_names(["a" * 40, "a" * 40, "x/y:z", "Panel", "panel"])
+    assert names == ["a" * 31, "a" * 29 + "~2", "x_y_z", "Panel", "panel~2"]
+
+
+def test_the_rule_writes_the_workbook_next_to_the_word_document():
+    rules_text = (REPO / "workflow" / "rules" / "tables.smk").read_text(encoding="utf-8")
+    assert 'xlsx="results/{study}/tables/tables.xlsx"' in rules_text
+    assert 'panel="results/{study}/data/panel.csv"' in rules_text
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "tables.xlsx" in readme
+
+
+# --- the terminal ----------------------------------------------------------------------------------------------
+def test_the_default_profile_is_quiet():
+    profile = yaml.safe_load((REPO / "profiles" / "default" / "config.yaml").read_text(encoding="utf-8"))
+    assert profile["printshellcmds"] is False  # no "Shell command: None" for every script job
+    assert {"reason", "host"} <= set(profile["quiet"])
+    # progress and errors stay: the tests count "N of M steps" and read a failing job's messages
+    assert not {"all", "progress", "rules"} & set(profile["quiet"])
+    assert profile["show-failed-logs"] is True
+    # cores belong to the command line: this profile wins over profiles/slurm, which needs cores: 1
+    assert "cores" not in profile and "jobs" not in profile
+
+
+def test_every_rule_prints_one_line_and_a_run_says_where_its_results_are():
+    snakefile = (REPO / "Snakefile").read_text(encoding="utf-8")
+    assert "_rule.message = " in snakefile and "onsuccess:" in snakefile
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^CORES\s*\?=\s*\$\(shell nproc", makefile, re.M)
+
+
+@pytest.mark.parametrize("study", ["demo_province"])
+def test_a_dry_run_lists_one_line_per_job(study, tmp_path):
+    from tests.conftest import snakemake
+
+    result = snakemake(
+        tmp_path, "-n", "--cores", "1", configfile=REPO / "config" / "studies" / f"{study}.yaml"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "Shell command" not in output and "Reason:" not in output
+    assert re.search(rf"Job \d+: tables: study={study}\n", output)
+    assert "    input:" not in output  # no job block with its list of inputs
+
+
+def test_a_job_prints_its_warnings_and_logs_everything(tmp_path, capsys):
+    from nqpf.study.logs import step
+
+    with step(tmp_path / "job.log", "table demo/effects") as log:
+        log.info("16 columns")
+        log.warning("a unit without neighbours")
+    printed = capsys.readouterr().err
+    assert "a unit without neighbours" in printed and "WARNING" in printed
+    assert "16 columns" not in printed and "started" not in printed  # the terminal stays quiet
+    logged = (tmp_path / "job.log").read_text(encoding="utf-8")
+    assert "16 columns" in logged and "a unit without neighbours" in logged and "finished" in logged
