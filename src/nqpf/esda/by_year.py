@@ -362,7 +362,6 @@ def bivariate(
     variable ``x~y``) and the unit-years left out. With ``settings.missing == "drop_per_year"`` a year with gaps
     is computed on the units with both values, W restricted to them and standardised again, its permutations
     drawn from the seed, the pair, W and the year; complete years share the draws of the pair and W."""
-    from nqpf.seeds import rng_for
 
     x_years = values_by_year(frame, x_name, w.ids, years, settings.missing)
     y_years = values_by_year(frame, y_name, w.ids, years, settings.missing)
