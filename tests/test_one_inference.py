@@ -230,6 +230,7 @@ def demo_agreement(run) -> int:
     return compared
 
 
+@pytest.mark.slow
 @pytest.mark.workflow
 def test_every_effect_of_the_demo_study_has_its_stars_and_its_interval_agree(demo_province_run):
     assert demo_agreement(demo_province_run) == 6 * 3 + 6 * 3 * 4

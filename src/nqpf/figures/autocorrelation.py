@@ -9,7 +9,7 @@ import numpy as np
 
 from nqpf.esda.settings import NO_DATA
 from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
-from nqpf.figures.style import use_cjk_font
+from nqpf.figures.style import subplots, use_cjk_font
 
 LISA_COLOURS = {
     "HH": "#d7191c",
@@ -42,7 +42,7 @@ def lisa_cluster_maps(
     projected = for_display(units, projection).set_index("code")
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows + 0.6), dpi=150, squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows + 0.6), dpi=150, squeeze=False)
     outlines = {}
     unobserved = False  # a unit without a value in some year (esda.missing: drop_per_year)
     context = False  # the rest of China drawn in grey

@@ -184,10 +184,11 @@ def frame_map(
     width = _INSET_WIDTH * (maxx - minx)
     height = width * (box[3] - box[1]) / (box[2] - box[0])
     column = shapely.box(maxx - width - dx, -1e9, maxx, maxy)
-    shown = shapely.union_all(
-        [*north.geometry.intersection(column), *context.regions.geometry.intersection(column)]
+    shown = np.concatenate(
+        [north.geometry.intersection(column).to_numpy(), context.regions.geometry.intersection(column).to_numpy()]
     )
-    floor = shown.bounds[1] if not shown.is_empty else miny
+    shown = shown[~shapely.is_empty(shown)]
+    floor = float(shapely.bounds(shown)[:, 1].min()) if len(shown) else miny
     miny = min(miny - dy, floor - height - 2 * dy)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)

@@ -10,7 +10,7 @@ from matplotlib import patheffects
 
 from nqpf.errors import InputError, listed
 from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
-from nqpf.figures.style import require_columns, save, use_cjk_font
+from nqpf.figures.style import require_columns, save, subplots, use_cjk_font
 from nqpf.units import crs
 from nqpf.units.regions import PROVINCE_BY_CODE
 
@@ -223,7 +223,7 @@ def index_maps(
     panel = (6.2, 5.2) if single else (3.3, 2.75)  # one map per year: a map a page wide
     head = 0.5 if titles or not single else 0.1  # the years name the maps of small multiples, always
     width, height = panel[0] * cols, panel[1] * rows + 0.55 + head
-    fig, axes = plt.subplots(rows, cols, figsize=(width, height), dpi=200, squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(width, height), dpi=200, squeeze=False)
     fig.subplots_adjust(
         left=0.01,
         right=0.99,

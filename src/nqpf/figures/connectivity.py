@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from nqpf.figures.basemap import for_display, frame_map
-from nqpf.figures.style import use_cjk_font
+from nqpf.figures.style import subplots, use_cjk_font
 from nqpf.units import crs
 from nqpf.weights.core import SpatialWeights
 
@@ -47,7 +47,7 @@ def connectivity_map(
         rows, cols = np.array(keep_rows), np.array(keep_cols)
         shown = f"each unit's {_STRONGEST} strongest links"
     segments = np.stack([xy[rows], xy[cols]], axis=1)
-    fig, ax = plt.subplots(figsize=(8, 7), dpi=150)
+    fig, ax = subplots(figsize=(8, 7), dpi=150)
     index = {code: i for i, code in enumerate(w.ids)}
     added = [
         (index[link["code_a"]], index[link["code_b"]])

@@ -52,7 +52,18 @@ def label_of(row, cjk: bool) -> str:
     return str(row["name"]) if cjk else str(row.get("name_en") or row["code"])
 
 
-# -- ESDA ------------------------------------------------------------------------------------------------------------
+def subplots(*args, **kwargs):
+    """``plt.subplots`` for a figure that is drawn once, when it is saved. geopandas asks the canvas for a redraw
+    after every layer it adds (``GeoSeries.plot`` calls ``draw_idle``), and a non-interactive canvas then draws the
+    whole figure each time: a map of twelve panels was drawn some a hundred times. The figure's bytes are the
+    same."""
+    fig, axes = plt.subplots(*args, **kwargs)
+    fig.canvas.draw_idle = _drawn_when_saved
+    return fig, axes
+
+
+def _drawn_when_saved(*args, **kwargs) -> None:
+    """A figure's ``draw_idle`` until it is saved (:func:`subplots`)."""
 
 
 # -- Saving ----------------------------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def given(projection, key: str = KEY) -> CRS:
     metres: a value pyproj cannot read, a geographic CRS (degrees), a geocentric one or one in feet stops with
     an :class:`InputError` naming ``key``."""
     if isinstance(projection, CRS):
-        return _checked(projection, str(projection.to_string()), key)
+        return _checked(projection, projection.srs, key)
     if isinstance(projection, bool) or not isinstance(projection, str | int):
         raise InputError(
             f"{key} is {type(projection).__name__} {_short(projection)}, not a coordinate reference system",
