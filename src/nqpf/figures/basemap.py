@@ -185,7 +185,10 @@ def frame_map(
     height = width * (box[3] - box[1]) / (box[2] - box[0])
     column = shapely.box(maxx - width - dx, -1e9, maxx, maxy)
     shown = np.concatenate(
-        [north.geometry.intersection(column).to_numpy(), context.regions.geometry.intersection(column).to_numpy()]
+        [
+            north.geometry.intersection(column).to_numpy(),
+            context.regions.geometry.intersection(column).to_numpy(),
+        ]
     )
     shown = shown[~shapely.is_empty(shown)]
     floor = float(shapely.bounds(shown)[:, 1].min()) if len(shown) else miny
