@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 CORES  ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-slurm bench env lock lint schema clean-results reproduce report
+.PHONY: run test test-slow test-slurm test-slow-slurm bench env lock lint schema clean-results reproduce report package
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
@@ -25,6 +25,11 @@ test-slow: $(STAMP)
 test-slurm: $(STAMP)
 	$(BIN)/python -m pytest -m slurm
 
+# Both, in one session: the SLURM suite compares its cluster run with the slower suites' run of demo_province
+# instead of making one of its own (what .ci/run does).
+test-slow-slurm: $(STAMP)
+	$(BIN)/python -m pytest -m "slow or slurm"
+
 # Time and peak memory of every stage of the three demo studies (province, city, county) from scratch on this
 # machine, with the R and PySAL references on the same inputs: benchmarks/results/stages.md (about 35 minutes).
 bench: $(STAMP)
@@ -34,6 +39,12 @@ bench: $(STAMP)
 # results/<study>/manifest.json: lists each difference and fails on any (results/ itself is left as it is).
 reproduce: $(STAMP)
 	$(BIN)/python workflow/scripts/reproduce.py --cores $(CORES) $(if $(STUDY),--study $(STUDY))
+
+# A replication package of each default study (or STUDY=<name>) for a reviewer, results/<study>-replication.zip:
+# the configuration, the user's input files and every result its manifest records, the manifest, and a README on
+# how to rerun and check it (make reproduce). Stops when a file differs from the manifest (rerun the study first).
+package: $(STAMP)
+	$(BIN)/python workflow/scripts/package.py $(if $(STUDY),--study $(STUDY))
 
 # An HTML report of each default study (or STUDY=<name>), results/<study>/report.html: every table and figure
 # with its caption. The study's results are brought up to date first; nothing reruns when they are. A study of
@@ -57,6 +68,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	@# the library compiled once here, not again in each of a study's jobs (with PYTHONDONTWRITEBYTECODE set)
+	$(BIN)/python -m compileall -q src/nqpf > /dev/null
 	@touch $(STAMP)
 
 # Re-resolve the pinned versions (needs uv; the result is committed).

@@ -1,5 +1,6 @@
 """The library's house: one package per stage, imports running one way only (units -> panel -> indices,
-disparity, weights -> esda, models -> tables, figures -> study), shared leaves below them all, no cycles."""
+disparity, weights -> esda, models -> tables -> figures -> study; figures speak the tables' vocabulary), shared
+leaves below them all, no cycles."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ RANK = {
     "esda": 4,
     "models": 4,
     "tables": 5,
-    "figures": 5,
-    "study": 6,
+    "figures": 6,
+    "study": 7,
 }
 
 

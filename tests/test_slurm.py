@@ -3,8 +3,9 @@ byte-identical results to a local run, every job really went through sbatch (tin
 that fails is resubmitted with more memory.
 
 Needs SLURM (apt-get install slurm-wlm munge): the tests start a single-node cluster on this machine with
-tests/slurm/start.sh when none is up. They run only when asked for by name, `pytest -m slurm` (about 17
-minutes on 2 cores), never in `make test` or `make test-slow`.
+tests/slurm/start.sh when none is up. They run only when asked for by name: `pytest -m slurm` (make
+test-slurm), or with the slower suites, `pytest -m "slow or slurm"` (make test-slow-slurm, which runs
+demo_province locally once for both); never in `make test` or `make test-slow`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, SNAKEMAKE, snakemake
+from tests.conftest import REPO, SNAKEMAKE
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow, pytest.mark.workflow]
 
@@ -97,14 +98,12 @@ def through_slurm(command: list[str], workdir: Path, timeout: int = 2400) -> sub
 
 
 @pytest.fixture(scope="module")
-def runs(slurm_cluster, tmp_path_factory):
-    """demo_province run locally with --cores 2, then through the SLURM profile, each in a directory of its own.
+def runs(slurm_cluster, demo_province_run, tmp_path_factory):
+    """demo_province through the SLURM profile in a directory of its own, beside the local run of the session
+    (``demo_province_run``, --cores 8).
 
     Returns both directories, the SLURM run's log and its wall time (seconds)."""
-    local = tmp_path_factory.mktemp("slurm_local")
-    result = snakemake(local, "--cores", "2", configfile=CONFIG)
-    assert result.returncode == 0, result.stderr[-5000:]
-
+    local = demo_province_run
     cluster = tmp_path_factory.mktemp("slurm_cluster")
     start = time.monotonic()
     result = through_slurm(

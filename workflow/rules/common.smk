@@ -248,6 +248,11 @@ def stata_targets(name, s):
     return targets
 
 
+def gis_targets(name, s):
+    """The study's GeoPackage, made by rule gis in exports.smk, only for units with polygons."""
+    return [f"results/{name}/gis/{name}.gpkg"] if s.units.has_polygons else []
+
+
 def study_targets(name, s):
     """Every result of one study except its manifest (which records them all)."""
     targets = [f"results/{name}/data/panel.csv", f"results/{name}/data/validation.md"]
@@ -261,6 +266,7 @@ def study_targets(name, s):
     targets += table_targets(name, s)
     targets += figure_targets(name, s)
     targets += stata_targets(name, s)
+    targets += gis_targets(name, s)
     return sorted(set(targets))
 
 

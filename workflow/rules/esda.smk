@@ -118,6 +118,8 @@ rule esda_maps:
         settings=lambda wildcards: study(wildcards).esda.to_config(),
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         projection=lambda wildcards: study(wildcards).units.projection,
         titles=lambda wildcards: study(wildcards).figures.titles,
         library=LIBRARY,
@@ -155,6 +157,8 @@ rule esda_scatter:
         settings=lambda wildcards: study(wildcards).esda.to_config(),
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         library=LIBRARY,
     threads: 1
     resources:
@@ -183,6 +187,8 @@ rule moran_trend:
     params:
         settings=lambda wildcards: study(wildcards).esda.to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         library=LIBRARY,
     threads: 1
     resources:

@@ -44,3 +44,34 @@ rule stata_models:
         "logs/{study}/benchmarks/stata_models.tsv"
     script:
         "../scripts/export_stata.py"
+
+
+# The study's spatial results as one GeoPackage for QGIS or ArcGIS (nqpf.study.gis): the units' polygons with
+# the composite indices and the LISA and Gi* results by year, results/<study>/gis/<study>.gpkg. Only for units
+# with polygons (a table of units has none).
+
+
+rule gis:
+    input:
+        boundaries=boundary_file,
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        local=lambda wildcards: (
+            [f"results/{wildcards.study}/esda/local.csv"] if study(wildcards).esda.variables else []
+        ),
+    output:
+        "results/{study}/gis/{study}.gpkg",
+    log:
+        "logs/{study}/exports/gis.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("gis"),
+        runtime=job_runtime("gis"),
+    benchmark:
+        "logs/{study}/benchmarks/gis.tsv"
+    script:
+        "../scripts/export_gis.py"

@@ -29,6 +29,8 @@ rule index_map:
         classes=lambda wildcards: study(wildcards).figures.map_classes,  # named in the report's caption
         figures=lambda wildcards: study(wildcards).figures.to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
@@ -65,6 +67,8 @@ rule index_map_year:
         class_years=lambda wildcards: study(wildcards).figures.map_years_of(study(wildcards).year_list),
         figures=lambda wildcards: study(wildcards).figures.to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
@@ -94,6 +98,7 @@ rule coefficient_plot:
         "../envs/nqpf.yaml"
     params:
         settings=lambda wildcards: study(wildcards).models.to_config(),
+        language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,
@@ -125,6 +130,7 @@ rule effects_plot:
         "../envs/nqpf.yaml"
     params:
         settings=lambda wildcards: study(wildcards).models.to_config(),
+        language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
         library=LIBRARY,

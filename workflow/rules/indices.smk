@@ -157,6 +157,8 @@ rule disparity_figures:
         settings=lambda wildcards: study(wildcards).disparity.to_config(),
         years=lambda wildcards: study(wildcards).years.to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         library=LIBRARY,
     threads: 1
     resources:

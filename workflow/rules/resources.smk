@@ -39,6 +39,7 @@ JOB_RESOURCES = {
     "manifest": ((1000, 10), (1000, 10)),
     "stata_panel": ((1000, 10), (1000, 10)),
     "stata_models": ((1000, 10), (1000, 10)),
+    "gis": ((1000, 10), (3000, 20)),
 }
 
 LARGE_LEVELS = ("county", "file")

@@ -52,6 +52,8 @@ rule weights_map:
     params:
         projection=lambda wildcards: study(wildcards).units.projection,
         titles=lambda wildcards: study(wildcards).figures.titles,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
         library=LIBRARY,
     threads: 1
     resources:

@@ -7,15 +7,17 @@ from nqpf.esda import by_year
 from nqpf.esda.settings import EsdaSettings
 from nqpf.study import frames
 from nqpf.study.logs import step
+from nqpf.tables.labels import Labels
 
 with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {snakemake.wildcards.w}"):
     variable, name = snakemake.wildcards.variable, snakemake.wildcards.w
     settings = EsdaSettings.model_validate(snakemake.params.settings)
+    labels = Labels(snakemake.params.language, snakemake.params.labels)
     local = pd.read_csv(snakemake.input.local, dtype={"code": str})
     lisa = local[local["statistic"] == "lisa"]
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "prefecture_code": str})
     years = list(snakemake.params.years)
-    note = "simulated demo data" if snakemake.params.simulated else ""
+    note = labels.term("simulated") if snakemake.params.simulated else ""
     w = weights.load(snakemake.input.gwt, snakemake.input.summary)
     last = years[-1]
     values = by_year.values_by_year(
@@ -31,8 +33,16 @@ with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {s
     year = lisa[lisa["year"] == last].set_index("code").loc[ids]
     moran = pd.read_csv(snakemake.input.global_)
     value = moran[(moran["statistic"] == "moran") & (moran["year"] == last)]["value"].iloc[0]
-    labels = units.set_index("code").loc[ids]
-    names = list(zip(labels["name"], labels["name_en"], strict=True))
+    shown = units.set_index("code").loc[ids]
+    names = list(zip(shown["name"], shown["name_en"], strict=True))
+    title = labels.term(
+        "scatter_title" if len(ids) == w.n else "scatter_observed",
+        variable=labels.name(variable),
+        weights=labels.name(name),
+        year=last,
+        n=len(ids),
+        total=w.n,
+    )
     figures.moran_scatter(
         x,
         year_w.matrix,
@@ -41,6 +51,7 @@ with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {s
         year["significant"].to_numpy(),
         value,
         snakemake.output.scatter,
-        f"{variable} ({name}), {last}" + (f", {len(ids)} of {w.n} units observed" if len(ids) < w.n else ""),
+        title,
         note,
+        labels=labels,
     )

@@ -4,6 +4,7 @@ import json
 
 from nqpf import figures, weights
 from nqpf.study.logs import step
+from nqpf.tables.labels import Labels
 from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake.wildcards.w}"):
@@ -18,4 +19,5 @@ with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake
         summary.get("added_links"),
         projection=snakemake.params.projection,
         titles=snakemake.params.titles,
+        labels=Labels(snakemake.params.language, snakemake.params.labels),
     )

@@ -6,6 +6,7 @@ from nqpf import figures
 from nqpf.disparity.settings import DisparitySettings
 from nqpf.study import frames
 from nqpf.study.logs import step
+from nqpf.tables.labels import Labels
 from nqpf.units.regions import REGIONS
 
 with step(snakemake.log[0], f"disparity figures {snakemake.wildcards.variable}"):
@@ -18,7 +19,10 @@ with step(snakemake.log[0], f"disparity figures {snakemake.wildcards.variable}")
     order = list(REGIONS) if group == "region" else list(frame[group].value_counts().index[:8])
     span = snakemake.params.years
     years = settings.kernel_years_of(span["first"], span["last"])
-    note = "simulated demo data" if snakemake.params.simulated else ""
-    figures.kernel_densities(frame, variable, group, order, years, snakemake.output.kernel, note)
+    labels = Labels(snakemake.params.language, snakemake.params.labels)
+    note = labels.term("simulated") if snakemake.params.simulated else ""
+    figures.kernel_densities(
+        frame, variable, group, order, years, snakemake.output.kernel, note, labels=labels
+    )
     gini = pd.read_csv(snakemake.input.gini)
-    figures.gini_decomposition(gini, variable, snakemake.output.gini, note)
+    figures.gini_decomposition(gini, variable, snakemake.output.gini, note, labels=labels)

@@ -5,13 +5,16 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.figures.settings import FiguresSettings
+from nqpf.figures.style import given_name
 from nqpf.indices.settings import IndexSettings
 from nqpf.study.logs import step
+from nqpf.tables.labels import Labels
 from nqpf.units import boundaries
 
 with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.wildcards.index}"):
     spec = IndexSettings.model_validate(snakemake.params.spec)
     settings = FiguresSettings.model_validate(snakemake.params.figures)
+    labels = Labels(snakemake.params.language, snakemake.params.labels)
     units = pd.read_csv(snakemake.input.units, dtype={"code": str, "province_code": str})
     gdf = boundaries.read(snakemake.input.boundaries)
     # the provinces come from the study's units, so that user polygons are outlined by province too
@@ -24,9 +27,9 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         [snakemake.output.png, snakemake.output.pdf],
         column="index",
         years=snakemake.params.years,
-        title=spec.label,
+        title=given_name(labels, spec.name, spec.label),
         classes=settings.map_classes,
-        note="simulated demo data" if snakemake.params.simulated else "",
+        note=labels.term("simulated") if snakemake.params.simulated else "",
         source=snakemake.input.values,
         projection=snakemake.params.projection,
         scheme=settings.map_scheme,
@@ -34,4 +37,5 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         colours=settings.map_colours,
         titles=settings.titles,
         class_years=snakemake.params.get("class_years"),
+        labels=labels,
     )

@@ -5,9 +5,11 @@ import pandas as pd
 from nqpf import figures
 from nqpf.esda.settings import EsdaSettings
 from nqpf.study.logs import step
+from nqpf.tables.labels import Labels
 
 with step(snakemake.log[0], f"Moran trend {snakemake.wildcards.study}"):
     table = pd.read_csv(snakemake.input[0])
     alpha = EsdaSettings.model_validate(snakemake.params.settings).significance.alpha
-    note = "simulated demo data" if snakemake.params.simulated else ""
-    figures.moran_trend(table, snakemake.output[0], alpha, note)
+    labels = Labels(snakemake.params.language, snakemake.params.labels)
+    note = labels.term("simulated") if snakemake.params.simulated else ""
+    figures.moran_trend(table, snakemake.output[0], alpha, note, labels=labels)

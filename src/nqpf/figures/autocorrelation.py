@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nqpf.esda.settings import NO_DATA
-from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
-from nqpf.figures.style import subplots, use_cjk_font
+from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.style import as_labels, chinese, in_parentheses, place_apart, subplots, use_cjk_font
+from nqpf.tables.labels import Labels
 
 LISA_COLOURS = {
     "HH": "#d7191c",
@@ -20,6 +21,14 @@ LISA_COLOURS = {
     "island": "#ffffff",
 }
 OUTSIDE = "#d9d9d9"  # China's territory that the study does not cover (Taiwan, Hong Kong, Macau ...)
+LISA_TERMS = {
+    "HH": "lisa_HH",
+    "LH": "lisa_LH",
+    "LL": "lisa_LL",
+    "HL": "lisa_HL",
+    "not significant": "not_significant",
+    "island": "island_unit",
+}
 
 
 def lisa_cluster_maps(
@@ -32,13 +41,19 @@ def lisa_cluster_maps(
     note: str = "",
     projection=None,
     titles: bool = True,
+    labels: Labels | None = None,
 ) -> None:
     """LISA cluster maps, one small map per year: significant HH, LH, LL, HL units; named regions outlined.
     Drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given; maps of China
     show the whole country (:func:`~nqpf.figures.basemap.frame_map`: what the study does not cover in grey, the
     South China Sea islands in an inset, a north arrow and a scale bar). ``titles=False`` leaves the title out
-    (the years above the maps stay)."""
-    cjk = use_cjk_font()
+    (the years above the maps stay). ``regions`` maps a region's name to its Chinese name and member codes.
+
+    ``labels`` (:class:`~nqpf.tables.labels.Labels`, the study's tables' language and names) gives every word:
+    the classes (High-High or 高-高 ...), the years, the regions' names; English by default."""
+    labels = as_labels(labels)
+    use_cjk_font()
+    cjk = chinese(labels)
     projected = for_display(units, projection).set_index("code")
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
@@ -50,7 +65,9 @@ def lisa_cluster_maps(
     for name, (label, members) in (regions or {}).items():
         inside = projected.loc[projected.index.intersection(sorted(members))]
         if len(inside):
-            outlines[name] = (label, inside.geometry.union_all())
+            given = labels.language in labels.names.get(name, {})
+            shown = label if cjk and label and not given else labels.name(name)
+            outlines[name] = (shown, inside.geometry.union_all())
     for ax, year in zip(axes.ravel(), years, strict=False):
         data = local[local["year"] == year].set_index("code")
         category = np.where(
@@ -78,7 +95,7 @@ def lisa_cluster_maps(
             for _, outline in outlines.values():
                 gpd.GeoSeries([outline]).boundary.plot(ax=target, color="#222222", linewidth=0.6)
 
-        ax.set_title(str(year), fontsize=9)
+        ax.set_title(labels.term("year_label", year=year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
         framed = frame_map(
@@ -86,7 +103,7 @@ def lisa_cluster_maps(
         )
         hidden |= framed["hidden"]
         context |= framed["context"]
-        if cjk:
+        if cjk or labels.language == "en":
             for label, outline in outlines.values():
                 bounds = outline.bounds
                 ax.annotate(
@@ -102,27 +119,44 @@ def lisa_cluster_maps(
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in LISA_COLOURS.values()]
-    labels = list(LISA_COLOURS)
+    names = [labels.term(LISA_TERMS[c]) for c in LISA_COLOURS]
     if unobserved:
         handles.append(plt.Rectangle((0, 0), 1, 1, fc="white", ec="#999999", hatch="////", lw=0.3))
-        labels.append(NO_DATA)
+        names.append(labels.term("no_data"))
     if context:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=OUTSIDE, ec="#999999", lw=0.3))
-        labels.append("outside the study")
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=7, frameon=False)
+        names.append(labels.term("outside_study"))
+    fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=7, frameon=False)
     if titles:
-        fig.suptitle(title + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""), fontsize=10)
+        fig.suptitle(
+            title + in_parentheses(note, labels) + (labels.term("islands_hidden") if hidden else ""),
+            fontsize=10,
+        )
     fig.tight_layout(rect=(0, 0.04, 1, 0.97 if titles else 1.0))
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 
 
 def moran_scatter(
-    x, w, names, quadrant, significant, value: float, path, title: str, note: str = "", label_top: int = 8
+    x,
+    w,
+    names,
+    quadrant,
+    significant,
+    value: float,
+    path,
+    title: str,
+    note: str = "",
+    label_top: int = 8,
+    labels: Labels | None = None,
 ) -> None:
     """Moran scatterplot: standardised values against their spatial lag, with the regression line through the
-    origin (its slope is Moran's I for a row-standardised W); the strongest High-High units are named."""
-    cjk = use_cjk_font()
+    origin (its slope is Moran's I for a row-standardised W); the strongest High-High units are named (``names``:
+    each unit's Chinese and English name), apart from each other, with leader lines where a name had to move.
+    ``labels`` (the study's tables' language and names) gives the words; English by default."""
+    labels = as_labels(labels)
+    use_cjk_font()
+    cjk = chinese(labels)
     z = (x - x.mean()) / x.std()
     lag = w @ z
     keep = np.asarray(quadrant) != "island"
@@ -135,31 +169,35 @@ def moran_scatter(
     ax.axhline(0, color="#999999", linewidth=0.5)
     ax.axvline(0, color="#999999", linewidth=0.5)
     strength = np.where((np.asarray(quadrant) == "HH") & keep, z * lag, -np.inf)
-    for i in np.argsort(-strength, kind="stable")[:label_top]:
-        if np.isfinite(strength[i]):
-            ax.annotate(
-                names[i][0] if cjk else names[i][1],
-                (z[i], lag[i]),
-                fontsize=6,
-                xytext=(2, 2),
-                textcoords="offset points",
-            )
-    ax.set_xlabel("standardised value")
-    ax.set_ylabel("spatial lag of the standardised value")
-    ax.set_title(f"{title}: Moran's I = {value:.3f}" + (f" ({note})" if note else ""), fontsize=9)
+    named = [i for i in np.argsort(-strength, kind="stable")[:label_top] if np.isfinite(strength[i])]
+    ax.set_xlabel(labels.term("standardised"))
+    ax.set_ylabel(labels.term("standardised_lag"))
+    heading = labels.term("moran_value", title=title, value=f"{value:.3f}") + in_parentheses(note, labels)
+    ax.set_title(heading, fontsize=9)
     fig.tight_layout()
+    place_apart(
+        ax,
+        [(z[i], lag[i]) for i in named],
+        [str(names[i][0] if cjk else names[i][1]) for i in named],
+        fontsize=6,
+    )
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 
 
-def moran_trend(global_table, path, alpha: float, note: str = "") -> None:
-    """Moran's I by year for every variable and W; filled markers where the permutation p <= alpha."""
+def moran_trend(global_table, path, alpha: float, note: str = "", labels: Labels | None = None) -> None:
+    """Moran's I by year for every variable and W; filled markers where the permutation p <= alpha. ``labels``
+    (the study's tables' language and names) names the variables and weights matrices; English by default."""
+    labels = as_labels(labels)
+    use_cjk_font()
     data = global_table[global_table["statistic"] == "moran"]
     fig, ax = plt.subplots(figsize=(6.5, 4), dpi=150)
     for k, ((variable, w), part) in enumerate(data.groupby(["variable", "weights"], sort=True)):
         part = part.sort_values("year")
         colour = plt.get_cmap("tab10")(k % 10)
-        ax.plot(part["year"], part["value"], color=colour, label=f"{variable} / {w}")
+        ax.plot(
+            part["year"], part["value"], color=colour, label=f"{labels.name(variable)} / {labels.name(w)}"
+        )
         p = part["p_sim"].where(part["p_sim"].notna(), part["p_rand"])
         significant = (p <= alpha).to_numpy()
         ax.scatter(part["year"][significant], part["value"][significant], color=colour, s=18, zorder=3)
@@ -172,9 +210,12 @@ def moran_trend(global_table, path, alpha: float, note: str = "") -> None:
             zorder=3,
         )
     ax.axhline(0, color="#999999", linewidth=0.5)
-    ax.set_xlabel("year")
-    ax.set_ylabel("Moran's I")
-    ax.set_title(f"Global Moran's I (filled: p <= {alpha:g})" + (f", {note}" if note else ""), fontsize=9)
+    ax.set_xlabel(labels.term("year_axis"))
+    ax.set_ylabel(labels.term("moran_axis"))
+    separator = "，" if labels.language == "zh" else ", "
+    ax.set_title(
+        labels.term("moran_trend", alpha=f"{alpha:g}") + (separator + note if note else ""), fontsize=9
+    )
     ax.legend(fontsize=7, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()

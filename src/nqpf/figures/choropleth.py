@@ -9,8 +9,17 @@ import pandas as pd
 from matplotlib import patheffects
 
 from nqpf.errors import InputError, listed
-from nqpf.figures.basemap import HIDDEN_NOTE, for_display, frame_map
-from nqpf.figures.style import require_columns, save, subplots, use_cjk_font
+from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.style import (
+    as_labels,
+    chinese,
+    in_parentheses,
+    require_columns,
+    save,
+    subplots,
+    use_cjk_font,
+)
+from nqpf.tables.labels import Labels
 from nqpf.units import crs
 from nqpf.units.regions import PROVINCE_BY_CODE
 
@@ -20,12 +29,6 @@ _NAMED_UNITS = 40  # maps of up to this many units name every unit; maps of more
 
 
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "user")
-_SCHEME_TITLES = {
-    "quantiles": "quantiles",
-    "equal_interval": "equal intervals",
-    "natural_breaks": "natural breaks (Fisher-Jenks)",
-    "user": "given breaks",
-}
 _JENKS_SAMPLE = 3000  # natural breaks of more values are found on this many evenly spaced order statistics
 
 
@@ -168,6 +171,7 @@ def index_maps(
     colours: str = MAP_COLOURS,
     titles: bool = True,
     class_years=None,
+    labels: Labels | None = None,
 ) -> None:
     """Maps of a variable by unit, one small map per year, on one shared colour scale.
 
@@ -182,7 +186,9 @@ def index_maps(
     caption outside the figure); small multiples keep their years, a single map then has no text above it.
     ``units`` holds ``code``, ``name``, ``name_en`` (and ``province_code``) and the polygons; ``values`` holds
     ``code``, ``year`` and ``column``. The maps are drawn in the units' equal-area projection, or in
-    ``projection`` (a study's own) when given.
+    ``projection`` (a study's own) when given. ``labels`` (:class:`~nqpf.tables.labels.Labels`, the study's
+    tables' language and names) gives every word: the title when none is given (the name of ``column``), the
+    units' names (Chinese in Chinese), the years, the legend; English by default.
     """
     if classes < 2:
         raise InputError(
@@ -199,7 +205,9 @@ def index_maps(
     pooled = table
     if class_years is not None and sorted(set(class_years)) != sorted(years):
         pooled, _ = _map_values(values, column, class_years, source, units)
-    cjk = use_cjk_font()
+    labels = as_labels(labels)
+    use_cjk_font()
+    cjk = chinese(labels)
     exact = units.assign(code=units["code"].astype(str)).set_index("code")
     exact = exact.to_crs(crs.equal_area(exact, projection))
     projected = for_display(exact)
@@ -208,7 +216,7 @@ def index_maps(
         edges = np.repeat(edges, 2)
     k = len(edges) - 1
     palette = palette_of(np.linspace(0.12, 1.0, k))
-    labels = _edge_labels(edges)
+    edge_texts = _edge_labels(edges)
     many = len(projected) > 400
     named = len(projected) <= _NAMED_UNITS
     outlines = None
@@ -262,7 +270,7 @@ def index_maps(
                 outlines[keep(outlines)].plot(ax=target, color="#3a3a3a", linewidth=0.35)
 
         if titles or not single:
-            ax.set_title(str(year), fontsize=9)
+            ax.set_title(labels.term("year_label", year=year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
         framed = frame_map(ax, projected, draw, background=NO_DATA, cjk=cjk)
@@ -286,11 +294,12 @@ def index_maps(
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999", lw=0.3) for c in palette]
-    names = [f"{labels[i]} – {labels[i + 1]}" for i in range(k)]
+    names = [f"{edge_texts[i]} – {edge_texts[i + 1]}" for i in range(k)]
     if has_missing:
         handles.append(plt.Rectangle((0, 0), 1, 1, color=NO_DATA, ec="#999999", lw=0.3))
-        names.append("no data")
+        names.append(labels.term("no_data"))
     pooled_years = len(set(pooled["year"]))
+    named_scheme = labels.term(f"scheme_{scheme}") if scheme in SCHEMES else scheme
     fig.legend(
         handles,
         names,
@@ -298,14 +307,16 @@ def index_maps(
         ncol=len(handles),
         fontsize=7,
         frameon=False,
-        title=f"{k} classes, {_SCHEME_TITLES.get(scheme, scheme)} of the {pooled_years} years pooled"
+        title=labels.term("classes_pooled", k=k, scheme=named_scheme, years=pooled_years)
         if pooled_years > 1 and scheme != "user"
-        else f"{k} classes, {_SCHEME_TITLES.get(scheme, scheme)}",
+        else labels.term("classes_one", k=k, scheme=named_scheme),
         title_fontsize=7,
     )
     if titles:
         fig.suptitle(
-            (title or column) + (f" ({note})" if note else "") + (HIDDEN_NOTE if hidden else ""),
+            (title or labels.name(column))
+            + in_parentheses(note, labels)
+            + (labels.term("islands_hidden") if hidden else ""),
             fontsize=10,
             y=1 - 0.12 / height,
             va="top",

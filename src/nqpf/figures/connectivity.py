@@ -8,7 +8,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from nqpf.figures.basemap import for_display, frame_map
-from nqpf.figures.style import subplots, use_cjk_font
+from nqpf.figures.style import as_labels, chinese, subplots, term_or, use_cjk_font
+from nqpf.tables.labels import Labels
 from nqpf.units import crs
 from nqpf.weights.core import SpatialWeights
 
@@ -24,18 +25,22 @@ def connectivity_map(
     note: str = "",
     projection=None,
     titles: bool = True,
+    labels: Labels | None = None,
 ) -> None:
     """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
     policy in red; for a dense W only each unit's strongest links. Drawn in the units' equal-area projection, or
     in ``projection`` (a study's own) when given; maps of China show the whole country
     (:func:`~nqpf.figures.basemap.frame_map`), with every link's ends in the view (a link to an island unit,
-    Sanya to Sansha, stays whole). ``titles=False`` leaves the title out."""
+    Sanya to Sansha, stays whole). ``titles=False`` leaves the title out; ``labels`` (the study's tables' language and names) gives the words of
+    the title, W's name among them; English by default."""
+    labels = as_labels(labels)
+    use_cjk_font()
     exact = units.set_index("code").loc[list(w.ids)]
     exact = exact.to_crs(crs.equal_area(exact, projection))
     xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
     projected = for_display(units.set_index("code").loc[list(w.ids)], projection)
     matrix = w.matrix.tocsr()
-    shown = "all links"
+    shown = labels.term("all_links")
     rows, cols = matrix.nonzero()
     if matrix.nnz > _DENSE_LINKS:
         keep_rows, keep_cols = [], []
@@ -45,7 +50,7 @@ def connectivity_map(
             keep_rows += [i] * len(strongest)
             keep_cols += list(matrix.indices[start:end][strongest])
         rows, cols = np.array(keep_rows), np.array(keep_cols)
-        shown = f"each unit's {_STRONGEST} strongest links"
+        shown = labels.term("strongest_links", k=_STRONGEST)
     segments = np.stack([xy[rows], xy[cols]], axis=1)
     fig, ax = subplots(figsize=(8, 7), dpi=150)
     index = {code: i for i, code in enumerate(w.ids)}
@@ -70,12 +75,13 @@ def connectivity_map(
             )
 
     if titles:
-        title = f"W {w.name}: {w.kind}, {w.n} units, {w.links} links ({shown})"
+        kind = term_or(labels, f"kind_{w.kind}", str(w.kind))
+        title = labels.term("w_map", name=labels.name(w.name), kind=kind, n=w.n, links=w.links, shown=shown)
         ax.set_title(title + (f"\n{note}" if note else ""), fontsize=9)
     ax.set_axis_off()
     ax.set_aspect("equal")
     ends = xy[np.unique(np.concatenate([rows, cols]))] if len(rows) else xy
-    frame_map(ax, projected, draw, background="#f2f2f2", points=ends, cjk=use_cjk_font())
+    frame_map(ax, projected, draw, background="#f2f2f2", points=ends, cjk=chinese(labels))
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)

@@ -17,15 +17,12 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
-from nqpf.figures.style import require_columns, save
+from nqpf.figures.style import as_labels, in_parentheses, require_columns, save, term_or, use_cjk_font
+from nqpf.tables.labels import Labels
 
 EFFECTS = ("direct", "indirect", "total")
-EFFECT_TITLES = {"direct": "direct", "indirect": "indirect (spillover)", "total": "total"}
 SPATIAL_PARAMETERS = {"rho": r"$\rho$ (W·y)", "lambda": r"$\lambda$ (W·u)"}
-INTERVALS = {
-    "normal": "effect ± {z:.2f} simulated s.e.",
-    "percentile": "percentile intervals of the simulated effects",
-}
+INTERVALS = ("normal", "percentile")  # the inferences of the effects' intervals (TERMS interval_*)
 BOUND_MARK = " †"
 
 
@@ -107,22 +104,25 @@ def spec_parameter(model: str) -> str:
     return " λ" if model in ("sem", "sdem") else " ρ"
 
 
-def _namer(labels: dict[str, str] | None):
-    """The display name of a variable or weights matrix: its label where one is given, else itself."""
-    return lambda key: (labels or {}).get(key, key)
-
-
 def weights_colours(names) -> dict:
     return {name: plt.get_cmap("tab10")(k % 10) for k, name in enumerate(names)}
 
 
-def _one_method(table: pd.DataFrame, method: str | None, source: str) -> tuple[pd.DataFrame, str]:
+def _one_method(
+    table: pd.DataFrame, method: str | None, source: str, labels: Labels
+) -> tuple[pd.DataFrame, str]:
     """The rows of one estimation method, when the table holds several (a ``method`` column): ``method``, by
     default the first; and the words naming it in a title (none for a table of one method)."""
     if "method" not in table.columns:
         return table, ""
     method = method or str(table["method"].iloc[0])
-    return _rows_of(table, {"method": method}, source), f", {method} method"
+    named = term_or(labels, f"method_{method}", method)
+    return _rows_of(table, {"method": method}, source), labels.term("method_of", method=named)
+
+
+def _specification(spec: str, which: str, labels: Labels) -> str:
+    """The specification (and method) a title names: main specification, 基准设定 ..."""
+    return labels.term("spec_method", spec=term_or(labels, f"spec_{spec}", spec), method=which)
 
 
 def at_bound_weights(fits: pd.DataFrame | None, selection: dict) -> set[str]:
@@ -138,7 +138,7 @@ def at_bound_weights(fits: pd.DataFrame | None, selection: dict) -> set[str]:
     return {str(w) for w in flagged["weights"]}
 
 
-def _interval_words(fits: pd.DataFrame | None, inference: str | None, level: float) -> str:
+def _interval_words(fits: pd.DataFrame | None, inference: str | None, level: float, labels: Labels) -> str:
     """How the intervals of the effects were made, from ``inference`` or the fits' ``effects_interval``."""
     if inference is None and fits is not None and "effects_interval" in fits.columns:
         given = [str(v) for v in fits["effects_interval"].dropna().unique()]
@@ -147,7 +147,8 @@ def _interval_words(fits: pd.DataFrame | None, inference: str | None, level: flo
         return ""
     from scipy.stats import norm
 
-    return " (" + INTERVALS[inference].format(z=norm.ppf(0.5 + level / 2)) + ")"
+    z = f"{norm.ppf(0.5 + level / 2):.2f}"
+    return in_parentheses(labels.term(f"interval_{inference}", z=z), labels)
 
 
 def effects_plot(
@@ -159,7 +160,7 @@ def effects_plot(
     method: str | None = None,
     dependent: str = "",
     level: float = 0.95,
-    labels: dict[str, str] | None = None,
+    labels: Labels | dict[str, str] | None = None,
     note: str = "",
     source: str = "effects.csv",
     fits: pd.DataFrame | None = None,
@@ -171,20 +172,24 @@ def effects_plot(
     1 - ``level`` (both read effects.csv: the interval ``ci_low``, ``ci_high`` and ``p`` come from one inference).
 
     ``effects`` is the merged table of a study (model, weights, spec, variable, effect, estimate, ci_low, ci_high);
-    ``labels`` gives display names of variables and weights matrices (their own names otherwise). A table of
+    ``labels`` (:class:`~nqpf.tables.labels.Labels`, the study's tables' language and names; or a dict of English
+    names) gives every word: the effects as the effects table names them, the variables and weights matrices;
+    English by default. A table of
     several estimation methods (a ``method`` column) is plotted for ``method``, by default its first. ``fits``,
     the merged fit table (model, weights, spec, at_bound, effects_interval), flags with a dagger the weights
     matrices whose fit has its spatial parameter at the bound of W's interval, and names the inference of the
     intervals unless ``inference`` (normal, percentile) is given.
     """
-    name = _namer(labels)
+    labels = as_labels(labels)
+    use_cjk_font()
+    name = labels.name
     require_columns(
         effects,
         ["model", "weights", "spec", "variable", "effect", "estimate", "ci_low", "ci_high"],
         source,
         "plot the merged effects table of the models stage",
     )
-    effects, which = _one_method(effects, method, source)
+    effects, which = _one_method(effects, method, source, labels)
     rows = _rows_of(effects, {"model": model, "spec": spec}, source)
     variables = list(dict.fromkeys(rows["variable"]))
     weights = list(dict.fromkeys(rows["weights"]))
@@ -207,24 +212,23 @@ def effects_plot(
                     items.append((position, value["estimate"], value["ci_low"], value["ci_high"], colours[w]))
             _forest(ax, items)
             if r == 0:
-                ax.set_title(EFFECT_TITLES[effect], fontsize=8)
+                ax.set_title(labels.term(f"effect_{effect}"), fontsize=8)
         # wrapped so that a long name stays within its row
         axes[r, 0].set_ylabel(textwrap.fill(name(variable), 16), fontsize=7.5, fontweight="bold")
     axes[0, 0].set_yticks(
         range(len(weights)), [name(w) + (BOUND_MARK if w in bound else "") for w in weights]
     )
     axes[0, 0].set_ylim(len(weights) - 0.5, -0.5)
-    target = f" on {name(dependent)}" if dependent else ""
-    flagged = (
-        f"\n†{spec_parameter(model)} at the bound of W's interval: these effects are not to be read"
-        if bound
-        else ""
+    target = labels.term("effects_target", dependent=name(dependent)) if dependent else ""
+    flagged = "\n" + labels.term("at_bound_figure", parameter=spec_parameter(model)) if bound else ""
+    heading = labels.term(
+        "effects_figure", model=model.upper(), target=target, spec=_specification(spec, which, labels)
+    )
+    intervals = labels.term(
+        "effects_intervals", level=f"{level:.0%}", how=_interval_words(fits, inference, level, labels)
     )
     fig.suptitle(
-        f"{model.upper()} effects{target} ({spec} specification{which}) on every W"
-        + (f" ({note})" if note else "")
-        + f"\n{level:.0%} intervals{_interval_words(fits, inference, level)}; filled markers: the interval "
-        "excludes 0" + flagged,
+        heading + in_parentheses(note, labels) + "\n" + intervals + flagged,
         fontsize=9,
         y=1 - 0.08 / height,
         va="top",
@@ -241,7 +245,7 @@ def coefficient_plot(
     method: str | None = None,
     dependent: str = "",
     level: float = 0.95,
-    labels: dict[str, str] | None = None,
+    labels: Labels | dict[str, str] | None = None,
     note: str = "",
     source: str = "estimates.csv",
 ) -> None:
@@ -251,19 +255,22 @@ def coefficient_plot(
     weights matrices by colour; filled markers where the interval excludes zero.
 
     ``estimates`` is the merged table of a study (model, weights, spec, term, estimate, std_error); ``labels``
-    gives display names of variables and weights matrices (their own names otherwise). A table of several
+    (:class:`~nqpf.tables.labels.Labels`, the study's tables' language and names; or a dict of English names)
+    gives every word, the names of variables and weights matrices among them; English by default. A table of several
     estimation methods (a ``method`` column) is plotted for ``method``, by default its first.
     """
     from scipy.stats import norm
 
-    name = _namer(labels)
+    labels = as_labels(labels)
+    use_cjk_font()
+    name = labels.name
     require_columns(
         estimates,
         ["model", "weights", "spec", "term", "estimate", "std_error"],
         source,
         "plot the merged estimates table of the models stage",
     )
-    estimates, which = _one_method(estimates, method, source)
+    estimates, which = _one_method(estimates, method, source, labels)
     rows = _rows_of(estimates, {"spec": spec}, source)
     terms = [str(t) for t in dict.fromkeys(rows["term"])]
     variables = [t for t in terms if not t.startswith("W.") and t not in SPATIAL_PARAMETERS]
@@ -308,11 +315,13 @@ def coefficient_plot(
         for w in weights
     ]
     fig.legend(handles=handles, loc="lower center", ncol=len(weights), fontsize=7, frameon=False)
-    target = f" of {name(dependent)}" if dependent else ""
+    target = labels.term("coefficients_target", dependent=name(dependent)) if dependent else ""
+    heading = labels.term("coefficients_figure", target=target, spec=_specification(spec, which, labels))
     fig.suptitle(
-        f"Coefficients{target} ({spec} specification{which}) on every W"
-        + (f" ({note})" if note else "")
-        + f"\n{level:.0%} intervals (estimate ± {z:.2f} s.e.); filled markers: the interval excludes 0",
+        heading
+        + in_parentheses(note, labels)
+        + "\n"
+        + labels.term("coefficient_intervals", level=f"{level:.0%}", z=f"{z:.2f}"),
         fontsize=9,
         y=1 - 0.08 / height,
         va="top",

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from nqpf.errors import InputError
+from nqpf.tables.labels import Labels
 
 REGION_COLOURS = {
     "East": "#c53030",
@@ -50,6 +52,112 @@ def use_cjk_font() -> bool:
 def label_of(row, cjk: bool) -> str:
     """A unit's Chinese name when Chinese renders, else its English name."""
     return str(row["name"]) if cjk else str(row.get("name_en") or row["code"])
+
+
+def as_labels(labels: Labels | dict | None) -> Labels:
+    """The words of a figure: ``labels`` (the study's :class:`~nqpf.tables.labels.Labels`, as its tables use
+    them), by default the English vocabulary; a plain dict of key -> English name is taken as the study's
+    English labels."""
+    if labels is None:
+        return Labels()
+    if isinstance(labels, dict):
+        return Labels("en", {key: {"en": str(name)} for key, name in labels.items()})
+    return labels
+
+
+def given_name(labels: Labels, key: str, fallback: str) -> str:
+    """The name the study gives ``key`` in its language (``tables.labels``), else ``fallback`` (an index's title)."""
+    return labels.name(key) if labels.language in labels.names.get(key, {}) else fallback
+
+
+def chinese(labels: Labels) -> bool:
+    """Whether a figure names units in Chinese: a Chinese study with a font that renders it."""
+    return labels.language == "zh" and use_cjk_font()
+
+
+def in_parentheses(text: str, labels: Labels) -> str:
+    """`` (text)`` in English, ``（text）`` in Chinese; nothing for no text."""
+    if not text:
+        return ""
+    return f"（{text}）" if labels.language == "zh" else f" ({text})"
+
+
+def term_or(labels: Labels, key: str, fallback: str) -> str:
+    """A word of the vocabulary, or ``fallback`` when the vocabulary has none of that key."""
+    from nqpf.tables.labels import TERMS
+
+    return labels.term(key) if key in TERMS else fallback
+
+
+def place_apart(ax, anchors, texts, fontsize: float, **text_kwargs) -> list:
+    """Name points (``anchors`` in data coordinates, in order of importance) so that no two names overlap: each
+    name goes to the first position, nearest first on rings of eight directions around its point, where its box
+    meets neither a name already placed nor another named point; a leader line joins a name set away from its
+    point. Deterministic; call it once the axes have their final size (after ``tight_layout``)."""
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    scale = fig.dpi / 72.0  # pixels per point
+    points = ax.transData.transform(np.asarray(anchors, dtype=float).reshape(-1, 2))
+    pad = 1.0 * scale
+    placed: list = []
+    made = []
+    directions = [(1, 1), (-1, 1), (1, -1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)]
+    for k, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
+        probe = Text(0, 0, text, fontsize=fontsize, figure=fig)
+        box = probe.get_window_extent(renderer)
+        width, height = box.width / scale, box.height / scale  # points
+        others = [p for j, p in enumerate(points) if j != k]
+        chosen, ring = None, 0
+        for ring in range(40):
+            step = 5.0 * ring
+            for dx, dy in directions:
+                offset = (dx * (width / 2 + 2.5 + step), dy * (height / 2 + 1.5 + step))
+                cx, cy = x + offset[0] * scale, y + offset[1] * scale
+                candidate = Bbox.from_extents(
+                    cx - width * scale / 2 - pad,
+                    cy - height * scale / 2 - pad,
+                    cx + width * scale / 2 + pad,
+                    cy + height * scale / 2 + pad,
+                )
+                if any(candidate.overlaps(b) for b in placed):
+                    continue
+                if any(candidate.contains(px, py) for px, py in others):
+                    continue
+                chosen = offset
+                break
+            if chosen is not None:
+                break
+        if chosen is None:  # no room within reach: the last ring's first position
+            chosen = (width / 2 + 2.5 + 5.0 * ring, height / 2 + 1.5 + 5.0 * ring)
+        cx, cy = x + chosen[0] * scale, y + chosen[1] * scale
+        placed.append(
+            Bbox.from_extents(
+                cx - width * scale / 2,
+                cy - height * scale / 2,
+                cx + width * scale / 2,
+                cy + height * scale / 2,
+            )
+        )
+        made.append(
+            ax.annotate(
+                text,
+                anchors[k],
+                xytext=chosen,
+                textcoords="offset points",
+                fontsize=fontsize,
+                ha="center",
+                va="center",
+                arrowprops=None if ring == 0 else _LEADER,
+                **text_kwargs,
+            )
+        )
+    return made
+
+
+_LEADER = {"arrowstyle": "-", "linewidth": 0.3, "color": "#555555", "shrinkA": 0, "shrinkB": 1.5}
 
 
 def subplots(*args, **kwargs):
