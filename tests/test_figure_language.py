@@ -201,6 +201,14 @@ def test_the_named_units_of_a_moran_scatter_do_not_overlap(drawn, language):
     assert len(boxes) == 8  # the eight strongest High-High units are named
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), (a, b)
+    frame = ax.get_window_extent(renderer)
+    for extent in boxes:  # no name runs past the axes
+        assert (
+            frame.x0 <= extent.x0
+            and extent.x1 <= frame.x1
+            and frame.y0 <= extent.y0
+            and extent.y1 <= frame.y1
+        ), extent
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -92,8 +92,8 @@ def term_or(labels: Labels, key: str, fallback: str) -> str:
 def place_apart(ax, anchors, texts, fontsize: float, **text_kwargs) -> list:
     """Name points (``anchors`` in data coordinates, in order of importance) so that no two names overlap: each
     name goes to the first position, nearest first on rings of eight directions around its point, where its box
-    meets neither a name already placed nor another named point; a leader line joins a name set away from its
-    point. Deterministic; call it once the axes have their final size (after ``tight_layout``)."""
+    stays inside the axes and meets neither a name already placed nor another named point; a leader line joins a
+    name set away from its point. Deterministic; call it once the axes have their final size (after ``tight_layout``)."""
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox
 
@@ -124,6 +124,11 @@ def place_apart(ax, anchors, texts, fontsize: float, **text_kwargs) -> list:
                 )
                 if any(candidate.overlaps(b) for b in placed):
                     continue
+                if not (
+                    ax.bbox.contains(candidate.x0, candidate.y0)
+                    and ax.bbox.contains(candidate.x1, candidate.y1)
+                ):
+                    continue  # a name stays inside the axes
                 if any(candidate.contains(px, py) for px, py in others):
                     continue
                 chosen = offset
