@@ -49,10 +49,6 @@ def mainland_view(ax, projected: gpd.GeoDataFrame, margin: float = 0.02) -> bool
     return hidden
 
 
-HIDDEN_NOTE = "; South China Sea islands not shown"
-"""What a map's caption adds when :func:`mainland_view` left polygons out."""
-
-
 def for_display(gdf: gpd.GeoDataFrame, projection=None) -> gpd.GeoDataFrame:
     """The polygons in the units' equal-area projection, or in ``projection`` (a study's own) when given (as
     given when already projected), simplified to what a figure can show."""
@@ -155,7 +151,7 @@ def frame_map(
     the mainland, Hainan and Taiwan.
 
     Returns ``{"hidden": bool, "inset": axes or None, "context": bool}``: whether islands were left out of the
-    view (captions add :data:`HIDDEN_NOTE`), the inset and whether the context was drawn."""
+    view (titles then say so: the vocabulary's ``islands_hidden``), the inset and whether the context was drawn."""
     if projected.crs is None or not is_china(projected):
         draw(ax, everything)
         hidden = mainland_view(ax, projected, margin)

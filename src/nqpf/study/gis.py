@@ -2,7 +2,7 @@
 in QGIS or ArcGIS: the units' polygons with their attributes, joined with the composite indices and the local
 ESDA results in wide form (one column per year).
 
-Layers (each a polygon layer that stands on its own, with the units' code, name, name_en, province and region):
+Layers (each a polygon layer with the units' code, name, name_en, province and region):
 
 - ``units``: the polygons and every attribute of ``data/units.csv``;
 - ``indices``: each composite index by year, ``<index>_<year>`` (``nqpf_2012`` ...), as ``indices/<index>.csv``
@@ -17,8 +17,9 @@ Layers (each a polygon layer that stands on its own, with the units' code, name,
 
 A unit-year left out of the ESDA (no value, ``esda/left_out.csv``) is empty. The polygons are in the coordinate
 reference system they were read in, geographic coordinates (EPSG:4326, longitude and latitude in degrees) for
-China's boundaries; every layer's description says which. The same inputs give the same bytes (GDAL's time
-stamp is fixed, as for the boundary files).
+China's boundaries; every layer's description says which. The polygons are stored once, in ``units``; the
+other layers are spatial views of them (:func:`write`). The same inputs give the same bytes (GDAL's time stamp is
+fixed, as for the boundary files).
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ import pandas as pd
 from nqpf.errors import InputError
 
 SUFFIX = ".gpkg"
-GPKG_DATE = "2000-01-01T00:00:00.000Z"
-"""The time GDAL writes into gpkg_contents.last_change, so that a rerun writes the same bytes."""
 IDENTIFYING = ("code", "name", "name_en", "province_code", "prefecture_code", "region")
 """The unit attributes every layer repeats, where data/units.csv has them."""
 NOT_SIGNIFICANT = "ns"
@@ -203,58 +202,58 @@ def write(layers: Mapping[str, tuple[gpd.GeoDataFrame, str]], path) -> Path:
 
     import pyogrio
 
+    from nqpf.units.boundaries import fixed_gpkg_date
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(suffix=SUFFIX, dir=path.parent)
     os.close(handle)
     os.unlink(temporary)  # GDAL creates the file itself
     (first, (polygon_layer, first_description)), *rest = layers.items()
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
-    try:
-        pyogrio.write_dataframe(
-            polygon_layer,
-            temporary,
-            layer=first,
-            driver="GPKG",
-            promote_to_multi=True,
-            layer_options={"DESCRIPTION": first_description},
-        )
-        views = []
-        for name, (gdf, description) in rest:
-            geometry_name = gdf.geometry.name
-            shared = [
-                c for c in gdf.columns if c in polygon_layer.columns and c not in ("code", geometry_name)
-            ]
-            values = pd.DataFrame(gdf.drop(columns=[*shared, geometry_name]))
+    with fixed_gpkg_date():
+        try:
             pyogrio.write_dataframe(
-                values,
+                polygon_layer,
                 temporary,
-                layer=f"values_{name}",
+                layer=first,
                 driver="GPKG",
-                layer_options={"DESCRIPTION": f"the values of layer {name}, by unit code"},
+                promote_to_multi=True,
+                layer_options={"DESCRIPTION": first_description},
             )
-            views.append((name, shared, [c for c in values.columns if c != "code"], description))
-        about = pd.DataFrame(
-            {"layer": list(layers), "description": [description for _, description in layers.values()]}
-        )
-        pyogrio.write_dataframe(
-            about,
-            temporary,
-            layer="about",
-            driver="GPKG",
-            layer_options={"DESCRIPTION": "what each layer of this file holds"},
-        )
-        with sqlite3.connect(temporary) as connection:
-            _spatial_views(connection, first, views)
-        connection.close()
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
-        Path(temporary).unlink(missing_ok=True)
+            views = []
+            for name, (gdf, description) in rest:
+                geometry_name = gdf.geometry.name
+                shared = [
+                    c for c in gdf.columns if c in polygon_layer.columns and c not in ("code", geometry_name)
+                ]
+                values = pd.DataFrame(gdf.drop(columns=[*shared, geometry_name]))
+                pyogrio.write_dataframe(
+                    values,
+                    temporary,
+                    layer=f"values_{name}",
+                    driver="GPKG",
+                    layer_options={"DESCRIPTION": f"the values of layer {name}, by unit code"},
+                )
+                views.append((name, shared, [c for c in values.columns if c != "code"], description))
+            about = pd.DataFrame(
+                {"layer": list(layers), "description": [description for _, description in layers.values()]}
+            )
+            pyogrio.write_dataframe(
+                about,
+                temporary,
+                layer="about",
+                driver="GPKG",
+                layer_options={"DESCRIPTION": "what each layer of this file holds"},
+            )
+            with sqlite3.connect(temporary) as connection:
+                _spatial_views(connection, first, views)
+            connection.close()
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temporary, 0o666 & ~mask)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
     return path
 
 

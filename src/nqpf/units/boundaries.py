@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -506,18 +507,25 @@ def _ordered(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
 
 
-def write(gdf: gpd.GeoDataFrame, path: str | Path, layer: str) -> None:
-    """Write a boundary table as a GeoPackage layer; the same table gives the same bytes."""
+@contextmanager
+def fixed_gpkg_date():
+    """GeoPackages written within have the same bytes on every run: GDAL stamps the time of writing into
+    gpkg_contents.last_change unless OGR_CURRENT_DATE fixes it (to :data:`GPKG_DATE`)."""
     import pyogrio
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # GDAL stamps the time of writing into gpkg_contents.last_change unless OGR_CURRENT_DATE fixes it.
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
     try:
-        gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+        yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def write(gdf: gpd.GeoDataFrame, path: str | Path, layer: str) -> None:
+    """Write a boundary table as a GeoPackage layer; the same table gives the same bytes."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with fixed_gpkg_date():
+        gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
 
 
 def read(path: str | Path) -> gpd.GeoDataFrame:
