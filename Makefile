@@ -70,6 +70,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@# the library compiled once here, not again in each of a study's jobs (with PYTHONDONTWRITEBYTECODE set)
 	$(BIN)/python -m compileall -q src/nqpf > /dev/null
+	@# the figures' Chinese font as TrueType, so that PDF figures embed TrueType only (nqpf.figures.fonts, ~2 min)
+	$(BIN)/python -m nqpf.figures.fonts
 	@touch $(STAMP)
 
 # Re-resolve the pinned versions (needs uv; the result is committed).

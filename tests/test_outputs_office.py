@@ -90,7 +90,15 @@ def test_word_numbers_align_on_their_decimal_point():
     estimate, error = word.rows[2].cells[1].paragraphs[0], word.rows[3].cells[1].paragraphs[0]
     stops = [[(s.alignment, s.position) for s in p.paragraph_format.tab_stops] for p in (estimate, error)]
     assert stops[0] == stops[1] and len(stops[0]) == 1 and "DECIMAL" in str(stops[0][0][0])
-    assert estimate.text == "\t0.455***" and error.text == "\t(0.015)"
+    # no tab character: a cell's text aligns on the cell's decimal tab stop by itself (a tab would make
+    # LibreOffice wrap the number onto a second line)
+    assert estimate.text == "0.455***" and error.text == "(0.015)"
+    assert (
+        "<w:tab/>"
+        not in zipfile.ZipFile(io.BytesIO(render.to_docx([sample_table()])))
+        .read("word/document.xml")
+        .decode()
+    )
     assert len(word.rows[1].cells[1].paragraphs[0].paragraph_format.tab_stops) == 0  # headers centred
     assert word.rows[2].cells[4].text == ""
 
@@ -203,3 +211,24 @@ def test_a_job_prints_its_warnings_and_logs_everything(tmp_path, capsys):
     assert "16 columns" not in printed and "started" not in printed  # the terminal stays quiet
     logged = (tmp_path / "job.log").read_text(encoding="utf-8")
     assert "16 columns" in logged and "a unit without neighbours" in logged and "finished" in logged
+
+
+def test_a_library_warning_in_a_job_is_a_warning_naming_the_job(tmp_path, capsys):
+    import warnings
+
+    import numpy as np
+
+    from nqpf.study.logs import step
+
+    with step(tmp_path / "job.log", "demo: sdm on queen"):
+        with np.errstate(invalid="warn"):
+            np.sqrt(np.array([-1.0]))
+        warnings.warn("the likelihood is flat", UserWarning, stacklevel=1)
+    printed = capsys.readouterr().err
+    lines = [line for line in printed.splitlines() if "WARNING" in line]
+    assert len(lines) == 2, printed
+    assert all("demo: sdm on queen: " in line for line in lines)
+    assert "RuntimeWarning: invalid value encountered in sqrt" in lines[0]
+    assert "UserWarning: the likelihood is flat (test_outputs_office.py" in lines[1]
+    assert "sdm on queen: RuntimeWarning" in (tmp_path / "job.log").read_text(encoding="utf-8")
+    assert warnings.showwarning.__name__ != "show"  # restored after the job

@@ -3,6 +3,7 @@ reads it: every table and figure listed in its category with its caption, and ev
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -18,7 +19,8 @@ STUDY = "demo_province"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Models", "Tables")
-# Results besides the figures that a reader of the study looks for, and the category they belong in.
+# Results besides the figures that a reader of the study looks for, and the category they belong in: each is
+# a page of the report (nqpf.study.pages), report/pages/<category>/<result>.html.
 TABLES = {
     "data/panel.csv": "Data",
     "data/validation.md": "Data",
@@ -37,10 +39,16 @@ TABLES = {
     "models/fit.csv": "Models",
 }
 FIGURE_CATEGORIES = {
-    "figures/map_": "Indices",
-    "figures/effects_": "Models",
-    "figures/coefficients": "Models",
+    "report/figures/map_": "Indices",
+    "report/figures/effects_": "Models",
+    "report/figures/coefficients": "Models",
+    "report/esda/lisa_": "ESDA",
 }
+
+
+def page_of(result: str, category: str) -> str:
+    """The report page of a text result."""
+    return f"report/pages/{category}/{result.rsplit('.', 1)[0]}.html"
 
 
 def report_arguments(study: str) -> list[str]:
@@ -151,8 +159,10 @@ def listing(browser):
 def test_every_figure_and_result_table_is_listed_in_its_category(built, listing):
     workdir = built[0]
     results = workdir / "results" / STUDY
-    figures = sorted(p.relative_to(results).as_posix() for p in results.rglob("*.png"))
-    assert len(figures) >= 20 and any(f.startswith("figures/map_") for f in figures)
+    pngs = sorted(p.relative_to(results).as_posix() for p in results.rglob("*.png"))
+    figures = [f for f in pngs if f.startswith("report/")]  # the report shows each figure's copy
+    assert len(figures) >= 20 and any(f.startswith("report/figures/map_") for f in figures)
+    assert sorted(f"report/{f}" for f in pngs if not f.startswith("report/")) == figures
     listed = {text: category for category, rows in listing.items() for text in rows}
     for figure in figures:
         path = f"results/{STUDY}/{figure}"
@@ -161,16 +171,22 @@ def test_every_figure_and_result_table_is_listed_in_its_category(built, listing)
             if figure.startswith(prefix):
                 assert listed[path] == category, path
     for table, category in TABLES.items():
-        assert listed.get(f"results/{STUDY}/{table}") == category, table
+        assert listed.get(f"results/{STUDY}/{page_of(table, category)}") == category, table
+        assert f"results/{STUDY}/{table}" not in listed  # the page, not the file to download
 
 
-def test_the_tables_category_lists_every_publication_table_of_the_study(built, listing):
-    tables = sorted(p.stem for p in (built[0] / "results" / STUDY / "tables").glob("*.csv"))
-    assert len(tables) >= 5
+def test_the_tables_category_lists_every_publication_table_in_the_papers_order_with_its_title(built, listing):
+    from nqpf.study import configuration, table_plan
+
+    tables = built[0] / "results" / STUDY / "tables"
+    _, studies = configuration.load({"studies": [str(REPO / "config" / "studies" / f"{STUDY}.yaml")]}, [])
+    order = table_plan.table_names(studies[0].settings)
+    assert len(order) >= 5 and sorted(order) == sorted(p.stem for p in tables.glob("*.csv"))
     rows = listing["Tables"]
-    assert len(rows) >= len(tables)
-    for table in tables:
-        assert any(row.split()[-1] == table for row in rows), f"table {table} is not in the report"
+    assert [row.split()[:2] for row in rows] == [[f"{k:02d}", name] for k, name in enumerate(order, 1)]
+    for row, name in zip(rows, order, strict=True):
+        title = json.loads((tables / f"{name}.json").read_text(encoding="utf-8"))["title"]["text"]
+        assert row.endswith(" ".join(title.split())), (row, title)
 
 
 def test_every_entry_has_its_caption(browser, listing):
@@ -217,7 +233,7 @@ def test_every_table_opens_as_a_table(browser, listing):
 
     for text in listing["Tables"]:
         open_row(browser, "Tables", text, "eye")
-        selector = f"iframe[src*='filename={text.split()[-1]}.html;']"
+        selector = f"iframe[src*='filename={text.split()[1]}.html;']"
         frame = wait(browser, lambda d, s=selector: d.find_element(By.CSS_SELECTOR, s))
         browser.switch_to.frame(frame)
         try:
@@ -225,3 +241,31 @@ def test_every_table_opens_as_a_table(browser, listing):
             assert len(cells) >= 4, text
         finally:
             browser.switch_to.default_content()
+
+
+def test_every_text_result_opens_as_a_page_with_its_rows(built, browser, listing):
+    from selenium.webdriver.common.by import By
+
+    results = built[0] / "results" / STUDY
+    for table, category in TABLES.items():
+        page = page_of(table, category)
+        open_row(browser, category, f"results/{STUDY}/{page}", "eye")
+        name = page.removeprefix("report/pages/")  # its name within the pages folder
+        frame = wait(
+            browser, lambda d, n=name: d.find_element(By.CSS_SELECTOR, f"iframe[src*='filename={n};']")
+        )
+        browser.switch_to.frame(frame)
+        try:
+            heading = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "h1")).text
+            assert heading and STUDY in browser.page_source, table
+            if table.endswith(".csv"):
+                rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+                with open(results / table, encoding="utf-8") as handle:
+                    assert len(rows) == sum(1 for _ in handle) - 1, table
+        finally:
+            browser.switch_to.default_content()
+
+
+def test_the_report_stays_small(built):
+    # figures at screen resolution in the report, the full-resolution files beside the results
+    assert built[1].stat().st_size < 25_000_000

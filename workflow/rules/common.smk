@@ -1,11 +1,14 @@
 # The studies of the configuration (read and checked by nqpf.study.configuration) and the paths of their inputs
 # and outputs. Settings and their defaults live in the library's settings models, never here.
 import glob as _glob
+from pathlib import PurePosixPath as _PurePosixPath
 
 from snakemake.utils import validate
 
 from nqpf.study import configuration as _configuration
+from nqpf.study import crosscheck as _crosscheck
 from nqpf.study import manifest as _manifest
+from nqpf.study import pages as _pages
 from nqpf.study import table_plan as _table_plan
 
 SCHEMA = "../schemas/config.schema.yaml"
@@ -49,6 +52,35 @@ def resolved_config(wildcards):
 
 
 CNMAPS_LEVELS = ("province", "prefecture", "county")
+
+# Every figure is a PNG at figures.dpi, the files of figures.formats beside it, and a copy at screen resolution in
+# results/<study>/report/ for the study's report. The rules are shared by the studies of a configuration, so each
+# figure gets the formats any of them asks for.
+FIGURE_FORMATS = tuple(f for f in ("pdf", "svg", "tiff") if any(f in s.figures.formats for s in STUDIES.values()))
+
+
+def report_copy(path):
+    """Where the report's copy of a figure lies: results/<study>/report/<the figure's path in the results>."""
+    parts = _PurePosixPath(path).parts
+    return _PurePosixPath(parts[0], parts[1], "report", *parts[2:]).as_posix()
+
+
+def figure_outputs(name, path, caption, category):
+    """The named outputs of one figure whose PNG is ``path``: ``name`` (the PNG), ``<name>_<format>`` for each of
+    FIGURE_FORMATS and ``<name>_preview``, the report's copy, captioned in ``category`` (figures.style.FigureFiles
+    reads them back)."""
+    stem = path.removesuffix(".png")
+    outputs = {name: path}
+    outputs.update({f"{name}_{fmt}": f"{stem}.{fmt}" for fmt in FIGURE_FORMATS})
+    outputs[f"{name}_preview"] = report(report_copy(path), caption=caption, category=category, subcategory="{study}")
+    return outputs
+
+
+def figure_files(path):
+    """Every file of the figure whose PNG is ``path`` (targets)."""
+    stem = path.removesuffix(".png")
+    return [path] + [f"{stem}.{fmt}" for fmt in FIGURE_FORMATS] + [report_copy(path)]
+
 
 
 def _library_hash():
@@ -181,13 +213,14 @@ def esda_targets(name, s):
         return []
     targets = [
         f"results/{name}/esda/{f}"
-        for f in ("global.csv", "local.csv", "named_clusters.csv", "notes.csv", "left_out.csv", "moran_trend.png")
+        for f in ("global.csv", "local.csv", "named_clusters.csv", "notes.csv", "left_out.csv")
     ]
+    targets += figure_files(f"results/{name}/esda/moran_trend.png")
     for variable in s.esda.variables:
         for w in s.esda_weights:
-            targets.append(f"results/{name}/esda/scatter_{variable}.{w}.png")
+            targets += figure_files(f"results/{name}/esda/scatter_{variable}.{w}.png")
             if s.units.has_polygons:  # maps need polygons
-                targets.append(f"results/{name}/esda/lisa_{variable}.{w}.png")
+                targets += figure_files(f"results/{name}/esda/lisa_{variable}.{w}.png")
     return targets
 
 
@@ -199,7 +232,7 @@ def weights_targets(name, s):
     for spec in s.weights:
         stem = f"results/{name}/weights/{spec.name}"
         targets += [f"{stem}.gal", f"{stem}.gwt", f"{stem}.eigen.csv", f"{stem}.summary.json"]
-        targets += [f"{stem}.png"] if s.units.has_polygons else []  # the map of the links
+        targets += figure_files(f"{stem}.png") if s.units.has_polygons else []  # the map of the links
         targets += [f"{stem}.{EXPORTS[fmt]}" for fmt in spec.export]
         targets += [f"{stem}.stata.ids.csv"] if "stata" in spec.export else []
     return targets
@@ -209,12 +242,13 @@ def index_targets(name, s):
     targets = []
     for spec in s.indices:
         stem = f"results/{name}/indices/{spec.name}"
-        targets += [f"{stem}.csv", f"{stem}.weights.csv", f"{stem}.method.md", f"{stem}.regions.png"]
+        targets += [f"{stem}.csv", f"{stem}.weights.csv", f"{stem}.method.md", *figure_files(f"{stem}.regions.png")]
     targets += [f"results/{name}/indices/coupling/{spec.name}.csv" for spec in s.coupling]
     if s.disparity.variables:
         targets.append(f"results/{name}/disparity/dagum_gini.csv")
         for variable in s.disparity.variables:
-            targets += [f"results/{name}/disparity/kernel_{variable}.png", f"results/{name}/disparity/gini_{variable}.png"]
+            targets += figure_files(f"results/{name}/disparity/kernel_{variable}.png")
+            targets += figure_files(f"results/{name}/disparity/gini_{variable}.png")
     return targets
 
 
@@ -267,6 +301,8 @@ def study_targets(name, s):
     targets += figure_targets(name, s)
     targets += stata_targets(name, s)
     targets += gis_targets(name, s)
+    targets += crosscheck_targets(name, s)  # exports.smk
+    targets.append(f"results/{name}/report/pages")  # the text results as pages of the report (tables.smk)
     return sorted(set(targets))
 
 
@@ -323,3 +359,61 @@ def all_targets():
         targets += study_targets(name, s)
         targets += manifest_targets(name, s)
     return sorted(set(targets))
+
+
+def table_labels(wildcards):
+    """A table's entry in the report: its number in the paper's order, its name and its title (from the table's
+    JSON, read when the report is made)."""
+    import json
+
+    names = _table_plan.table_names(study(wildcards))
+    number = names.index(wildcards.table) + 1 if wildcards.table in names else len(names) + 1
+    path = f"results/{wildcards.study}/tables/{wildcards.table}.json"
+    title = ""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            title = (json.load(handle).get("title") or {}).get("text", "")
+    return {"no.": f"{number:02d}", "table": wildcards.table, "title": title}
+
+
+def report_captions(pages):
+    """The text of the report captions of ``pages`` (workflow/report/), by file name."""
+    folder = os.path.join(workflow.basedir, "workflow", "report")
+    texts = {}
+    for name in sorted({p.caption for p in pages}):
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            texts[name] = handle.read()
+    return texts
+
+
+def report_pages(s):
+    """The report pages of a study (nqpf.study.pages.Page), in the order of the chain."""
+    return _pages.study_pages(
+        indices=[spec.name for spec in s.indices],
+        couplings=[spec.name for spec in s.coupling],
+        esda=bool(s.esda.variables),
+        disparity=bool(s.disparity.variables),
+        models=s.models is not None,
+    )
+
+
+def crosscheck_targets(name, s):
+    """The cross-check scripts of a study and the data they read beside them; none without a main SDM."""
+    return _crosscheck.targets(name, s)
+
+
+def _crosscheck_spec(wildcards):
+    """The main SDM of the study as plain data (nqpf.study.crosscheck.MainSDM)."""
+    import dataclasses
+
+    spec = _crosscheck.main_sdm(study(wildcards))
+    if spec is None:
+        raise ValueError(f"study {wildcards.study} has no two-way fixed-effects SDM to cross-check")
+    return dataclasses.asdict(spec)
+
+
+def _crosscheck_weights(wildcards):
+    """The weights files both scripts read: the Stata export with its id map, and the CSV matrix for R."""
+    w = _crosscheck_spec(wildcards)["weights"]
+    stem = f"results/{wildcards.study}/weights/{w}"
+    return [f"{stem}.stata.txt", f"{stem}.stata.ids.csv", f"{stem}.matrix.csv"]

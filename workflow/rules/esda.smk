@@ -66,19 +66,9 @@ rule esda:
         parts=esda_parts,
         units="results/{study}/data/units.csv",
     output:
-        global_=report(
-            "results/{study}/esda/global.csv",
-            caption="../report/esda_global.rst",
-            category="ESDA",
-            subcategory="{study}",
-        ),
+        global_="results/{study}/esda/global.csv",
         local="results/{study}/esda/local.csv",
-        clusters=report(
-            "results/{study}/esda/named_clusters.csv",
-            caption="../report/named_clusters.rst",
-            category="ESDA",
-            subcategory="{study}",
-        ),
+        clusters="results/{study}/esda/named_clusters.csv",
         notes="results/{study}/esda/notes.csv",
         left_out="results/{study}/esda/left_out.csv",
     log:
@@ -104,12 +94,7 @@ rule esda_maps:
         units="results/{study}/data/units.csv",
         local="results/{study}/esda/parts/{variable}.{w}.local.csv",
     output:
-        lisa=report(
-            "results/{study}/esda/lisa_{variable}.{w}.png",
-            caption="../report/lisa_map.rst",
-            category="ESDA",
-            subcategory="{study}",
-        ),
+        **figure_outputs("lisa", "results/{study}/esda/lisa_{variable}.{w}.png", "../report/lisa_map.rst", "ESDA"),
     log:
         "logs/{study}/esda/maps_{variable}.{w}.log",
     conda:
@@ -122,6 +107,7 @@ rule esda_maps:
         labels=lambda wildcards: study(wildcards).tables.names(),
         projection=lambda wildcards: study(wildcards).units.projection,
         titles=lambda wildcards: study(wildcards).figures.titles,
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:
@@ -143,11 +129,8 @@ rule esda_scatter:
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
     output:
-        scatter=report(
-            "results/{study}/esda/scatter_{variable}.{w}.png",
-            caption="../report/moran_scatter.rst",
-            category="ESDA",
-            subcategory="{study}",
+        **figure_outputs(
+            "scatter", "results/{study}/esda/scatter_{variable}.{w}.png", "../report/moran_scatter.rst", "ESDA"
         ),
     log:
         "logs/{study}/esda/scatter_{variable}.{w}.log",
@@ -159,6 +142,7 @@ rule esda_scatter:
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:
@@ -174,12 +158,7 @@ rule moran_trend:
     input:
         "results/{study}/esda/global.csv",
     output:
-        report(
-            "results/{study}/esda/moran_trend.png",
-            caption="../report/moran_trend.rst",
-            category="ESDA",
-            subcategory="{study}",
-        ),
+        **figure_outputs("trend", "results/{study}/esda/moran_trend.png", "../report/moran_trend.rst", "ESDA"),
     log:
         "logs/{study}/esda/moran_trend.log",
     conda:
@@ -189,6 +168,7 @@ rule moran_trend:
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:

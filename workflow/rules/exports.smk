@@ -75,3 +75,31 @@ rule gis:
         "logs/{study}/benchmarks/gis.tsv"
     script:
         "../scripts/export_gis.py"
+
+
+# Scripts that re-estimate the study's main spatial Durbin model outside nqpf, from the exports above
+# (nqpf.study.crosscheck): results/<study>/crosscheck/sdm.do (Stata, xsmle) and sdm.R (R, spdep and spatialreg)
+# with the model's data for R (sdm_data.csv). Only for a study with a two-way fixed-effects SDM.
+rule crosscheck:
+    input:
+        panel="results/{study}/stata/panel.dta",
+        weights=_crosscheck_weights,
+    output:
+        stata="results/{study}/crosscheck/sdm.do",
+        r="results/{study}/crosscheck/sdm.R",
+        data="results/{study}/crosscheck/sdm_data.csv",
+    log:
+        "logs/{study}/exports/crosscheck.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        spec=_crosscheck_spec,
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("crosscheck"),
+        runtime=job_runtime("crosscheck"),
+    benchmark:
+        "logs/{study}/benchmarks/crosscheck.tsv"
+    script:
+        "../scripts/crosscheck.py"

@@ -1,9 +1,6 @@
 # The figures of a study (their rules are in figures.smk): which index maps and model figures it gets.
 from nqpf.models.effects import EFFECT_MODELS as _EFFECT_MODELS
 
-FIGURE_FORMATS = ("png", "pdf")
-
-
 def effect_models(s):
     """The study's models that have direct, indirect and total effects."""
     return [m for m in s.models.models if m in _EFFECT_MODELS]
@@ -17,4 +14,4 @@ def figure_targets(name, s):
     if s.models is not None:
         stems.append("coefficients")
         stems += [f"effects_{model}" for model in effect_models(s)]
-    return [f"results/{name}/figures/{stem}.{fmt}" for stem in stems for fmt in FIGURE_FORMATS]
+    return [path for stem in stems for path in figure_files(f"results/{name}/figures/{stem}.png")]

@@ -1,6 +1,7 @@
 # Figures a reader looks at rather than reads: maps of each composite index by year, and the coefficients and
-# effects of the spatial panel models with their intervals on every weights matrix. Each figure is written as
-# PNG (shown in the report) and PDF (for a manuscript). figure_targets() and its helpers: figure_targets.smk.
+# effects of the spatial panel models with their intervals on every weights matrix. Each figure is a PNG at
+# figures.dpi, the files of figures.formats (PDF by default) and the report's copy (figure_outputs, common.smk).
+# figure_targets() and its helpers: figure_targets.smk.
 
 
 include: "figure_targets.smk"
@@ -12,13 +13,7 @@ rule index_map:
         units="results/{study}/data/units.csv",
         values="results/{study}/indices/{index}.csv",
     output:
-        png=report(
-            "results/{study}/figures/map_{index}.png",
-            caption="../report/index_map.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
-        pdf="results/{study}/figures/map_{index}.pdf",
+        **figure_outputs("png", "results/{study}/figures/map_{index}.png", "../report/index_map.rst", "Indices"),
     log:
         "logs/{study}/figures/map_{index}.log",
     conda:
@@ -31,6 +26,7 @@ rule index_map:
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
@@ -53,8 +49,9 @@ rule index_map_year:
         units="results/{study}/data/units.csv",
         values="results/{study}/indices/{index}.csv",
     output:
-        png="results/{study}/figures/map_{index}_{year}.png",
-        pdf="results/{study}/figures/map_{index}_{year}.pdf",
+        **figure_outputs(
+            "png", "results/{study}/figures/map_{index}_{year}.png", "../report/index_map.rst", "Indices"
+        ),
     log:
         "logs/{study}/figures/map_{index}_{year}.log",
     wildcard_constraints:
@@ -69,6 +66,7 @@ rule index_map_year:
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         projection=lambda wildcards: study(wildcards).units.projection,
         library=LIBRARY,
     threads: 1
@@ -85,13 +83,7 @@ rule coefficient_plot:
     input:
         "results/{study}/models/estimates.csv",
     output:
-        png=report(
-            "results/{study}/figures/coefficients.png",
-            caption="../report/coefficients.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        pdf="results/{study}/figures/coefficients.pdf",
+        **figure_outputs("png", "results/{study}/figures/coefficients.png", "../report/coefficients.rst", "Models"),
     log:
         "logs/{study}/figures/coefficients.log",
     conda:
@@ -101,6 +93,7 @@ rule coefficient_plot:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:
@@ -117,13 +110,7 @@ rule effects_plot:
         "results/{study}/models/effects.csv",
         "results/{study}/models/fit.csv",
     output:
-        png=report(
-            "results/{study}/figures/effects_{model}.png",
-            caption="../report/effects_plot.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        pdf="results/{study}/figures/effects_{model}.pdf",
+        **figure_outputs("png", "results/{study}/figures/effects_{model}.png", "../report/effects_plot.rst", "Models"),
     log:
         "logs/{study}/figures/effects_{model}.log",
     conda:
@@ -133,6 +120,7 @@ rule effects_plot:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:

@@ -5,33 +5,11 @@
 rule index:
     input:
         panel="results/{study}/data/panel.csv",
-        units="results/{study}/data/units.csv",
     output:
-        values=report(
-            "results/{study}/indices/{index}.csv",
-            caption="../report/index_values.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
-        weights=report(
-            "results/{study}/indices/{index}.weights.csv",
-            caption="../report/index_weights.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
-        method=report(
-            "results/{study}/indices/{index}.method.md",
-            caption="../report/index_method.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
+        values="results/{study}/indices/{index}.csv",
+        weights="results/{study}/indices/{index}.weights.csv",
+        method="results/{study}/indices/{index}.method.md",
         left_out="results/{study}/indices/{index}.left_out.csv",
-        figure=report(
-            "results/{study}/indices/{index}.regions.png",
-            caption="../report/index_regions.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
     log:
         "logs/{study}/indices/{index}.log",
     conda:
@@ -51,16 +29,40 @@ rule index:
         "../scripts/build_index.py"
 
 
+rule index_regions:
+    input:
+        values="results/{study}/indices/{index}.csv",
+        units="results/{study}/data/units.csv",
+    output:
+        **figure_outputs(
+            "figure", "results/{study}/indices/{index}.regions.png", "../report/index_regions.rst", "Indices"
+        ),
+    log:
+        "logs/{study}/indices/{index}.regions.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("index_regions"),
+        runtime=job_runtime("index_regions"),
+    benchmark:
+        "logs/{study}/benchmarks/index_regions.{index}.tsv"
+    script:
+        "../scripts/plot_index_regions.py"
+
+
 rule coupling:
     input:
         indices=coupling_inputs,
     output:
-        report(
-            "results/{study}/indices/coupling/{pair}.csv",
-            caption="../report/coupling.rst",
-            category="Indices",
-            subcategory="{study}",
-        ),
+        "results/{study}/indices/coupling/{pair}.csv",
     log:
         "logs/{study}/indices/coupling_{pair}.log",
     conda:
@@ -85,34 +87,14 @@ rule disparity:
         indices=index_files,
     output:
         regional_means="results/{study}/disparity/regional_means.csv",
-        regional_growth=report(
-            "results/{study}/disparity/regional_growth.csv",
-            caption="../report/regional_growth.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
-        dagum_gini=report(
-            "results/{study}/disparity/dagum_gini.csv",
-            caption="../report/dagum_gini_table.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
+        regional_growth="results/{study}/disparity/regional_growth.csv",
+        dagum_gini="results/{study}/disparity/dagum_gini.csv",
         dagum_gini_within="results/{study}/disparity/dagum_gini_within.csv",
         dagum_gini_between="results/{study}/disparity/dagum_gini_between.csv",
-        theil=report(
-            "results/{study}/disparity/theil.csv",
-            caption="../report/theil.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
+        theil="results/{study}/disparity/theil.csv",
         dispersion="results/{study}/disparity/dispersion.csv",
         left_out="results/{study}/disparity/left_out.csv",
-        convergence=report(
-            "results/{study}/disparity/convergence.csv",
-            caption="../report/convergence.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
+        convergence="results/{study}/disparity/convergence.csv",
     log:
         "logs/{study}/disparity/tables.log",
     conda:
@@ -137,18 +119,8 @@ rule disparity_figures:
         indices=index_files,
         gini="results/{study}/disparity/dagum_gini.csv",
     output:
-        kernel=report(
-            "results/{study}/disparity/kernel_{variable}.png",
-            caption="../report/kernel.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
-        gini=report(
-            "results/{study}/disparity/gini_{variable}.png",
-            caption="../report/gini.rst",
-            category="Disparity",
-            subcategory="{study}",
-        ),
+        **figure_outputs("kernel", "results/{study}/disparity/kernel_{variable}.png", "../report/kernel.rst", "Disparity"),
+        **figure_outputs("gini", "results/{study}/disparity/gini_{variable}.png", "../report/gini.rst", "Disparity"),
     log:
         "logs/{study}/disparity/figures_{variable}.log",
     conda:
@@ -159,6 +131,7 @@ rule disparity_figures:
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:

@@ -39,36 +39,11 @@ rule models:
     input:
         model_parts,
     output:
-        estimates=report(
-            "results/{study}/models/estimates.csv",
-            caption="../report/model_estimates.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        effects=report(
-            "results/{study}/models/effects.csv",
-            caption="../report/model_effects.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        tests=report(
-            "results/{study}/models/tests.csv",
-            caption="../report/model_tests.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        fit=report(
-            "results/{study}/models/fit.csv",
-            caption="../report/model_fit.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
-        dropped_units=report(
-            "results/{study}/models/dropped_units.csv",
-            caption="../report/model_dropped_units.rst",
-            category="Models",
-            subcategory="{study}",
-        ),
+        estimates="results/{study}/models/estimates.csv",
+        effects="results/{study}/models/effects.csv",
+        tests="results/{study}/models/tests.csv",
+        fit="results/{study}/models/fit.csv",
+        dropped_units="results/{study}/models/dropped_units.csv",
     log:
         "logs/{study}/models/merge.log",
     conda:

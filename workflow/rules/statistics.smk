@@ -36,18 +36,8 @@ rule panel:
         statistics=statistics_files,
         attributes=attribute_files,
     output:
-        panel=report(
-            "results/{study}/data/panel.csv",
-            caption="../report/panel.rst",
-            category="Data",
-            subcategory="{study}",
-        ),
-        validation=report(
-            "results/{study}/data/validation.md",
-            caption="../report/validation.rst",
-            category="Data",
-            subcategory="{study}",
-        ),
+        panel="results/{study}/data/panel.csv",
+        validation="results/{study}/data/validation.md",
         units="results/{study}/data/units.csv",
         matches="results/{study}/data/unit_matches.csv",
         gaps="results/{study}/data/gaps.csv",

@@ -4,6 +4,7 @@
 # not guarantee).
 
 
+
 rule table:
     input:
         unpack(table_inputs),
@@ -18,7 +19,7 @@ rule table:
             caption="../report/table.rst",
             category="Tables",
             subcategory="{study}",
-            labels={"study": "{study}", "table": "{table}"},
+            labels=lambda wildcards: table_labels(wildcards),
         ),
     log:
         "logs/{study}/tables/{table}.log",
@@ -63,3 +64,39 @@ rule tables:
         "logs/{study}/benchmarks/tables.tsv"
     script:
         "../scripts/combine_tables.py"
+
+
+# The study's text results as pages of its report (nqpf.study.pages): every CSV a table and every Markdown
+# statement text, under its title and caption, in results/<study>/report/pages/<category>/; the report lists
+# them in their categories beside the figures.
+
+
+
+rule report_pages:
+    input:
+        results=lambda wildcards: [f"results/{wildcards.study}/{p.path}" for p in report_pages(study(wildcards))],
+    output:
+        report(
+            directory("results/{study}/report/pages"),
+            patterns=["{category,[A-Za-z]+}/{page}.html"],
+            caption="../report/page.rst",
+            category="{category}",
+            subcategory="{study}",
+        ),
+    log:
+        "logs/{study}/report_pages.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        pages=lambda wildcards: [_pages.asdict(p) for p in report_pages(study(wildcards))],
+        # the captions' text: editing one remakes the pages
+        captions=lambda wildcards: report_captions(report_pages(study(wildcards))),
+        library=LIBRARY,
+    threads: 1
+    resources:
+        mem_mb=job_memory("report_pages"),
+        runtime=job_runtime("report_pages"),
+    benchmark:
+        "logs/{study}/benchmarks/report_pages.tsv"
+    script:
+        "../scripts/report_pages.py"

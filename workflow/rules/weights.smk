@@ -39,12 +39,7 @@ rule weights_map:
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
     output:
-        png=report(
-            "results/{study}/weights/{w}.png",
-            caption="../report/weights_map.rst",
-            category="Weights",
-            subcategory="{study}",
-        ),
+        **figure_outputs("png", "results/{study}/weights/{w}.png", "../report/weights_map.rst", "Weights"),
     log:
         "logs/{study}/weights/{w}.map.log",
     conda:
@@ -54,6 +49,7 @@ rule weights_map:
         titles=lambda wildcards: study(wildcards).figures.titles,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
         library=LIBRARY,
     threads: 1
     resources:

@@ -1,8 +1,8 @@
-"""Rule index: one composite index of a study, its weights table, method statement and regional trend figure."""
+"""Rule index: one composite index of a study, its weights table and method statement."""
 
 import pandas as pd
 
-from nqpf import disparity, figures, indices, io
+from nqpf import indices, io
 from nqpf.study.logs import step
 
 with step(
@@ -20,9 +20,4 @@ with step(
     io.write_csv(result.left_out, out.left_out)
     with open(out.method, "w", encoding="utf-8") as handle:
         handle.write(indices.method_markdown(spec, result, snakemake.params.simulated))
-    units = pd.read_csv(snakemake.input.units, dtype={"code": str})
-    means = disparity.regional_means(result.values.merge(units[["code", "region"]], on="code"), "index")
-    figures.regional_trend(
-        means, spec.name, out.figure, "simulated demo data" if snakemake.params.simulated else ""
-    )
     log.info("weights: %s", ", ".join(f"{r.indicator} {r.weight:.4f}" for r in result.weights.itertuples()))

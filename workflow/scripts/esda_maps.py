@@ -4,6 +4,7 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.esda.settings import EsdaSettings
+from nqpf.figures.style import FigureFiles
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
 from nqpf.units import boundaries
@@ -31,7 +32,7 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
         gdf,
         lisa,
         map_years,
-        snakemake.output.lisa,
+        FigureFiles.of(snakemake.output, "lisa", snakemake.params.dpi),
         title,
         outlines,
         note,

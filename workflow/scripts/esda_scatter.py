@@ -5,6 +5,7 @@ import pandas as pd
 from nqpf import figures, weights
 from nqpf.esda import by_year
 from nqpf.esda.settings import EsdaSettings
+from nqpf.figures.style import FigureFiles
 from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -50,7 +51,7 @@ with step(snakemake.log[0], f"moran scatter {snakemake.wildcards.variable} on {s
         year["quadrant"].to_numpy(),
         year["significant"].to_numpy(),
         value,
-        snakemake.output.scatter,
+        FigureFiles.of(snakemake.output, "scatter", snakemake.params.dpi),
         title,
         note,
         labels=labels,

@@ -3,6 +3,7 @@
 import json
 
 from nqpf import figures, weights
+from nqpf.figures.style import FigureFiles
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
 from nqpf.units import boundaries
@@ -15,7 +16,7 @@ with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake
     figures.connectivity_map(
         gdf,
         w,
-        snakemake.output.png,
+        FigureFiles.of(snakemake.output, "png", snakemake.params.dpi),
         summary.get("added_links"),
         projection=snakemake.params.projection,
         titles=snakemake.params.titles,

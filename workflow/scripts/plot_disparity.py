@@ -4,6 +4,7 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.disparity.settings import DisparitySettings
+from nqpf.figures.style import FigureFiles
 from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -20,9 +21,19 @@ with step(snakemake.log[0], f"disparity figures {snakemake.wildcards.variable}")
     span = snakemake.params.years
     years = settings.kernel_years_of(span["first"], span["last"])
     labels = Labels(snakemake.params.language, snakemake.params.labels)
+    dpi = snakemake.params.dpi
     note = labels.term("simulated") if snakemake.params.simulated else ""
     figures.kernel_densities(
-        frame, variable, group, order, years, snakemake.output.kernel, note, labels=labels
+        frame,
+        variable,
+        group,
+        order,
+        years,
+        FigureFiles.of(snakemake.output, "kernel", dpi),
+        note,
+        labels=labels,
     )
     gini = pd.read_csv(snakemake.input.gini)
-    figures.gini_decomposition(gini, variable, snakemake.output.gini, note, labels=labels)
+    figures.gini_decomposition(
+        gini, variable, FigureFiles.of(snakemake.output, "gini", dpi), note, labels=labels
+    )

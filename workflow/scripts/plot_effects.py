@@ -3,6 +3,7 @@
 import pandas as pd
 
 from nqpf import figures
+from nqpf.figures.style import FigureFiles
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -13,7 +14,7 @@ with step(snakemake.log[0], f"effects plot {snakemake.wildcards.study}/{snakemak
     labels = Labels(snakemake.params.language, snakemake.params.labels)
     figures.effects_plot(
         pd.read_csv(snakemake.input[0]),
-        [snakemake.output.png, snakemake.output.pdf],
+        FigureFiles.of(snakemake.output, "png", snakemake.params.dpi),
         model=snakemake.wildcards.model,
         method=settings.methods[0],  # one method when several are estimated: the first configured
         dependent=settings.dependent,

@@ -5,7 +5,7 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.figures.settings import FiguresSettings
-from nqpf.figures.style import given_name
+from nqpf.figures.style import FigureFiles, given_name
 from nqpf.indices.settings import IndexSettings
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -24,7 +24,7 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
     figures.index_maps(
         gdf,
         pd.read_csv(snakemake.input.values, dtype={"code": str}),
-        [snakemake.output.png, snakemake.output.pdf],
+        FigureFiles.of(snakemake.output, "png", snakemake.params.dpi),
         column="index",
         years=snakemake.params.years,
         title=given_name(labels, spec.name, spec.label),

@@ -4,6 +4,7 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.esda.settings import EsdaSettings
+from nqpf.figures.style import FigureFiles
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
 
@@ -12,4 +13,6 @@ with step(snakemake.log[0], f"Moran trend {snakemake.wildcards.study}"):
     alpha = EsdaSettings.model_validate(snakemake.params.settings).significance.alpha
     labels = Labels(snakemake.params.language, snakemake.params.labels)
     note = labels.term("simulated") if snakemake.params.simulated else ""
-    figures.moran_trend(table, snakemake.output[0], alpha, note, labels=labels)
+    figures.moran_trend(
+        table, FigureFiles.of(snakemake.output, "trend", snakemake.params.dpi), alpha, note, labels=labels
+    )

@@ -9,7 +9,7 @@ import numpy as np
 
 from nqpf.esda.settings import NO_DATA
 from nqpf.figures.basemap import for_display, frame_map
-from nqpf.figures.style import as_labels, chinese, in_parentheses, place_apart, subplots, use_cjk_font
+from nqpf.figures.style import as_labels, chinese, in_parentheses, place_apart, save, subplots, use_cjk_font
 from nqpf.tables.labels import Labels
 
 LISA_COLOURS = {
@@ -133,8 +133,7 @@ def lisa_cluster_maps(
             fontsize=10,
         )
     fig.tight_layout(rect=(0, 0.04, 1, 0.97 if titles else 1.0))
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def moran_scatter(
@@ -181,8 +180,7 @@ def moran_scatter(
         [str(names[i][0] if cjk else names[i][1]) for i in named],
         fontsize=6,
     )
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def moran_trend(global_table, path, alpha: float, note: str = "", labels: Labels | None = None) -> None:
@@ -219,5 +217,4 @@ def moran_trend(global_table, path, alpha: float, note: str = "", labels: Labels
     ax.legend(fontsize=7, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)

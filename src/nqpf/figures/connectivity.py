@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
 from nqpf.figures.basemap import for_display, frame_map
-from nqpf.figures.style import as_labels, chinese, subplots, term_or, use_cjk_font
+from nqpf.figures.style import as_labels, chinese, save, subplots, term_or, use_cjk_font
 from nqpf.tables.labels import Labels
 from nqpf.units import crs
 from nqpf.weights.core import SpatialWeights
@@ -83,5 +82,4 @@ def connectivity_map(
     ends = xy[np.unique(np.concatenate([rows, cols]))] if len(rows) else xy
     frame_map(ax, projected, draw, background="#f2f2f2", points=ends, cjk=chinese(labels))
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)

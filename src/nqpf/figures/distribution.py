@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nqpf.figures.style import as_labels, in_parentheses, region_colour, use_cjk_font
+from nqpf.figures.style import as_labels, in_parentheses, region_colour, save, use_cjk_font
 from nqpf.tables.labels import Labels
 from nqpf.units import region_sets
 
@@ -16,12 +16,15 @@ def _group_name(group, labels: Labels) -> str:
     return labels.term("national") if group == "National" else labels.name(str(group))
 
 
-def regional_trend(means, variable: str, path, note: str = "", labels: Labels | None = None) -> None:
+def regional_trend(
+    means, variable: str, path, note: str = "", labels: Labels | None = None, title: str | None = None
+) -> None:
     """Mean of a variable by region and year (the national mean dashed). ``labels`` (the study's tables'
-    language and names) gives the words; English by default."""
+    language and names) gives the words, English by default; ``title`` names the variable (default its name in
+    ``labels``)."""
     labels = as_labels(labels)
     use_cjk_font()
-    name = labels.name(variable)
+    name = title or labels.name(variable)
     fig, ax = plt.subplots(figsize=(6.5, 4), dpi=150)
     for k, (region, data) in enumerate(means.groupby("region", sort=False)):
         style = "--" if region == "National" else "-"
@@ -40,8 +43,7 @@ def regional_trend(means, variable: str, path, note: str = "", labels: Labels | 
     ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def kernel_densities(
@@ -74,8 +76,7 @@ def kernel_densities(
     np.atleast_1d(axes)[-1].legend(fontsize=7, frameon=False)
     fig.suptitle(labels.term("kernel", variable=name) + in_parentheses(note, labels), fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 def gini_decomposition(table, variable: str, path, note: str = "", labels: Labels | None = None) -> None:
@@ -104,8 +105,7 @@ def gini_decomposition(table, variable: str, path, note: str = "", labels: Label
     ax.legend(fontsize=8, frameon=False, loc="upper right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, path)
 
 
 # -- Chinese text --------------------------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ from pydantic import Field, model_validator
 
 from nqpf.settings import Settings, first_middle_last
 
+PREVIEW_DPI = 100
+"""Resolution of a figure's copy in the study's report (``results/<study>/report/``): the report embeds its images,
+and full-resolution figures would make it a file of tens of megabytes."""
+
 
 class FiguresSettings(Settings):
     """The figures of the study's results."""
@@ -45,6 +49,16 @@ class FiguresSettings(Settings):
         description="small_multiples: each index map shows the mapped years side by side in one figure; "
         "per_year: also one figure per mapped year (map_<index>_<year>), on the same classes",
     )
+    formats: list[Literal["pdf", "svg", "tiff"]] = Field(
+        default=["pdf"],
+        description="files of every figure besides its PNG: pdf and svg (vector, TrueType fonts in the PDF, text "
+        "as outlines in the SVG), tiff (LZW-compressed, at dpi); [] for PNG alone",
+    )
+    dpi: Annotated[int, Field(ge=72, le=1200)] = Field(
+        default=300,
+        description="resolution of the PNG and TIFF files in dots per inch (journals ask 300-600); the report "
+        f"shows each figure at {PREVIEW_DPI} dpi",
+    )
     titles: bool = Field(
         default=True,
         description="titles inside the maps (false for journals, which put the caption under the figure; "
@@ -58,6 +72,8 @@ class FiguresSettings(Settings):
                 "map_breaks goes with map_scheme: user, and map_scheme: user needs map_breaks"
                 f" (map_scheme is {self.map_scheme}, map_breaks {'set' if self.map_breaks else 'not set'})"
             )
+        if len(set(self.formats)) != len(self.formats):
+            raise ValueError(f"formats lists a format twice: {self.formats}")
         if self.map_breaks is not None and sorted(set(self.map_breaks)) != list(self.map_breaks):
             raise ValueError(f"map_breaks must increase: {self.map_breaks}")
         return self

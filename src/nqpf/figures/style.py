@@ -3,6 +3,8 @@ the figure alone."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -28,25 +30,44 @@ _CJK_READY: bool | None = None
 
 
 def use_cjk_font() -> bool:
-    """Register Noto Sans CJK SC (shipped by the mplfonts package) as matplotlib's fallback for Chinese text.
+    """Register Noto Sans CJK SC (shipped by the mplfonts package), as TrueType
+    (:func:`nqpf.figures.fonts.truetype_font`, built on first use where ``make`` has not built it), as matplotlib's
+    fallback for Chinese text.
 
     Returns False, and figures then label units with their English names, when the font is not installed."""
     global _CJK_READY
     if _CJK_READY is not None:
         return _CJK_READY
     try:
-        from importlib import resources
-
         from matplotlib import font_manager
 
-        path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
+        from nqpf.figures.fonts import truetype_font
+
+        path = truetype_font()
+        if path is None:
+            raise FileNotFoundError("no writable directory for the TrueType Chinese font")
         font_manager.fontManager.addfont(str(path))
         name = font_manager.FontProperties(fname=str(path)).get_name()
         plt.rcParams["font.family"] = ["DejaVu Sans", name]
+        # bold text (a map's north arrow) is set in DejaVu Sans Bold; the Chinese fallback has one weight, which
+        # matplotlib would report on every figure with bold text
+        logging.getLogger("matplotlib.font_manager").addFilter(_OneWeight(name))
         _CJK_READY = True
     except (ImportError, FileNotFoundError, OSError, RuntimeError):
         _CJK_READY = False
     return _CJK_READY
+
+
+class _OneWeight(logging.Filter):
+    """Drops matplotlib's note that the Chinese font has no bold weight (its regular weight is used)."""
+
+    def __init__(self, family: str):
+        super().__init__()
+        self.family = family
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("findfont: Failed to find font weight") and self.family in message)
 
 
 def label_of(row, cjk: bool) -> str:
@@ -182,13 +203,69 @@ def _drawn_when_saved(*args, **kwargs) -> None:
 # -- Saving ----------------------------------------------------------------------------------------------------------
 
 # No dates, versions or software names in the files, so that the same figure gives the same bytes on every run.
-_METADATA = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "svg": {"Creator": None, "Date": None},
+}
+# Fonts a journal's checks accept: TrueType outlines embedded in PDF (not Type 3), text drawn as outlines in SVG
+# (it then looks the same where the font is not installed).
+_FONTS = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path", "svg.hashsalt": "nqpf"}
+RASTER = ("png", "tif", "tiff")
 
 
-def save(fig, paths) -> None:
-    """Write a figure to one or several files (PNG, PDF) whose bytes depend on the figure alone, then close it."""
-    for path in [paths] if isinstance(paths, str | Path) else list(paths):
-        fig.savefig(path, metadata=_METADATA.get(Path(path).suffix.lower().lstrip("."), {}))
+@dataclass(frozen=True)
+class FigureFiles:
+    """The files of one figure: ``paths`` (PNG, TIFF, PDF, SVG, by their suffix) with the PNG and TIFF at ``dpi``,
+    and ``preview``, a PNG at :data:`~nqpf.figures.settings.PREVIEW_DPI` for the study's report."""
+
+    paths: tuple[str, ...]
+    dpi: int | None = None
+    preview: str | None = None
+
+    @classmethod
+    def of(cls, outputs, name: str, dpi: int | None = None) -> FigureFiles:
+        """The files a rule's outputs name for figure ``name``: ``name`` (the PNG), ``<name>_<format>`` (the other
+        formats) and ``<name>_preview``."""
+        keys = list(outputs.keys())
+        others = [outputs[k] for k in keys if k.startswith(f"{name}_") and k != f"{name}_preview"]
+        preview = outputs[f"{name}_preview"] if f"{name}_preview" in keys else None
+        return cls((str(outputs[name]), *map(str, others)), dpi, preview)
+
+
+def _hide_axes_turned_off(fig) -> None:
+    """Hide the x and y axes of every panel turned off (maps): matplotlib still lays out their ticks to place
+    each panel's title, a fifth of the time of a map of twelve years, for axes that are not drawn."""
+    panels = list(fig.get_axes())
+    while panels:
+        ax = panels.pop()
+        panels += list(ax.child_axes)
+        if not ax.axison:
+            ax.xaxis.set_visible(False)
+            ax.yaxis.set_visible(False)
+
+
+def save(fig, paths, dpi: int | None = None) -> None:
+    """Write a figure to one or several files (PNG, TIFF, PDF, SVG, by their suffix) whose bytes depend on the figure
+    alone, then close it: PDF with TrueType fonts, SVG with text as outlines, PNG and TIFF (LZW-compressed) at
+    ``dpi`` dots per inch (default the figure's own). ``paths`` may be a :class:`FigureFiles`, which brings its
+    resolution and the report's copy."""
+    from nqpf.figures.settings import PREVIEW_DPI
+
+    if isinstance(paths, FigureFiles):
+        files = [(path, paths.dpi or dpi) for path in paths.paths]
+        files += [(paths.preview, PREVIEW_DPI)] if paths.preview else []
+    else:
+        files = [(path, dpi) for path in ([paths] if isinstance(paths, str | Path) else list(paths))]
+    _hide_axes_turned_off(fig)
+    with plt.rc_context(_FONTS):
+        for path, resolution in files:
+            suffix = Path(path).suffix.lower().lstrip(".")
+            options = {"dpi": resolution} if resolution and suffix in RASTER else {}
+            if suffix in ("tif", "tiff"):
+                options["pil_kwargs"] = {"compression": "tiff_lzw"}
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, metadata=_METADATA.get(suffix), **options)
     plt.close(fig)
 
 

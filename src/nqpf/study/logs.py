@@ -1,10 +1,12 @@
 """Logging for one workflow step: everything to its log file, warnings and errors to stderr (the terminal of a
-run shows what needs attention, one line per job besides), with bad input turned into a clean exit."""
+run shows what needs attention, one line per job besides), Python warnings among them with the step named, and bad
+input turned into a clean exit."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,8 +38,15 @@ def step(log_file: str | Path | None, name: str, config_file: str | None = None)
     log.setLevel(logging.INFO)
     log.propagate = False
     log.info("step %s started", name)
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        # a library's warning (NumPy's "invalid value", a convergence note) as a WARNING of this step, naming it
+        log.warning("%s: %s: %s (%s, line %d)", name, category.__name__, message, Path(filename).name, lineno)
+
     try:
-        yield log
+        with warnings.catch_warnings():
+            warnings.showwarning = show
+            yield log
     except InputError as err:
         if err.file is None and config_file:
             err.file = config_file

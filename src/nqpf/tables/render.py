@@ -437,9 +437,9 @@ def _fill_docx_row(row, cells, style: str, borders: dict[str, int], tabs: list, 
         paragraph.paragraph_format.keep_with_next = keep  # a table is not split from its bottom rule
         tab = tabs[position] if span == 1 else None
         if tab is not None:
-            # a decimal tab aligns the number on its point; the tab character takes the text there
+            # a decimal tab stop aligns the number of a table cell on its point, in Word and LibreOffice alike,
+            # without a tab character (with one, LibreOffice wraps the number onto a second line)
             paragraph.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.DECIMAL)
-            paragraph.add_run().add_tab()
         elif position > 0 or style == "group":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
