@@ -250,7 +250,7 @@ def test_every_text_result_opens_as_a_page_with_its_rows(built, browser, listing
     for table, category in TABLES.items():
         page = page_of(table, category)
         open_row(browser, category, f"results/{STUDY}/{page}", "eye")
-        name = page.removeprefix("report/pages/")  # its name within the pages folder
+        name = page.rsplit("/", 1)[1]  # the report names an opened file by its base name
         frame = wait(
             browser, lambda d, n=name: d.find_element(By.CSS_SELECTOR, f"iframe[src*='filename={n};']")
         )
