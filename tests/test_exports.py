@@ -3,6 +3,8 @@ and a numeric panel id where the codes allow one; byte-identical reruns; names S
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -67,3 +69,23 @@ def test_names_stata_cannot_carry_stop_and_leave_no_file(tmp_path):
     with pytest.raises(InputError, match="over Stata's 80"):
         exports.write_dta(pd.DataFrame({"x": [1.0]}), tmp_path / "x.dta", "x", {"x": "很长" * 41})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_written_through_replaced_appears_whole_or_not_at_all(tmp_path):
+    import os
+    import stat
+
+    from nqpf.io import replaced
+
+    target = tmp_path / "out" / "result.dta"
+    with pytest.raises(RuntimeError):
+        with replaced(target, ".dta") as temporary:
+            Path(temporary).write_bytes(b"half")
+            raise RuntimeError("the writer failed")
+    assert not target.exists() and list(target.parent.iterdir()) == []
+    with replaced(target, ".dta") as temporary:
+        Path(temporary).write_bytes(b"whole")
+    assert target.read_bytes() == b"whole" and list(target.parent.iterdir()) == [target]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask  # an ordinary file, not owner-only

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +32,28 @@ def write_json(data, path) -> None:
     """Indented JSON, UTF-8 (Chinese names kept), NaN refused, numpy numbers converted."""
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_plain)
     Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+@contextmanager
+def replaced(path, suffix: str = "", create: bool = True) -> Iterator[str]:
+    """A temporary file beside ``path`` to write in full; ``path`` becomes it, an ordinary file (read and write as
+    the umask allows, not a temporary file's owner-only mode), only when the block ends without an error, so that a
+    failed or killed job leaves no partial file. ``create=False`` leaves the temporary name free for a writer that
+    creates the file itself (GDAL)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(suffix=suffix, dir=path.parent)
+    os.close(handle)
+    if not create:
+        os.unlink(temporary)
+    try:
+        yield temporary
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _plain(value):

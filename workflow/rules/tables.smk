@@ -88,7 +88,7 @@ rule report_pages:
     conda:
         "../envs/nqpf.yaml"
     params:
-        pages=lambda wildcards: [_pages.asdict(p) for p in report_pages(study(wildcards))],
+        pages=lambda wildcards: [dict(vars(p)) for p in report_pages(study(wildcards))],
         # the captions' text: editing one remakes the pages
         captions=lambda wildcards: report_captions(report_pages(study(wildcards))),
         library=LIBRARY,

@@ -19,16 +19,14 @@ its absolute path, and the README says so.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))  # the library of this checkout, as the Snakefile gives it to every job
 
-from nqpf.io import sha256  # noqa: E402
+from nqpf.io import replaced, sha256  # noqa: E402
 from nqpf.study import manifest  # noqa: E402
 
 DEFAULT_CONFIG = "config/config.yaml"
@@ -171,9 +169,7 @@ def package(study: str, directory: Path = Path("."), output: Path | None = None)
         )
     output = Path(output) if output else default_output(directory, study)
     output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".zip", dir=output.parent)
-    os.close(handle)
-    try:
+    with replaced(output, ".zip") as temporary:
         with zipfile.ZipFile(temporary, "w") as archive:
             entries = {**files, readme_name(study): None}
             for name in sorted(entries):
@@ -183,12 +179,6 @@ def package(study: str, directory: Path = Path("."), output: Path | None = None)
                 else:
                     data = (Path(source) if Path(source).is_absolute() else directory / source).read_bytes()
                 archive.writestr(_entry(name), data, compresslevel=9)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, output)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
     return output
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
+
+from nqpf.io import replaced
 
 SOURCE = "NotoSansCJKsc-Regular.otf"
 TRUETYPE = "NotoSansCJKsc-Regular-TrueType.ttf"
@@ -123,15 +124,8 @@ def convert(source: Path, target: Path) -> Path:
     post.extraNames = []
     post.mapping = {}
     font.sfntVersion = "\x00\x01\x00\x00"
-    handle, temporary = tempfile.mkstemp(suffix=".ttf", dir=target.parent)
-    os.close(handle)
-    try:
+    with replaced(target, ".ttf") as temporary:
         font.save(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     return target
 
 

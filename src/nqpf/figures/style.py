@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nqpf.errors import InputError
+from nqpf.figures.settings import PREVIEW_DPI
 from nqpf.tables.labels import Labels
 
 REGION_COLOURS = {
@@ -250,8 +251,6 @@ def save(fig, paths, dpi: int | None = None) -> None:
     alone, then close it: PDF with TrueType fonts, SVG with text as outlines, PNG and TIFF (LZW-compressed) at
     ``dpi`` dots per inch (default the figure's own). ``paths`` may be a :class:`FigureFiles`, which brings its
     resolution and the report's copy."""
-    from nqpf.figures.settings import PREVIEW_DPI
-
     if isinstance(paths, FigureFiles):
         files = [(path, paths.dpi or dpi) for path in paths.paths]
         files += [(paths.preview, PREVIEW_DPI)] if paths.preview else []

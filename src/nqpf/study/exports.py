@@ -16,8 +16,6 @@ weights export numbers them in W's order, and ``weights/<w>.stata.ids.csv`` maps
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError
+from nqpf.io import replaced
 
 STAMP = datetime.datetime(2000, 1, 1)
 """The time stamp written into every .dta, so that a rerun writes the same bytes."""
@@ -63,9 +62,7 @@ def write_dta(frame: pd.DataFrame, path, label: str, variable_labels: dict[str, 
                 key="tables.labels",
                 fix=f"give {key} a label of at most {LABEL_LIMIT} characters",
             )
-    handle, temporary = tempfile.mkstemp(suffix=".dta", dir=path.parent)
-    os.close(handle)
-    try:
+    with replaced(path, ".dta") as temporary:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data.to_stata(
@@ -89,12 +86,6 @@ def write_dta(frame: pd.DataFrame, path, label: str, variable_labels: dict[str, 
                 fix="rename the variables in the study (statistics.files[].variables, derived, indices) so that "
                 "Stata can name them",
             )
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary file, not mkstemp's owner-only mode
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
     return path
 
 

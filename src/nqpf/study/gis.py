@@ -24,9 +24,7 @@ fixed, as for the boundary files).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 
 from nqpf.errors import InputError
+from nqpf.io import replaced
 
 SUFFIX = ".gpkg"
 IDENTIFYING = ("code", "name", "name_en", "province_code", "prefecture_code", "region")
@@ -205,55 +204,44 @@ def write(layers: Mapping[str, tuple[gpd.GeoDataFrame, str]], path) -> Path:
     from nqpf.units.boundaries import fixed_gpkg_date
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=SUFFIX, dir=path.parent)
-    os.close(handle)
-    os.unlink(temporary)  # GDAL creates the file itself
     (first, (polygon_layer, first_description)), *rest = layers.items()
-    with fixed_gpkg_date():
-        try:
+    with fixed_gpkg_date(), replaced(path, SUFFIX, create=False) as temporary:  # GDAL creates the file itself
+        pyogrio.write_dataframe(
+            polygon_layer,
+            temporary,
+            layer=first,
+            driver="GPKG",
+            promote_to_multi=True,
+            layer_options={"DESCRIPTION": first_description},
+        )
+        views = []
+        for name, (gdf, description) in rest:
+            geometry_name = gdf.geometry.name
+            shared = [
+                c for c in gdf.columns if c in polygon_layer.columns and c not in ("code", geometry_name)
+            ]
+            values = pd.DataFrame(gdf.drop(columns=[*shared, geometry_name]))
             pyogrio.write_dataframe(
-                polygon_layer,
+                values,
                 temporary,
-                layer=first,
+                layer=f"values_{name}",
                 driver="GPKG",
-                promote_to_multi=True,
-                layer_options={"DESCRIPTION": first_description},
+                layer_options={"DESCRIPTION": f"the values of layer {name}, by unit code"},
             )
-            views = []
-            for name, (gdf, description) in rest:
-                geometry_name = gdf.geometry.name
-                shared = [
-                    c for c in gdf.columns if c in polygon_layer.columns and c not in ("code", geometry_name)
-                ]
-                values = pd.DataFrame(gdf.drop(columns=[*shared, geometry_name]))
-                pyogrio.write_dataframe(
-                    values,
-                    temporary,
-                    layer=f"values_{name}",
-                    driver="GPKG",
-                    layer_options={"DESCRIPTION": f"the values of layer {name}, by unit code"},
-                )
-                views.append((name, shared, [c for c in values.columns if c != "code"], description))
-            about = pd.DataFrame(
-                {"layer": list(layers), "description": [description for _, description in layers.values()]}
-            )
-            pyogrio.write_dataframe(
-                about,
-                temporary,
-                layer="about",
-                driver="GPKG",
-                layer_options={"DESCRIPTION": "what each layer of this file holds"},
-            )
-            with sqlite3.connect(temporary) as connection:
-                _spatial_views(connection, first, views)
-            connection.close()
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+            views.append((name, shared, [c for c in values.columns if c != "code"], description))
+        about = pd.DataFrame(
+            {"layer": list(layers), "description": [description for _, description in layers.values()]}
+        )
+        pyogrio.write_dataframe(
+            about,
+            temporary,
+            layer="about",
+            driver="GPKG",
+            layer_options={"DESCRIPTION": "what each layer of this file holds"},
+        )
+        with sqlite3.connect(temporary) as connection:
+            _spatial_views(connection, first, views)
+        connection.close()
     return path
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 DIGITS = 6
-__all__ = ["Page", "asdict", "caption_html", "markdown_html", "study_pages", "table_html", "write_page"]
 
 
 @dataclass(frozen=True)
