@@ -137,14 +137,12 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
     frame["permutations"] = permutations
     if permutations:
         simulated = {name: [] for name in which}
-        products = {
-            "w": product_operand(w),
-            "binary": product_operand(binary(w)) if "getis_ord" in which else None,
-        }
+        operands = _Operands(w, which)
         for block in orderings:
             values = x[block].T  # (n, R_block)
+            lags = {}  # the spatial lag products of this block, each made once for every statistic using it
             for name in which:
-                simulated[name].append(_vectorised(name, values, w, products))
+                simulated[name].append(_vectorised(name, values, operands, lags))
         for k, name in enumerate(which):
             values = np.concatenate(simulated[name])
             observed = frame.loc[k, "value"]
@@ -156,22 +154,45 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
     return frame
 
 
-def _vectorised(name: str, block: np.ndarray, w, products: dict) -> np.ndarray:
-    """The statistic for each column of an (n x R) block of permuted values; ``products`` holds W and its binary
-    links as the left factors of the products (``permutation.product_operand``)."""
+class _Operands:
+    """What the permuted statistics need from W, made once per W: W and its binary links as left factors of the
+    products (``permutation.product_operand``; the binary links only for General G, and W itself when W is
+    binary), S0 and the margins w_i. + w_.i of Geary's C."""
+
+    def __init__(self, w, which):
+        self.w = product_operand(w)
+        self.s0 = w.sum()
+        self.margins = np.asarray(w.sum(axis=1)).ravel() + np.asarray(w.sum(axis=0)).ravel()
+        self.binary = self.diagonal = None
+        if "getis_ord" in which:
+            links = binary(w)
+            same = links.nnz == w.nnz and bool(np.all(sp.csr_matrix(w).data == 1.0))
+            self.binary = self.w if same else product_operand(links)
+            self.diagonal = links.diagonal()[:, None]
+
+
+def _vectorised(name: str, block: np.ndarray, operands: _Operands, lags: dict) -> np.ndarray:
+    """The statistic for each column of an (n x R) block of permuted values. Moran's I and Geary's C share
+    W z, z the centred values (``lags``, filled on first use); General G takes the binary links times the
+    values."""
     n = block.shape[0]
-    z = block - block.mean(axis=0)
-    if name == "moran":
-        return n / w.sum() * (z * (products["w"] @ z)).sum(axis=0) / (z * z).sum(axis=0)
-    if name == "geary":
-        # sum_ij w_ij (x_i - x_j)^2 = sum_i (w_i. + w_.i) x_i^2 - 2 x'Wx, one product for all columns
-        margins = np.asarray(w.sum(axis=1)).ravel() + np.asarray(w.sum(axis=0)).ravel()
-        squares = margins @ block**2 - 2 * (block * (products["w"] @ block)).sum(axis=0)
-        return (n - 1) * squares / (2 * w.sum() * (z * z).sum(axis=0))
+    if name in ("moran", "geary"):
+        if "wz" not in lags:
+            lags["z"] = z = block - block.mean(axis=0)
+            lags["wz"] = operands.w @ z
+            lags["zz"] = (z * z).sum(axis=0)
+        z, wz, zz = lags["z"], lags["wz"], lags["zz"]
+        if name == "moran":
+            return n / operands.s0 * (z * wz).sum(axis=0) / zz
+        # sum_ij w_ij (x_i - x_j)^2 = sum_i (w_i. + w_.i) z_i^2 - 2 z'Wz: the differences do not change when the
+        # mean is taken off, and the centred form avoids the cancellation of large raw values
+        squares = operands.margins @ z**2 - 2 * (z * wz).sum(axis=0)
+        return (n - 1) * squares / (2 * operands.s0 * zz)
     if np.any(block < 0):
         return np.full(block.shape[1], np.nan)
+    if "bx" not in lags:
+        lags["bx"] = operands.binary @ block
     totals = block.sum(axis=0)
-    diagonal = binary(w).diagonal()[:, None]
-    return ((block * (products["binary"] @ block)).sum(axis=0) - (diagonal * block**2).sum(axis=0)) / (
+    return ((block * lags["bx"]).sum(axis=0) - (operands.diagonal * block**2).sum(axis=0)) / (
         totals**2 - (block**2).sum(axis=0)
     )

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from scipy import stats
 
 from nqpf.esda import clusters
-from nqpf.esda.permutation import Draws, conditional_lags, pseudo_p, tail_counts
+from nqpf.esda.permutation import TIE, Draws, conditional_lags_by_unit, pseudo_p
 
 QUADRANTS = {(True, True): "HH", (False, True): "LH", (False, False): "LL", (True, False): "HL"}
 
@@ -62,7 +62,7 @@ def local_moran(
             "variance": variance,
             "z": zscore,
             "p_norm": 2 * stats.norm.sf(np.abs(zscore)),
-            "quadrant": [QUADRANTS[(a > 0, b > 0)] for a, b in zip(z, lag, strict=True)],
+            "quadrant": quadrants(z, lag),
             "lag": lag,
             "p_sim": np.nan,
         }
@@ -72,6 +72,12 @@ def local_moran(
     frame.loc[island, ["value", "expected", "variance", "z", "p_norm", "p_sim", "lag"]] = np.nan
     frame.loc[island, "quadrant"] = "island"
     return frame
+
+
+def quadrants(z: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """The quadrant of each unit (``QUADRANTS``) from the signs of z_i and its lag."""
+    labels = np.array([QUADRANTS[(a, b)] for a in (False, True) for b in (False, True)], dtype=object)
+    return labels[2 * (np.asarray(z) > 0) + (np.asarray(lag) > 0)]
 
 
 def gi_star(
@@ -115,16 +121,19 @@ def gi_star(
 
 
 def _permutation_p(observed, values, w, draws: Draws, scale: np.ndarray, alternative: str) -> np.ndarray:
-    """Conditional-permutation p of the statistic scale_i * (lag of ``values``)_i by ``alternative``."""
+    """Conditional-permutation p of the statistic scale_i * (lag of ``values``)_i by ``alternative``; the
+    counts of ``permutation.tail_counts``, unit by unit."""
     n = len(values)
     at_least = np.zeros(n)
     at_most = np.zeros(n)
     seen = np.zeros(n, dtype=bool)
-    for units, lags in conditional_lags(values, w, draws):
+    for units, lags in conditional_lags_by_unit(values, w, draws):
+        simulated = lags * scale[units][:, None]
         # a tiny tolerance counts draws that reproduce the observed value (ties) on both sides
-        upper, lower = tail_counts(observed[units], lags * scale[units][None, :])
-        at_least[units] += upper
-        at_most[units] += lower
+        target = observed[units][:, None]
+        tolerance = TIE * np.maximum(1.0, np.abs(target))
+        at_least[units] += np.count_nonzero(simulated >= target - tolerance, axis=1)
+        at_most[units] += np.count_nonzero(simulated <= target + tolerance, axis=1)
         seen[units] = True
     p = np.full(n, np.nan)
     p[seen] = pseudo_p(at_least[seen], at_most[seen], draws.permutations, alternative)
@@ -142,12 +151,12 @@ def reference_distribution(statistic: str, x: np.ndarray, w: sp.csr_matrix, draw
     if statistic == "lisa":
         z = x - x.mean()
         m2 = (z @ z) / n
-        for units, lags in conditional_lags(z, w, draws):
-            reference[units] = (z[units][None, :] * lags / m2).T
+        for units, lags in conditional_lags_by_unit(z, w, draws):
+            reference[units] = z[units][:, None] * lags / m2
     elif statistic == "gi_star":
         links = sp.csr_matrix((np.ones(w.nnz), w.indices, w.indptr), shape=w.shape)
-        for units, sums in conditional_lags(x, links, draws):
-            reference[units] = ((sums + x[units][None, :]) / x.sum()).T
+        for units, sums in conditional_lags_by_unit(x, links, draws):
+            reference[units] = (sums + x[units][:, None]) / x.sum()
     else:
         raise ValueError(f"unknown local statistic {statistic!r}; use lisa or gi_star")
     return reference

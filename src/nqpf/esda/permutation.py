@@ -40,7 +40,8 @@ as a draw of i's own neighbours is up to rounding, and counts in both; esda comp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,6 +49,8 @@ import scipy.sparse as sp
 from nqpf.weights.core import mostly_dense
 
 _CHUNK_CELLS = 4_000_000  # floats held at once by a block of draws (about 32 MB)
+_CACHED = 2  # draws kept per process: an analysis's conditional and total draws (a county's full orderings take 0.2 GB each)
+_cache: OrderedDict = OrderedDict()
 
 
 def product_operand(w: sp.csr_matrix):
@@ -105,6 +108,8 @@ class Draws:
 
     ordering: np.ndarray  # (R, L): each permutation's random ordering of the units, its first L entries
     position: np.ndarray  # (R, n): where each unit stands in the ordering; L when beyond the first L
+    # what the prefix sums of a W need from the draws (``_prefix_plan``), made once per W and set of units
+    plans: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def permutations(self) -> int:
@@ -115,9 +120,44 @@ class Draws:
         return self.ordering.shape[1] == self.position.shape[1]
 
 
+def _state(rng: np.random.Generator) -> str:
+    return repr(rng.bit_generator.state)
+
+
+def _remembered(key: tuple, rng: np.random.Generator, make):
+    """``make()`` drawn from ``rng``, or the result of the same call made earlier in this process: the same
+    generator state and arguments give the same draws, and ``rng`` is left where ``make`` would leave it. The
+    draws of an analysis are then paid once per process whichever statistic, year or call asks for them."""
+    key = (*key, _state(rng))
+    if key in _cache:
+        value, after = _cache[key]
+        _cache.move_to_end(key)
+        rng.bit_generator.state = after
+        return value
+    value = make()
+    _cache[key] = (value, rng.bit_generator.state)
+    while len(_cache) > _CACHED:
+        _cache.popitem(last=False)
+    return value
+
+
+def _read_only(*arrays: np.ndarray) -> None:
+    for array in arrays:
+        array.setflags(write=False)
+
+
 def conditional_draws(n: int, length: int, permutations: int, rng: np.random.Generator) -> Draws:
-    """R random orderings of n units, of which the first ``length`` are kept (all n for the relabelling)."""
+    """R random orderings of n units, of which the first ``length`` are kept (all n for the relabelling);
+    remembered per process (``_remembered``)."""
     length = min(max(length, 1), n)
+    return _remembered(
+        ("conditional", n, length, permutations),
+        rng,
+        lambda: _conditional_draws(n, length, permutations, rng),
+    )
+
+
+def _conditional_draws(n: int, length: int, permutations: int, rng: np.random.Generator) -> Draws:
     keys = rng.random((permutations, n))
     if length < n:
         # the `length` smallest of n uniform keys, sorted, begin a uniformly random ordering
@@ -130,49 +170,98 @@ def conditional_draws(n: int, length: int, permutations: int, rng: np.random.Gen
     np.put_along_axis(
         position, ordering, np.broadcast_to(np.arange(length, dtype=np.int32), ordering.shape), axis=1
     )
+    _read_only(ordering, position)
     return Draws(ordering=ordering, position=position)
+
+
+def equal_rows(w: sp.csr_matrix) -> np.ndarray:
+    """Whether each row of W gives all its neighbours the same weight (True for a row without neighbours)."""
+    card = np.diff(w.indptr)
+    rows = np.repeat(np.arange(w.shape[0]), card)
+    differs = w.data != w.data[w.indptr[:-1][rows]]
+    return np.bincount(rows[differs], minlength=w.shape[0]) == 0
 
 
 def draws_for(w: sp.csr_matrix, permutations: int, rng: np.random.Generator) -> Draws:
     """The draws a weights matrix needs: a prefix when every row has equal weights, else full orderings."""
     w = sp.csr_matrix(w)
     card = np.diff(w.indptr)
-    equal = all(
-        np.all(w.data[a:b] == w.data[a]) for a, b in zip(w.indptr[:-1], w.indptr[1:], strict=True) if b > a
-    )
+    equal = bool(equal_rows(w).all())
     return conditional_draws(w.shape[0], int(card.max()) + 1 if equal else w.shape[0], permutations, rng)
 
 
 def conditional_lags(values: np.ndarray, w: sp.csr_matrix, draws: Draws):
     """Yield (unit indices, (r x m) lags of ``values`` under conditional permutation) for blocks of units and
     permutations; every unit with neighbours appears once for each permutation."""
+    for units, lags in conditional_lags_by_unit(values, w, draws):
+        yield units, lags.T
+
+
+def conditional_lags_by_unit(values: np.ndarray, w: sp.csr_matrix, draws: Draws):
+    """As :func:`conditional_lags`, each block (m x r): a row per unit, its permutations side by side."""
     w = sp.csr_matrix(w)
     card = np.diff(w.indptr)
     units = np.flatnonzero(card > 0)
-    equal = np.array(
-        [np.all(w.data[w.indptr[i] : w.indptr[i + 1]] == w.data[w.indptr[i]]) for i in units], bool
-    )
+    equal = equal_rows(w)[units]
     fast, general = units[equal], units[~equal]
     if len(fast):
         yield from _prefix_lags(values, w, draws, fast, card)
     if len(general):
         if not draws.full:
             raise ValueError("weights with unequal neighbour weights need full orderings (draws_for)")
-        yield from _relabelled_lags(values, w, draws, general)
+        for chunk, lags in _relabelled_lags(values, w, draws, general):
+            yield chunk, lags.T
+
+
+def _prefix_plan(draws: Draws, units: np.ndarray, card: np.ndarray) -> dict:
+    """What the prefix sums of ``units`` need from the draws, whatever the values, made once per set of units
+    and kept with the draws: the draws used (the first k_max + 1 of each ordering, k_max the largest neighbour
+    count among the units: no unit reads further), the units in order of their neighbour count k (``order``,
+    ``groups``: the slices of equal k) and, unit by unit in that order, whether i is among its own first k draws
+    in each permutation (``inside``: it then takes k + 1 draws less its own value)."""
+    key = (units.tobytes(), card[units].tobytes())
+    plan = draws.plans.get(key)
+    if plan is None:
+        k = card[units]
+        order = np.argsort(k, kind="stable")
+        ordered = units[order]
+        counts = k[order]
+        inside = np.empty((len(units), draws.permutations), dtype=bool)
+        step = max(1, _CHUNK_CELLS // draws.permutations)
+        for start in range(0, len(units), step):
+            part = slice(start, start + step)
+            inside[part] = draws.position[:, ordered[part]].T < counts[part, None]
+        _read_only(inside)
+        edges = np.flatnonzero(np.diff(counts)) + 1
+        bounds = zip(np.r_[0, edges], np.r_[edges, len(units)], strict=True)
+        plan = draws.plans[key] = {
+            "length": min(int(k.max()) + 1, draws.ordering.shape[1]),
+            "units": ordered,
+            "groups": [(int(counts[a]), int(a), int(b)) for a, b in bounds],
+            "inside": inside,
+        }
+    return plan
 
 
 def _prefix_lags(values, w, draws, units, card):
-    drawn = values[draws.ordering]
+    plan = _prefix_plan(draws, units, card)
+    drawn = values[draws.ordering[:, : plan["length"]]]
+    # cumulative sums run along each ordering, so its first k_max + 1 columns sum exactly as all n would
     cumulative = np.concatenate([np.zeros((draws.permutations, 1)), np.cumsum(drawn, axis=1)], axis=1)
-    weight = w.data[w.indptr[units]]
+    prefix = np.ascontiguousarray(cumulative.T)  # row k: the sums of the first k draws, one per permutation
+    ordered = plan["units"]
+    weight = w.data[w.indptr[ordered]]
     step = max(1, _CHUNK_CELLS // draws.permutations)
-    for start in range(0, len(units), step):
-        chunk = units[start : start + step]
-        k = card[chunk]
-        # i among its own first k draws: take k + 1 draws and remove i's value
-        inside = draws.position[:, chunk] < k[None, :]
-        sums = np.where(inside, cumulative[:, k + 1] - values[chunk][None, :], cumulative[:, k])
-        yield chunk, sums * weight[start : start + step][None, :]
+    for k, first, last in plan["groups"]:
+        for start in range(first, last, step):
+            part = slice(start, min(start + step, last))
+            chunk = ordered[part]
+            # the sum of the first k draws; where i is among them, of the first k + 1 less i's own value
+            sums = np.empty((len(chunk), draws.permutations))
+            sums[:] = prefix[k]
+            np.subtract(prefix[k + 1], values[chunk][:, None], out=sums, where=plan["inside"][part])
+            sums *= weight[part][:, None]
+            yield chunk, sums
 
 
 def _relabelled_lags(values, w, draws, units):
@@ -197,9 +286,20 @@ def _relabelled_lags(values, w, draws, units):
 
 
 def total_permutations(n: int, permutations: int, rng: np.random.Generator, chunk: int = 1000):
-    """Yield blocks of random orderings of n units (R_block x n), R in all."""
+    """Yield blocks of random orderings of n units (R_block x n), R in all; remembered per process
+    (``_remembered``)."""
+    yield from _remembered(
+        ("total", n, permutations, chunk), rng, lambda: _total_permutations(n, permutations, rng, chunk)
+    )
+
+
+def _total_permutations(n: int, permutations: int, rng: np.random.Generator, chunk: int) -> tuple:
+    blocks = []
     done = 0
     while done < permutations:
         size = min(chunk, permutations - done)
-        yield np.argsort(rng.random((size, n)), axis=1)
+        block = np.argsort(rng.random((size, n)), axis=1)
+        _read_only(block)
+        blocks.append(block)
         done += size
+    return tuple(blocks)

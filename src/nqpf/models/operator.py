@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as la
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
+from scipy.sparse.linalg import splu, spsolve_triangular
 
 from nqpf.weights.core import mostly_dense
 from nqpf.weights.spectrum import Spectrum
@@ -90,12 +90,21 @@ class SpatialOperator:
         if self.dense:
             g = self.w.toarray() @ self.solve(rho, np.eye(self.n))
             return float((g * g).sum())
+        # (tr(G'G) enters the information matrix of Lee and Yu 2010, J. Econometrics 154: 165-185.) A = Pr' L U Pc'
+        # (SuperLU), so A^-1 e_j = Pc U^-1 L^-1 Pr e_j: the triangular factors applied to blocks of unit vectors.
+        # Its own factorisation, ordered on the pattern of A + A' (W's links are symmetric or nearly), has a third
+        # less fill than the solves' ordering: 2,848 counties take 0.75 s here against 1.0 s with SuperLU's solve
+        # (measured on a shared machine); the value agrees to rounding (1e-16 relative)
+        lu = splu(sp.csc_matrix(sp.eye(self.n) - rho * self.w), permc_spec="MMD_AT_PLUS_A")
+        lower, upper = sp.csr_matrix(lu.L), sp.csr_matrix(lu.U)
         total = 0.0
         for start in range(0, self.n, _BLOCK):
             stop = min(start + _BLOCK, self.n)
             unit = np.zeros((self.n, stop - start))
-            unit[np.arange(start, stop), np.arange(stop - start)] = 1.0
-            g = self.w @ self.solve(rho, unit)
+            unit[lu.perm_r[start:stop], np.arange(stop - start)] = 1.0  # Pr e_j
+            forward = spsolve_triangular(lower, unit, lower=True, unit_diagonal=True, overwrite_b=True)
+            inverse = spsolve_triangular(upper, forward, lower=False, overwrite_b=True)[lu.perm_c]
+            g = self.w @ inverse
             total += float((g * g).sum())
         return total
 
