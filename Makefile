@@ -13,8 +13,9 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
+# The default suite, its tests spread over every core (pytest-xdist): most of them start Snakemake or Python.
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 # The slower suites (Monte Carlo, determinism, kill-and-resume, reproduction, the report in a browser).
 test-slow: $(STAMP)

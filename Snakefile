@@ -9,7 +9,9 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 # Jobs import the nqpf library of this checkout, whichever environment runs them (.venv, conda, a cluster), and
-# draw their figures without a screen.
+# draw their figures without a screen; so does the workflow itself (reading the configuration, the digests of
+# the code each job runs), even when the environment has another copy of nqpf installed.
+sys.path.insert(0, os.path.join(workflow.basedir, "src"))
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         p for p in (os.path.join(workflow.basedir, "src"), os.environ.get("PYTHONPATH", "")) if p
@@ -29,6 +31,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/resources.smk"
 include: "workflow/rules/boundaries.smk"
+include: "workflow/rules/display.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/weights.smk"

@@ -1700,17 +1700,12 @@ CONFIG_FORMATS = ("yaml", "json")
 
 
 def configuration_call(path: Path) -> Call:
-    from nqpf.study import configuration, frames
+    from nqpf.study import configuration
 
     def run():
         data = configuration.load_yaml(path)
-        config, studies = configuration.load(data, [(str(path), data)])
-        for study in studies:
-            # the pipeline checks the names a study uses against its panel's variables when the panel is built
-            declared = [v for t in study.settings.statistics.files for v in (t.variables or {}).values()]
-            declared += [t.variable_name for t in study.settings.statistics.files if t.variable_name]
-            frames.check_names(study.settings, declared + list(study.settings.derived))
-        return config, studies
+        # the names a study uses are checked against its panel's variables when the configuration is read
+        return configuration.load(data, [(str(path), data)])
 
     return Call(run, "configuration")
 

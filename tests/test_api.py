@@ -304,7 +304,7 @@ def test_local_moran_uses_the_workflows_conditional_permutations(columbus):
 @pytest.mark.slow
 def test_the_api_reproduces_the_workflows_model_files(demo_province_run):
     """From the files a run of demo_province wrote (its panel, its indices and the queen W as GAL), the API gives
-    the numbers of models/sdm/queen: estimates, and effects with the workflow's seed for them."""
+    the numbers of the SDM in models/queen: estimates, and effects with the workflow's seed for them."""
     from nqpf.seeds import rng_for
     from nqpf.study import frames
 
@@ -317,14 +317,14 @@ def test_the_api_reproduces_the_workflows_model_files(demo_province_run):
     frame = frames.study_frame(base / "data/panel.csv", indices)
     w = nqpf.SpatialWeights.from_file(base / "weights/queen.gal", name="queen")
     res = nqpf.SpatialPanelModel(frame, models["dependent"], models["explanatory"], w, model="sdm").fit()
-    written = pd.read_csv(base / "models/sdm/queen/estimates.csv")
-    main = written[written["spec"] == "main"]
+    written = pd.read_csv(base / "models/queen/estimates.csv")
+    main = written[(written["model"] == "sdm") & (written["spec"] == "main")]
     assert list(main["term"]) == list(res.params.index)
     np.testing.assert_array_equal(res.params.to_numpy(), main["estimate"].to_numpy())
     np.testing.assert_array_equal(res.std_errors.to_numpy(), main["std_error"].to_numpy())
     seed = models["effects"]["seed"]
     impacts = res.impacts(draws=models["effects"]["draws"], seed=rng_for(seed, "sdm", "queen", "main"))
-    effects = pd.read_csv(base / "models/sdm/queen/effects.csv")
-    effects = effects[effects["spec"] == "main"].reset_index(drop=True)
+    effects = pd.read_csv(base / "models/queen/effects.csv")
+    effects = effects[(effects["model"] == "sdm") & (effects["spec"] == "main")].reset_index(drop=True)
     for column in ("estimate", "std_error", "ci_low", "ci_high"):
         np.testing.assert_array_equal(impacts.table[column].to_numpy(), effects[column].to_numpy())

@@ -32,7 +32,7 @@ YEARS = (2019, 2021)
 STATS = "data/stats.csv"
 PANEL = [f"results/{STUDY}/data/{f}" for f in ("panel.csv", "validation.md", "units.csv", "unit_matches.csv")]
 MODEL = [
-    f"results/{STUDY}/models/sar/queen/{f}" for f in ("estimates.csv", "effects.csv", "tests.csv", "fit.json")
+    f"results/{STUDY}/models/queen/{f}" for f in ("estimates.csv", "effects.csv", "tests.csv", "fit.json")
 ]
 WEIGHTS = [f"results/{STUDY}/weights/queen.{f}" for f in ("gal", "gwt", "eigen.csv", "summary.json")]
 CUSTOM = f"resources/boundaries/custom/{STUDY}.gpkg"
@@ -329,7 +329,7 @@ def unknown_weights_in_models(workdir, gdf, east):
 
 
 PANEL_LOG = f"logs/{STUDY}/panel.log"
-MODEL_LOG = f"logs/{STUDY}/models/sar.queen.log"
+MODEL_LOG = f"logs/{STUDY}/models/queen.log"
 CUSTOM_LOG = f"logs/{STUDY}/custom_boundaries.log"
 CONFIG = (
     "config.yaml"  # the case's configuration file, as messages name it: relative to the working directory
@@ -461,12 +461,10 @@ CASES = {
             "the study names 1 variables it does not have: opennes",
             f"file {CONFIG}",
             "column opennes",
-            "key indices[nqpf].dimensions.capital",
+            "key studies[0].indices[nqpf].dimensions.capital",
             "did you mean 'openness'?",
             "fix: correct the names",
         ],
-        PANEL,
-        PANEL_LOG,
     ),
     "unknown_variable_in_model": Case(
         unknown_variable_in_model,
@@ -475,12 +473,10 @@ CASES = {
             "the study names 1 variables it does not have: opness",
             f"file {CONFIG}",
             "column opness",
-            "key models.explanatory",
+            "key studies[0].models.explanatory",
             "did you mean 'openness'?",
             "fix: correct the names",
         ],
-        PANEL + MODEL,
-        PANEL_LOG,
     ),
     "unbalanced_panel_for_model": Case(
         unbalanced_panel,
@@ -494,8 +490,8 @@ CASES = {
             "unit 540000 西藏自治区, year 2021, investment: no row for it in data/stats.csv",
             "fix: supply the missing values, fill them with panel.fill",
         ],
-        PANEL + MODEL,
-        PANEL_LOG,
+        MODEL,
+        MODEL_LOG,
     ),
     "empty_geometry": Case(
         empty_geometry,

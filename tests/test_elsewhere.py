@@ -106,7 +106,7 @@ def test_a_study_outside_china_runs_and_gives_the_librarys_numbers(tmp_path):
     fit = nqpf.SpatialPanelModel(
         panel, dependent="output", explanatory=["invest", "open"], w=w, model="sar"
     ).fit()
-    estimates = pd.read_csv(results / "models/sar/queen/estimates.csv").query("spec == 'main'")
+    estimates = pd.read_csv(results / "models/queen/estimates.csv").query("model == 'sar' and spec == 'main'")
     pipeline = estimates.set_index("term")["estimate"]
     for term in ("invest", "open", "rho"):
         assert pipeline[term] == pytest.approx(fit.params[term], rel=1e-10, abs=1e-12)
@@ -176,7 +176,9 @@ def test_a_study_without_polygons_runs_on_a_table_of_units_and_a_w_file(tmp_path
     fit = nqpf.SpatialPanelModel(
         panel, dependent="output", explanatory=["invest", "open"], w=from_file, model="sar"
     ).fit()
-    estimates = pd.read_csv(results / "models/sar/authors/estimates.csv").query("spec == 'main'")
+    estimates = pd.read_csv(results / "models/authors/estimates.csv").query(
+        "model == 'sar' and spec == 'main'"
+    )
     pipeline = estimates.set_index("term")["estimate"]
     for term in ("invest", "open", "rho"):
         assert pipeline[term] == pytest.approx(fit.params[term], rel=1e-10, abs=1e-12)

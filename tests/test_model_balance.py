@@ -15,8 +15,7 @@ from nqpf.errors import InputError
 from nqpf.models import specifications
 from nqpf.models.settings import ModelsSettings
 from nqpf.models.spatial_panel import SpatialPanelModel
-from nqpf.panel.assembly import PanelSpec, _check_model_balance
-from nqpf.panel.settings import StatisticsSettings
+from nqpf.panel.assembly import check_model_balance
 from nqpf.study import frames
 from nqpf.tables import regression
 from nqpf.tables.labels import Labels
@@ -127,47 +126,39 @@ def test_too_few_units_left_stop_with_the_key(panel_frame):  # noqa: F811
     assert err.value.key == "models.balance"
 
 
-def test_the_panel_stage_stops_or_notes_by_balance():
+def test_the_balance_check_stops_or_notes_from_the_panels_gaps():
+    """check_model_balance reads the panel's table of gaps (data/gaps.csv, as the model jobs read it): a gap in a
+    model variable stops naming its file, row, unit and column, unless the models drop its unit."""
     gaps = pd.DataFrame(
         {
-            "variable": ["investment", "output"],
-            "code": ["540000", "540000"],
-            "name": ["西藏", "西藏"],
-            "year": [2021] * 2,
+            "variable": ["investment", "output", "other"],
+            "code": ["540000"] * 3,
+            "name": ["西藏"] * 3,
+            "year": [2021] * 3,
+            "file": ["data/stats.csv", "data/stats.csv", "data/stats.csv"],
+            "row": ["none for 2021", "12", "12"],
+            "column": ["investment", "产出", "其他"],
+            "where": ["no row for it in data/stats.csv", "data/stats.csv row 12, column 产出: '…'", "-"],
         }
-    )
-    records = pd.DataFrame(columns=["code", "year", "variable", "value", "file", "sheet", "row", "column"])
-    statistics = StatisticsSettings.model_validate(
-        {
-            "files": [
-                {
-                    "path": "data/stats.csv",
-                    "layout": "wide",
-                    "unit": "地区",
-                    "year": "年份",
-                    "variables": {"投资": "investment"},
-                }
-            ]
-        }
-    )
-    spec = PanelSpec(
-        2019, 2021, statistics, model_variables=["output", "investment"], model_years=(2019, 2021)
     )
     with pytest.raises(InputError) as err:
-        _check_model_balance(gaps, records, spec, ["investment", "output"])
+        check_model_balance(gaps, ["output", "investment"], (2019, 2021), False, dependent="output")
+    assert err.value.problem.startswith("the models need a balanced panel, but 2 cells of their variables")
     assert "the first investment of unit 540000 西藏 in 2021" in err.value.problem
-    assert "models.balance: drop_units" in err.value.fix
-    dropping = PanelSpec(
-        2019,
-        2021,
-        statistics,
-        model_variables=["output", "investment"],
-        model_years=(2019, 2021),
-        models_drop_units=True,
+    assert (err.value.file, err.value.row, err.value.column) == (
+        "data/stats.csv",
+        "none for 2021",
+        "investment",
     )
-    (note,) = _check_model_balance(gaps, records, dropping, ["investment", "output"])
+    assert err.value.key == "models.explanatory"
+    assert "unit 540000 西藏, year 2021, output: data/stats.csv row 12, column 产出: '…'" in err.value.details
+    assert "models.balance: drop_units" in err.value.fix
+    (note,) = check_model_balance(gaps, ["output", "investment"], (2019, 2021), True, dependent="output")
     assert note.startswith("1 units have gaps in the models' variables in 2019-2021 (2 cells")
     assert note.endswith("leaves them out of the models: 540000 西藏")
+    # outside the models' years or variables a gap does not matter
+    assert check_model_balance(gaps, ["output", "investment"], (2019, 2020), False) == []
+    assert check_model_balance(gaps, ["x"], (2019, 2021), False) == []
 
 
 def test_the_regression_tables_name_the_dropped_units():

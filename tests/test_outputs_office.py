@@ -160,9 +160,12 @@ def test_sheet_names_are_valid_and_unique():
 
 
 def test_the_rule_writes_the_workbook_next_to_the_word_document():
-    rules_text = (REPO / "workflow" / "rules" / "tables.smk").read_text(encoding="utf-8")
-    assert 'xlsx="results/{study}/tables/tables.xlsx"' in rules_text
-    assert 'panel="results/{study}/data/panel.csv"' in rules_text
+    rules_text = (REPO / "workflow" / "rules" / "common.smk").read_text(encoding="utf-8")
+    assert (
+        'f"tables_{ext}": f"results/{{study}}/tables/tables.{ext}" for ext in ("docx", "tex", "xlsx")'
+        in rules_text
+    )
+    assert 'files = {"panel": f"{base}/data/panel.csv"' in rules_text
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "tables.xlsx" in readme
 
@@ -196,7 +199,7 @@ def test_a_dry_run_lists_one_line_per_job(study, tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "Shell command" not in output and "Reason:" not in output
-    assert re.search(rf"Job \d+: tables: study={study}\n", output)
+    assert re.search(rf"Job \d+: tables_{study}: study={study}\n", output)
     assert "    input:" not in output  # no job block with its list of inputs
 
 

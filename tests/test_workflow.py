@@ -97,9 +97,7 @@ def test_demo_province_runs_a_few_targets(tmp_path):
         "results/demo_province/disparity/dagum_gini.csv",
         "results/demo_province/esda/named_clusters.csv",
     ] + [f"results/demo_province/weights/{w}.summary.json" for w in ("queen", "nested")]
-    targets += [
-        f"results/demo_province/models/sdm/queen/{f}" for f in ("effects.csv", "tests.csv", "fit.json")
-    ]
+    targets += [f"results/demo_province/models/queen/{f}" for f in ("effects.csv", "tests.csv", "fit.json")]
     result = run(tmp_path / "run", config, "--cores", "2", *targets)
     assert result.returncode == 0, result.stderr[-3000:]
     made = {p.name for p in (tmp_path / "run/results/demo_province").rglob("*") if p.is_file()}
@@ -122,7 +120,8 @@ def test_demo_province_runs_a_few_targets(tmp_path):
     assert "Simulated demo data" in text and "variables with gaps: none" in text
     assert (tmp_path / "run/logs/demo_province/panel.log").exists()
     # the two-way FE SDM recovers the signs the demo's process set: direct > 0, indirect < 0, both significant
-    effects = pd.read_csv(tmp_path / "run/results/demo_province/models/sdm/queen/effects.csv")
+    effects = pd.read_csv(tmp_path / "run/results/demo_province/models/queen/effects.csv")
+    effects = effects[effects["model"] == "sdm"]
     infrastructure = effects[(effects["spec"] == "main") & (effects["variable"] == "infrastructure")]
     infrastructure = infrastructure.set_index("effect")
     assert infrastructure.loc["direct", "ci_low"] > 0

@@ -12,7 +12,7 @@ rule boundaries:
         "../envs/nqpf.yaml"
     params:
         settings=SETTINGS.boundaries.to_config(),
-        library=LIBRARY,
+        code=code("build_boundaries.py"),
     threads: 1
     resources:
         mem_mb=job_memory("boundaries"),
@@ -35,7 +35,7 @@ rule custom_boundaries:
     params:
         level=lambda wildcards: study(wildcards).units.level,
         source=lambda wildcards: study(wildcards).units.source.to_config(),
-        library=LIBRARY,
+        code=code("read_boundaries.py"),
     threads: 1
     resources:
         mem_mb=job_memory("custom_boundaries"),
@@ -61,7 +61,7 @@ rule boundary_contiguity:
     params:
         tolerances=SETTINGS.boundaries.snap_tolerances_m,
         projection=boundary_projection,
-        library=LIBRARY,
+        code=code("measure_contiguity.py"),
     threads: 1
     resources:
         mem_mb=job_memory("boundary_contiguity"),

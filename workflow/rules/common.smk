@@ -1,10 +1,13 @@
 # The studies of the configuration (read and checked by nqpf.study.configuration) and the paths of their inputs
 # and outputs. Settings and their defaults live in the library's settings models, never here.
 import glob as _glob
+import hashlib as _hashlib
+import re as _re
 from pathlib import PurePosixPath as _PurePosixPath
 
 from snakemake.utils import validate
 
+from nqpf.study import code as _code
 from nqpf.study import configuration as _configuration
 from nqpf.study import crosscheck as _crosscheck
 from nqpf.study import manifest as _manifest
@@ -34,7 +37,28 @@ STUDY_SOURCES = {entry.settings.name: entry.file for entry in _STUDY_LIST}
 # The configuration as the jobs and the manifest see it: every study resolved, every default filled in.
 config.clear()
 config.update(boundaries=SETTINGS.boundaries.to_config(), studies=[s.to_config() for s in STUDIES.values()])
-validate(config, SCHEMA)
+
+
+def _validate_once(schema):
+    """Check the resolved configuration against the schema, unless this very configuration passed this very schema
+    before (their digest kept in .snakemake/nqpf/validated)."""
+    import hashlib
+    import json
+
+    path = os.path.join(workflow.basedir, "workflow", "schemas", os.path.basename(schema))
+    with open(path, "rb") as handle:
+        text = json.dumps(config, sort_keys=True, ensure_ascii=False).encode() + handle.read()
+    digest = hashlib.sha256(text).hexdigest()
+    stamp = os.path.join(".snakemake", "nqpf", "validated")
+    if os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == digest:
+        return
+    validate(config, schema)
+    os.makedirs(os.path.dirname(stamp), exist_ok=True)
+    with open(stamp, "w", encoding="utf-8") as handle:
+        handle.write(digest)
+
+
+_validate_once(SCHEMA)
 
 
 def study(wildcards):
@@ -52,6 +76,49 @@ def resolved_config(wildcards):
 
 
 CNMAPS_LEVELS = ("province", "prefecture", "county")
+
+# The slices of a study's settings its jobs depend on, so that an edit reruns only the jobs whose outputs it
+# changes: a label or the language only tables, figures and the report; a new W only that W's jobs; a model
+# setting only the models and what shows them. A job's settings never hold another job's variable or W.
+PANEL_SECTIONS = ("name", "units", "years", "demo", "statistics", "derived", "panel")
+
+
+def panel_settings(wildcards):
+    """What the panel of a study is built from (its units, years, statistics, derived variables and panel rules),
+    as a study's settings without the later stages (their names are checked when the configuration is read)."""
+    whole = study(wildcards).to_config()
+    return {key: whole[key] for key in PANEL_SECTIONS if key in whole}
+
+
+def esda_settings(wildcards):
+    """The ESDA settings of one variable (or the bivariate pairs) on one W: the lists of the other variables and
+    W left out."""
+    settings = study(wildcards).esda.to_config()
+    settings["weights"] = [wildcards.w]
+    if "variable" in wildcards.keys():
+        settings.update(variables=[wildcards.variable], bivariate=[])
+    else:
+        settings["variables"] = list(dict.fromkeys(v for pair in settings["bivariate"] for v in pair))
+    return settings
+
+
+def models_settings(wildcards):
+    """The models' settings for the jobs on one W: the list of the other W left out."""
+    return {**study(wildcards).models.to_config(), "weights": [wildcards.w]}
+
+
+def model_balance(wildcards):
+    """The models' read and derived variables and years, which must have no gap in the panel (checked by the
+    model jobs against data/gaps.csv, nqpf.panel.check_model_balance)."""
+    s = study(wildcards)
+    years = s.model_years
+    return {
+        "variables": s.model_variables,
+        "years": [years[0], years[-1]],
+        "drop_units": s.models.balance == "drop_units",
+    }
+
+
 
 # Every figure is a PNG at figures.dpi, the files of figures.formats beside it, and a copy at screen resolution in
 # results/<study>/report/ for the study's report. The rules are shared by the studies of a configuration, so each
@@ -84,7 +151,7 @@ def figure_files(path):
 
 
 def _library_hash():
-    """A digest of the nqpf sources: a rule that passes it as a param reruns when the library changes."""
+    """A digest of the nqpf sources: the manifest, which records the code, is written again when any of it changes."""
     import hashlib
     from pathlib import Path
 
@@ -100,6 +167,23 @@ def _library_hash():
 
 LIBRARY = _library_hash()
 
+# The digest of the code each script runs, the nqpf modules it imports included (nqpf.study.code): every rule
+# passes its script's as a parameter, so a change to the library reruns the jobs whose code changed and no other.
+# The modules each script reaches are kept in the checkout's .snakemake/nqpf/code.json until a source file
+# changes, for every working directory that runs this checkout.
+_SCRIPTS = sorted(_glob.glob(os.path.join(workflow.basedir, "workflow", "scripts", "*.py")))
+_CODE = {
+    os.path.basename(path): value
+    for path, value in _code.digests(
+        _SCRIPTS, cache=os.path.join(workflow.basedir, ".snakemake", "nqpf", "code.json")
+    ).items()
+}
+
+
+def code(script):
+    """The digest of the code that workflow/scripts/<script> runs."""
+    return _CODE[script]
+
 
 wildcard_constraints:
     study="|".join(STUDIES) or "no-study",
@@ -109,7 +193,6 @@ wildcard_constraints:
     pair=r"[A-Za-z][A-Za-z0-9_-]*",
     variable=r"[A-Za-z_][A-Za-z0-9_]*",
     model="ols|slx|sar|sem|sdm|sdem",
-    table=r"(?!tables\b)[A-Za-z][A-Za-z0-9_]*",
 
 
 def boundary_name(s):
@@ -124,6 +207,45 @@ def boundary_projection(wildcards):
     if wildcards.name.startswith("custom/") and study_name in STUDIES:
         return STUDIES[study_name].units.projection
     return None
+
+
+# The display geometry every map of a boundary set draws, made once per set and projection (display.smk).
+def display_projection_tag(projection):
+    """The file-name tag of a study's map projection (units.projection): default for the one chosen from the
+    units, epsg<code> for an EPSG code, crs<hash> for any other text."""
+    if projection is None:
+        return "default"
+    text = str(projection).strip()
+    epsg = _re.fullmatch(r"(?i)(?:epsg:)?([0-9]+)", text)
+    if epsg:
+        return f"epsg{epsg.group(1)}"
+    return f"crs{_hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+
+
+def display_file(wildcards):
+    """The display geometry of the boundary set of study wildcards.study, in the projection of its maps."""
+    s = study(wildcards)
+    return (
+        f"resources/boundaries/{boundary_name(s)}.display."
+        f"{display_projection_tag(s.units.projection)}.npz"
+    )
+
+
+def display_projection(wildcards):
+    """The projection a display file's tag stands for: the units.projection of the studies that map the boundary
+    set in it (None: the one chosen from the units)."""
+    for s in STUDIES.values():
+        if (
+            s.units.has_polygons
+            and boundary_name(s) == wildcards.name
+            and display_projection_tag(s.units.projection) == wildcards.projection
+        ):
+            return s.units.projection
+    if wildcards.projection == "default":
+        return None
+    raise ValueError(
+        f"no study maps the boundary set {wildcards.name} in the projection tagged {wildcards.projection}"
+    )
 
 
 def boundary_file(wildcards):
@@ -257,12 +379,7 @@ MODEL_FILES = ("estimates.csv", "effects.csv", "tests.csv", "fit.json")
 
 def model_parts(wildcards):
     s = study(wildcards)
-    return [
-        f"results/{wildcards.study}/models/{model}/{w}/{f}"
-        for model in s.models.models
-        for w in s.model_weights
-        for f in MODEL_FILES
-    ]
+    return [f"results/{wildcards.study}/models/{w}/{f}" for w in s.model_weights for f in MODEL_FILES]
 
 
 def model_targets(name, s):
@@ -315,41 +432,48 @@ def table_targets(name, s):
     return targets + [f"results/{name}/tables/tables.{ext}" for ext in ("docx", "tex", "xlsx")]
 
 
-def word_settings(wildcards):
-    """The study's Word settings (tables.word) as plain data."""
-    return study(wildcards).tables.word.to_config()
+def tables_outputs(name):
+    """Every file of the tables job of study ``name``: each table in every format, its HTML in the report's
+    Tables category (numbered in the paper's order, with its title), and the combined documents."""
+    outputs = {}
+    for table in _table_plan.table_names(STUDIES[name]):
+        stem = f"results/{{study}}/tables/{table}"
+        outputs.update({f"{table}_{ext}": f"{stem}.{ext}" for ext in TABLE_FORMATS})
+        outputs[f"{table}_html"] = report(
+            f"{stem}.html",
+            caption="../report/table.rst",
+            category="Tables",
+            subcategory="{study}",
+            labels=lambda wildcards, table=table: table_labels(wildcards, table),
+        )
+    outputs.update({f"tables_{ext}": f"results/{{study}}/tables/tables.{ext}" for ext in ("docx", "tex", "xlsx")})
+    return outputs
 
 
-def table_inputs(wildcards):
-    """The result files one table is made from (see nqpf.study.table_plan.needs)."""
+def tables_inputs(wildcards):
+    """The result files the tables of a study are made from (see nqpf.study.table_plan.needs)."""
     s = study(wildcards)
     base = f"results/{wildcards.study}"
-    if wildcards.table not in _table_plan.table_names(s):
-        raise ValueError(
-            f"study {wildcards.study} has no table {wildcards.table!r}; its tables: "
-            + ", ".join(_table_plan.table_names(s))
+    files = {"panel": f"{base}/data/panel.csv", "units": f"{base}/data/units.csv"}
+    needs = {need for name in _table_plan.table_names(s) for need in _table_plan.needs(name)}
+    if "frame" in needs:
+        files["indices"] = index_files(wildcards)
+    for name in _table_plan.table_names(s):
+        if name.startswith("indicators_"):
+            files[name] = f"{base}/indices/{name.removeprefix('indicators_')}.weights.csv"
+        elif name.startswith("index_regions_"):
+            files[name] = f"{base}/indices/{name.removeprefix('index_regions_')}.csv"
+    if needs & {"esda_global", "clusters"}:
+        files["esda_global"] = f"{base}/esda/global.csv"
+    if "clusters" in needs:
+        files["clusters"] = f"{base}/esda/named_clusters.csv"
+    if "results" in needs:
+        files.update({part: f"{base}/models/{part}.csv" for part in ("estimates", "effects", "tests", "fit")})
+        files["dropped_units"] = f"{base}/models/dropped_units.csv"
+    if "dagum" in needs:
+        files.update(
+            {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
         )
-    files = {}
-    for need in _table_plan.needs(wildcards.table):
-        if need == "frame":
-            files.update(panel=f"{base}/data/panel.csv", units=f"{base}/data/units.csv", indices=index_files(wildcards))
-        elif need == "units":
-            files["units"] = f"{base}/data/units.csv"
-        elif need == "index_weights":
-            files["index_weights"] = f"{base}/indices/{wildcards.table.removeprefix('indicators_')}.weights.csv"
-        elif need == "index_values":
-            files["index_values"] = f"{base}/indices/{wildcards.table.removeprefix('index_regions_')}.csv"
-        elif need in ("esda_global", "clusters"):
-            files.update(esda_global=f"{base}/esda/global.csv")
-            if need == "clusters":
-                files["clusters"] = f"{base}/esda/named_clusters.csv"
-        elif need == "results":
-            files.update({part: f"{base}/models/{part}.csv" for part in ("estimates", "effects", "tests", "fit")})
-            files["dropped_units"] = f"{base}/models/dropped_units.csv"
-        elif need == "dagum":
-            files.update(
-                {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
-            )
     return files
 
 
@@ -361,19 +485,19 @@ def all_targets():
     return sorted(set(targets))
 
 
-def table_labels(wildcards):
+def table_labels(wildcards, table):
     """A table's entry in the report: its number in the paper's order, its name and its title (from the table's
     JSON, read when the report is made)."""
     import json
 
     names = _table_plan.table_names(study(wildcards))
-    number = names.index(wildcards.table) + 1 if wildcards.table in names else len(names) + 1
-    path = f"results/{wildcards.study}/tables/{wildcards.table}.json"
+    number = names.index(table) + 1 if table in names else len(names) + 1
+    path = f"results/{wildcards.study}/tables/{table}.json"
     title = ""
     if os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
             title = (json.load(handle).get("title") or {}).get("text", "")
-    return {"no.": f"{number:02d}", "table": wildcards.table, "title": title}
+    return {"no.": f"{number:02d}", "table": table, "title": title}
 
 
 def report_captions(pages):

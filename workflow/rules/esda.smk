@@ -20,9 +20,9 @@ rule esda_part:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        settings=esda_settings,
         years=lambda wildcards: study(wildcards).esda_years,
-        library=LIBRARY,
+        code=code("esda_part.py"),
     threads: 1
     resources:
         mem_mb=job_memory("esda_part"),
@@ -48,9 +48,9 @@ rule esda_bivariate:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        settings=esda_settings,
         years=lambda wildcards: study(wildcards).esda_years,
-        library=LIBRARY,
+        code=code("esda_bivariate.py"),
     threads: 1
     resources:
         mem_mb=job_memory("esda_bivariate"),
@@ -77,7 +77,7 @@ rule esda:
         "../envs/nqpf.yaml"
     params:
         settings=lambda wildcards: study(wildcards).esda.to_config(),
-        library=LIBRARY,
+        code=code("esda_merge.py"),
     threads: 1
     resources:
         mem_mb=job_memory("esda"),
@@ -91,6 +91,7 @@ rule esda:
 rule esda_maps:
     input:
         boundaries=boundary_file,
+        display=display_file,
         units="results/{study}/data/units.csv",
         local="results/{study}/esda/parts/{variable}.{w}.local.csv",
     output:
@@ -100,7 +101,7 @@ rule esda_maps:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        settings=esda_settings,
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
@@ -108,7 +109,7 @@ rule esda_maps:
         projection=lambda wildcards: study(wildcards).units.projection,
         titles=lambda wildcards: study(wildcards).figures.titles,
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("esda_maps.py"),
     threads: 1
     resources:
         mem_mb=job_memory("esda_maps"),
@@ -137,13 +138,13 @@ rule esda_scatter:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards).esda.to_config(),
+        settings=esda_settings,
         years=lambda wildcards: study(wildcards).esda_years,
         simulated=lambda wildcards: study(wildcards).simulated,
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("esda_scatter.py"),
     threads: 1
     resources:
         mem_mb=job_memory("esda_scatter"),
@@ -169,7 +170,7 @@ rule moran_trend:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("plot_moran_trend.py"),
     threads: 1
     resources:
         mem_mb=job_memory("moran_trend"),

@@ -14,7 +14,7 @@ rule stata_panel:
     params:
         labels=lambda wildcards: study(wildcards).tables.names(),
         language=lambda wildcards: study(wildcards).tables.language,
-        library=LIBRARY,
+        code=code("export_stata.py"),
     threads: 1
     resources:
         mem_mb=job_memory("stata_panel"),
@@ -35,7 +35,7 @@ rule stata_models:
     conda:
         "../envs/nqpf.yaml"
     params:
-        library=LIBRARY,
+        code=code("export_stata.py"),
     threads: 1
     resources:
         mem_mb=job_memory("stata_models"),
@@ -66,7 +66,7 @@ rule gis:
     conda:
         "../envs/nqpf.yaml"
     params:
-        library=LIBRARY,
+        code=code("export_gis.py"),
     threads: 1
     resources:
         mem_mb=job_memory("gis"),
@@ -94,7 +94,7 @@ rule crosscheck:
         "../envs/nqpf.yaml"
     params:
         spec=_crosscheck_spec,
-        library=LIBRARY,
+        code=code("crosscheck.py"),
     threads: 1
     resources:
         mem_mb=job_memory("crosscheck"),

@@ -10,6 +10,7 @@ include: "figure_targets.smk"
 rule index_map:
     input:
         boundaries=boundary_file,
+        display=display_file,
         units="results/{study}/data/units.csv",
         values="results/{study}/indices/{index}.csv",
     output:
@@ -28,7 +29,7 @@ rule index_map:
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
         projection=lambda wildcards: study(wildcards).units.projection,
-        library=LIBRARY,
+        code=code("plot_index_map.py"),
     threads: 1
     resources:
         mem_mb=job_memory("index_map"),
@@ -46,6 +47,7 @@ ruleorder: index_map_year > index_map
 rule index_map_year:
     input:
         boundaries=boundary_file,
+        display=display_file,
         units="results/{study}/data/units.csv",
         values="results/{study}/indices/{index}.csv",
     output:
@@ -68,7 +70,7 @@ rule index_map_year:
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
         projection=lambda wildcards: study(wildcards).units.projection,
-        library=LIBRARY,
+        code=code("plot_index_map.py"),
     threads: 1
     resources:
         mem_mb=job_memory("index_map"),
@@ -94,7 +96,7 @@ rule coefficient_plot:
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("plot_coefficients.py"),
     threads: 1
     resources:
         mem_mb=job_memory("coefficient_plot"),
@@ -121,7 +123,7 @@ rule effects_plot:
         labels=lambda wildcards: study(wildcards).tables.names(),
         simulated=lambda wildcards: study(wildcards).simulated,
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("plot_effects.py"),
     threads: 1
     resources:
         mem_mb=job_memory("effects_plot"),

@@ -18,7 +18,7 @@ rule index:
         spec=lambda wildcards: study(wildcards).index_spec(wildcards.index).to_config(),
         simulated=lambda wildcards: study(wildcards).simulated,
         config_file=config_file,
-        library=LIBRARY,
+        code=code("build_index.py"),
     threads: 1
     resources:
         mem_mb=job_memory("index"),
@@ -47,7 +47,7 @@ rule index_regions:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("plot_index_regions.py"),
     threads: 1
     resources:
         mem_mb=job_memory("index_regions"),
@@ -69,7 +69,7 @@ rule coupling:
         "../envs/nqpf.yaml"
     params:
         spec=lambda wildcards: study(wildcards).coupling_spec(wildcards.pair).to_config(),
-        library=LIBRARY,
+        code=code("couple_indices.py"),
     threads: 1
     resources:
         mem_mb=job_memory("coupling"),
@@ -101,7 +101,7 @@ rule disparity:
         "../envs/nqpf.yaml"
     params:
         settings=lambda wildcards: study(wildcards).disparity.to_config(),
-        library=LIBRARY,
+        code=code("measure_disparity.py"),
     threads: 1
     resources:
         mem_mb=job_memory("disparity"),
@@ -132,7 +132,7 @@ rule disparity_figures:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("plot_disparity.py"),
     threads: 1
     resources:
         mem_mb=job_memory("disparity_figures"),

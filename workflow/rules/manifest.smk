@@ -16,6 +16,7 @@ rule manifest:
             name=boundary_name(study(wildcards)),
             ext=BOUNDARY_FILES if study(wildcards).units.has_polygons else BOUNDARY_FILES[:1],
         ),
+        display=lambda wildcards: [display_file(wildcards)] if study(wildcards).units.has_polygons else [],
         demo=lambda wildcards: (
             expand("resources/demo/{study}/{f}", study=wildcards.study, f=DEMO_FILES + DEMO_RECORDS)
             if study(wildcards).simulated
@@ -25,7 +26,11 @@ rule manifest:
         boundary_file=user_boundary_files,
         weights_files=user_weights_files,
         attribute_files=attribute_files,
-        config_files=lambda wildcards: _manifest.study_config_files(workflow.configfiles, wildcards.study),
+        # named relative to the working directory where they lie below it: a moved checkout reruns nothing
+        config_files=lambda wildcards: [
+            _manifest.relative(path, ".")
+            for path in _manifest.study_config_files(workflow.configfiles, wildcards.study)
+        ],
     output:
         "results/{study}/manifest.json",
     log:

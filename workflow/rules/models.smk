@@ -1,4 +1,4 @@
-# Spatial panel econometrics: one job per model and weights matrix (main estimates and effects, tests between
+# Spatial panel econometrics: one job per weights matrix with every model (main estimates and effects, tests between
 # models, random effects and Hausman, regional heterogeneity, each with every method of models.method), merged
 # into the study's result set with the units models.balance: drop_units left out.
 
@@ -6,31 +6,33 @@
 rule model:
     input:
         panel="results/{study}/data/panel.csv",
+        gaps="results/{study}/data/gaps.csv",
         units="results/{study}/data/units.csv",
         indices=index_files,
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
         eigen="results/{study}/weights/{w}.eigen.csv",
     output:
-        estimates="results/{study}/models/{model}/{w}/estimates.csv",
-        effects="results/{study}/models/{model}/{w}/effects.csv",
-        tests="results/{study}/models/{model}/{w}/tests.csv",
-        fit="results/{study}/models/{model}/{w}/fit.json",
+        estimates="results/{study}/models/{w}/estimates.csv",
+        effects="results/{study}/models/{w}/effects.csv",
+        tests="results/{study}/models/{w}/tests.csv",
+        fit="results/{study}/models/{w}/fit.json",
     log:
-        "logs/{study}/models/{model}.{w}.log",
+        "logs/{study}/models/{w}.log",
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=lambda wildcards: study(wildcards).models.to_config(),
+        settings=models_settings,
+        balance=model_balance,
         years=lambda wildcards: study(wildcards).model_years,
         config_file=config_file,
-        library=LIBRARY,
+        code=code("model.py"),
     threads: 1
     resources:
         mem_mb=job_memory("model"),
         runtime=job_runtime("model"),
     benchmark:
-        "logs/{study}/benchmarks/model.{model}.{w}.tsv"
+        "logs/{study}/benchmarks/model.{w}.tsv"
     script:
         "../scripts/model.py"
 
@@ -49,7 +51,7 @@ rule models:
     conda:
         "../envs/nqpf.yaml"
     params:
-        library=LIBRARY,
+        code=code("models_merge.py"),
     threads: 1
     resources:
         mem_mb=job_memory("models"),

@@ -19,7 +19,7 @@ rule demo_statistics:
     params:
         demo=lambda wildcards: study(wildcards).demo.to_config(),
         years=lambda wildcards: study(wildcards).years.to_config(),
-        library=LIBRARY,
+        code=code("simulate_demo.py"),
     threads: 1
     resources:
         mem_mb=job_memory("demo_statistics"),
@@ -48,9 +48,9 @@ rule panel:
     conda:
         "../envs/nqpf.yaml"
     params:
-        study=lambda wildcards: study(wildcards).to_config(),
+        study=panel_settings,
         config_file=config_file,
-        library=LIBRARY,
+        code=code("build_panel.py"),
     threads: 1
     resources:
         mem_mb=job_memory("panel"),

@@ -1,69 +1,37 @@
-# Publication tables: one job per table of a study (its CSV, LaTeX, Markdown, HTML and Word renderings and the
-# table model as JSON), then every table of the study in one Word document, one LaTeX document and one Excel
+# Publication tables: one job per study makes every table (its CSV, LaTeX, Markdown, HTML and Word renderings and
+# the table model as JSON), then every table of the study in one Word document, one LaTeX document and one Excel
 # workbook (a sheet per table and the panel: Chinese text opens correctly in Excel, which a plain UTF-8 CSV does
 # not guarantee).
 
 
 
-rule table:
-    input:
-        unpack(table_inputs),
-    output:
-        csv="results/{study}/tables/{table}.csv",
-        tex="results/{study}/tables/{table}.tex",
-        md="results/{study}/tables/{table}.md",
-        docx="results/{study}/tables/{table}.docx",
-        json="results/{study}/tables/{table}.json",
-        html=report(
-            "results/{study}/tables/{table}.html",
-            caption="../report/table.rst",
-            category="Tables",
-            subcategory="{study}",
-            labels=lambda wildcards: table_labels(wildcards),
-        ),
-    log:
-        "logs/{study}/tables/{table}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        study=lambda wildcards: study(wildcards).to_config(),
-        library=LIBRARY,
-    threads: 1
-    resources:
-        mem_mb=job_memory("table"),
-        runtime=job_runtime("table"),
-    benchmark:
-        "logs/{study}/benchmarks/table.{table}.tsv"
-    script:
-        "../scripts/make_table.py"
+# One rule per study, since its tables differ: rule tables_<study> (outputs: tables_outputs in common.smk).
+for _name in STUDIES:
 
-
-rule tables:
-    input:
-        tables=lambda wildcards: [
-            f"results/{wildcards.study}/tables/{t}.json" for t in _table_plan.table_names(study(wildcards))
-        ],
-        panel="results/{study}/data/panel.csv",
-    output:
-        docx="results/{study}/tables/tables.docx",
-        tex="results/{study}/tables/tables.tex",
-        xlsx="results/{study}/tables/tables.xlsx",
-    log:
-        "logs/{study}/tables/tables.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        language=lambda wildcards: study(wildcards).tables.language,
-        word=word_settings,
-        library=LIBRARY,
-    threads: 1
-    resources:
-        mem_mb=job_memory("tables"),
-        runtime=job_runtime("tables"),
-    benchmark:
-        "logs/{study}/benchmarks/tables.tsv"
-    script:
-        "../scripts/combine_tables.py"
+    rule:
+        name:
+            f"tables_{_name}"
+        input:
+            unpack(tables_inputs),
+        output:
+            **tables_outputs(_name),
+        log:
+            "logs/{study}/tables.log",
+        conda:
+            "../envs/nqpf.yaml"
+        wildcard_constraints:
+            study=_name,
+        params:
+            study=lambda wildcards: study(wildcards).to_config(),
+            code=code("make_tables.py"),
+        threads: 1
+        resources:
+            mem_mb=job_memory("tables"),
+            runtime=job_runtime("tables"),
+        benchmark:
+            "logs/{study}/benchmarks/tables.tsv"
+        script:
+            "../scripts/make_tables.py"
 
 
 # The study's text results as pages of its report (nqpf.study.pages): every CSV a table and every Markdown
@@ -91,7 +59,7 @@ rule report_pages:
         pages=lambda wildcards: [dict(vars(p)) for p in report_pages(study(wildcards))],
         # the captions' text: editing one remakes the pages
         captions=lambda wildcards: report_captions(report_pages(study(wildcards))),
-        library=LIBRARY,
+        code=code("report_pages.py"),
     threads: 1
     resources:
         mem_mb=job_memory("report_pages"),

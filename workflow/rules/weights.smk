@@ -22,7 +22,7 @@ rule weights:
         years=lambda wildcards: study(wildcards).years.to_config(),
         projection=lambda wildcards: study(wildcards).units.projection,
         config_file=config_file,
-        library=LIBRARY,
+        code=code("build_weights.py"),
     threads: 1
     resources:
         mem_mb=job_memory("weights"),
@@ -36,6 +36,7 @@ rule weights:
 rule weights_map:
     input:
         boundaries=boundary_file,
+        display=display_file,
         gwt="results/{study}/weights/{w}.gwt",
         summary="results/{study}/weights/{w}.summary.json",
     output:
@@ -50,7 +51,7 @@ rule weights_map:
         language=lambda wildcards: study(wildcards).tables.language,
         labels=lambda wildcards: study(wildcards).tables.names(),
         dpi=lambda wildcards: study(wildcards).figures.dpi,
-        library=LIBRARY,
+        code=code("map_weights.py"),
     threads: 1
     resources:
         mem_mb=job_memory("weights_map"),
@@ -75,7 +76,7 @@ rule weights_export:
     wildcard_constraints:
         fmt="matrix.csv",
     params:
-        library=LIBRARY,
+        code=code("export_weights.py"),
     threads: 1
     resources:
         mem_mb=job_memory("weights_export"),
@@ -100,7 +101,7 @@ rule weights_export_stata:
     conda:
         "../envs/nqpf.yaml"
     params:
-        library=LIBRARY,
+        code=code("export_weights.py"),
     threads: 1
     resources:
         mem_mb=job_memory("weights_export_stata"),

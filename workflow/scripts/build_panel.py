@@ -1,8 +1,9 @@
-"""Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv."""
+"""Rule panel: match, check and assemble a study's statistics into results/<study>/data/panel.csv. The job gets the
+study's settings without its later stages (panel_settings in common.smk), so that editing those reruns only them;
+their variable names are checked when the configuration is read, the models' balance by the model jobs."""
 
 from nqpf import io, panel
 from nqpf.panel import validation
-from nqpf.study import frames
 from nqpf.study.logs import step
 from nqpf.study.settings import StudySettings
 from nqpf.units import boundaries, crs, region_sets
@@ -22,7 +23,6 @@ with step(snakemake.log[0], f"panel {snakemake.wildcards.study}", snakemake.para
     # a study on its own polygons or table of units: messages name the user's file, not its copy in resources/
     source = study.units.source.path if study.units.source is not None else snakemake.input.boundaries
     result = panel.build(units, study.panel_spec(), study_codes, boundary_source=source)
-    frames.check_names(study, result.variables)
     for note in result.notes:
         log.info(note)
     for check in result.checks.itertuples():

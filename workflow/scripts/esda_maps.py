@@ -4,6 +4,7 @@ import pandas as pd
 
 from nqpf import figures
 from nqpf.esda.settings import EsdaSettings
+from nqpf.figures import display
 from nqpf.figures.style import FigureFiles
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -39,4 +40,5 @@ with step(snakemake.log[0], f"esda maps {snakemake.wildcards.variable} on {snake
         projection=snakemake.params.projection,
         titles=snakemake.params.titles,
         labels=labels,
+        display=display.read(snakemake.input.display),
     )

@@ -3,6 +3,7 @@
 import json
 
 from nqpf import figures, weights
+from nqpf.figures import display
 from nqpf.figures.style import FigureFiles
 from nqpf.study.logs import step
 from nqpf.tables.labels import Labels
@@ -21,4 +22,5 @@ with step(snakemake.log[0], f"weights map {snakemake.wildcards.study}/{snakemake
         projection=snakemake.params.projection,
         titles=snakemake.params.titles,
         labels=Labels(snakemake.params.language, snakemake.params.labels),
+        display=display.read(snakemake.input.display),
     )

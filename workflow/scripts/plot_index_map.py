@@ -4,6 +4,7 @@ the mapped years side by side, or one of them on the classes of all of them."""
 import pandas as pd
 
 from nqpf import figures
+from nqpf.figures import display
 from nqpf.figures.settings import FiguresSettings
 from nqpf.figures.style import FigureFiles, given_name
 from nqpf.indices.settings import IndexSettings
@@ -38,4 +39,5 @@ with step(snakemake.log[0], f"index map {snakemake.wildcards.study}/{snakemake.w
         titles=settings.titles,
         class_years=snakemake.params.get("class_years"),
         labels=labels,
+        display=display.read(snakemake.input.display),
     )

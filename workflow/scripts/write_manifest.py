@@ -15,6 +15,7 @@ with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
     user_files += list(snakemake.input.boundary_file) + list(snakemake.input.weights_files)
     user_files += list(snakemake.input.attribute_files)
     outputs = manifest.files_under(Path("results", name)) + list(snakemake.input.boundaries) + generated
+    outputs += list(snakemake.input.display)  # the display geometry its maps were drawn from
     if units["level"] in ("file", "table"):  # the user's polygons or table of units
         source = {"level": units["level"], "source": manifest.relative(units[units["level"]]["path"], ".")}
     else:

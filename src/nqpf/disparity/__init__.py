@@ -1,24 +1,25 @@
 """Regional disparity: regional means and gaps, the Dagum Gini and Theil decompositions, dispersion, and sigma
-and beta convergence."""
+and beta convergence. The functions load when first used, so that reading the settings
+(:mod:`nqpf.disparity.settings`) stays light; ``theil`` is imported at once, since its module bears its name and
+would stand in its place once loaded."""
 
-from nqpf.disparity.dagum import dagum_gini
-from nqpf.disparity.regional import (
-    analyse,
-    coefficient_of_variation,
-    growth_multiples,
-    regional_means,
-    study_tables,
-)
-from nqpf.disparity.settings import DisparitySettings
+import importlib
+
 from nqpf.disparity.theil import theil
 
-__all__ = [
-    "DisparitySettings",
-    "analyse",
-    "coefficient_of_variation",
-    "dagum_gini",
-    "growth_multiples",
-    "regional_means",
-    "study_tables",
-    "theil",
-]
+_FUNCTIONS = {
+    "DisparitySettings": "settings",
+    "analyse": "regional",
+    "coefficient_of_variation": "regional",
+    "dagum_gini": "dagum",
+    "growth_multiples": "regional",
+    "regional_means": "regional",
+    "study_tables": "regional",
+}
+__all__ = sorted([*_FUNCTIONS, "theil"])
+
+
+def __getattr__(name: str):
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"nqpf.disparity.{_FUNCTIONS[name]}"), name)
+    raise AttributeError(f"module 'nqpf.disparity' has no attribute {name!r}")

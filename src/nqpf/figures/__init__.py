@@ -1,7 +1,8 @@
 """Figures of a study's results, drawn with matplotlib without a screen: maps in the units' equal-area
 projection or a study's own (index maps by year, LISA clusters, weights connectivity; maps of China as its
 standard base maps draw the country, :mod:`nqpf.figures.basemap`), distributions and
-disparity, Moran plots, and the coefficients and effects of spatial panel models.
+disparity, Moran plots, and the coefficients and effects of spatial panel models. What the maps of a set of units
+draw whatever the data is their display geometry (:mod:`nqpf.figures.display`), made once and reused.
 
 The drawing functions are loaded when first used, so that reading the figures' settings
 (:mod:`nqpf.figures.settings`) does not import the plotting stack. Figures are written to files and closed; the
@@ -19,6 +20,8 @@ _FUNCTIONS = {
     "frame_map": "basemap",
     "mainland_view": "basemap",
     "connectivity_map": "connectivity",
+    "DisplayGeometry": "display",
+    "display_geometry": "display",
     "gini_decomposition": "distribution",
     "kernel_densities": "distribution",
     "regional_trend": "distribution",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
+import shapely
 
 from nqpf.esda.settings import NO_DATA
-from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.basemap import frame_map
+from nqpf.figures.display import DisplayGeometry, draw_lines, draw_polygons, for_units, line_segments
 from nqpf.figures.style import as_labels, chinese, in_parentheses, place_apart, save, subplots, use_cjk_font
 from nqpf.tables.labels import Labels
 
@@ -42,6 +44,7 @@ def lisa_cluster_maps(
     projection=None,
     titles: bool = True,
     labels: Labels | None = None,
+    display: DisplayGeometry | None = None,
 ) -> None:
     """LISA cluster maps, one small map per year: significant HH, LH, LL, HL units; named regions outlined.
     Drawn in the units' equal-area projection, or in ``projection`` (a study's own) when given; maps of China
@@ -50,11 +53,16 @@ def lisa_cluster_maps(
     (the years above the maps stay). ``regions`` maps a region's name to its Chinese name and member codes.
 
     ``labels`` (:class:`~nqpf.tables.labels.Labels`, the study's tables' language and names) gives every word:
-    the classes (High-High or 高-高 ...), the years, the regions' names; English by default."""
+    the classes (High-High or 高-高 ...), the years, the regions' names; English by default. ``display`` is the
+    units' :class:`~nqpf.figures.display.DisplayGeometry` when it is at hand (made once for a boundary set);
+    without it, or when it is not that of these units and projection, it is made here."""
     labels = as_labels(labels)
     use_cjk_font()
     cjk = chinese(labels)
-    projected = for_display(units, projection).set_index("code")
+    display = for_units(display, units, projection)
+    projected = display.units
+    unit_paths = np.empty(len(projected), dtype=object)
+    unit_paths[:] = display.paths
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
     fig, axes = subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows + 0.6), dpi=150, squeeze=False)
@@ -68,6 +76,8 @@ def lisa_cluster_maps(
             given = labels.language in labels.names.get(name, {})
             shown = label if cjk and label and not given else labels.name(name)
             outlines[name] = (shown, inside.geometry.union_all())
+    # each region's outline as lines, once for every panel
+    segments = [line_segments(shapely.boundary(outline)) for _, outline in outlines.values()]
     for ax, year in zip(axes.ravel(), years, strict=False):
         data = local[local["year"] == year].set_index("code")
         category = np.where(
@@ -78,29 +88,36 @@ def lisa_cluster_maps(
         no_data = category == NO_DATA
         unobserved |= bool(no_data.any())
         shapes = projected.loc[data.index]
+        rows = projected.index.get_indexer(data.index)
 
-        def draw(target, keep, shapes=shapes, category=category, no_data=no_data):
+        def draw(target, keep, shapes=shapes, rows=rows, category=category, no_data=no_data):
             shown = keep(shapes)
             present, absent = shown & ~no_data, shown & no_data
-            shapes[present].plot(
-                ax=target,
-                color=[LISA_COLOURS[c] for c in category[present]],
+            draw_polygons(
+                target,
+                unit_paths[rows[present]],
+                shapes.crs,
+                facecolor=np.asarray([LISA_COLOURS[c] for c in category[present]]),
                 edgecolor="#bbbbbb",
                 linewidth=0.1,
             )
             if absent.any():
-                shapes[absent].plot(
-                    ax=target, facecolor="white", edgecolor="#999999", hatch="////", linewidth=0.1
+                draw_polygons(
+                    target,
+                    unit_paths[rows[absent]],
+                    shapes.crs,
+                    facecolor="white",
+                    edgecolor="#999999",
+                    hatch="////",
+                    linewidth=0.1,
                 )
-            for _, outline in outlines.values():
-                gpd.GeoSeries([outline]).boundary.plot(ax=target, color="#222222", linewidth=0.6)
+            for lines in segments:
+                draw_lines(target, lines, None, color="#222222", linewidth=0.6)
 
         ax.set_title(labels.term("year_label", year=year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        framed = frame_map(
-            ax, gpd.GeoDataFrame(geometry=projected.geometry), draw, background=OUTSIDE, cjk=cjk
-        )
+        framed = frame_map(ax, display, draw, background=OUTSIDE, cjk=cjk)
         hidden |= framed["hidden"]
         context |= framed["context"]
         if cjk or labels.language == "en":

@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import CRS
 
 from nqpf.units import crs
 
@@ -31,14 +32,16 @@ OUTSIDE_STUDY = ("710000", "810000", "820000")
 default; maps of China draw them as "no data" when the study does not hold them."""
 
 
-def mainland_view(ax, projected: gpd.GeoDataFrame, margin: float = 0.02) -> bool:
-    """Limit the axes to the units' polygons. For Chinese units, only to those north of 18N, so that the South
-    China Sea islands (and their long links) do not shrink the map of everything else; a unit's islands there
-    (Hainan's Sansha) are left out too. Returns whether polygons were left out of the view (captions say so).
+def mainland_view(ax, projected, margin: float = 0.02) -> bool:
+    """Limit the axes to the units' polygons (a GeoDataFrame, or :class:`~nqpf.figures.display.DisplayGeometry`).
+    For Chinese units, only to those north of 18N, so that the South China Sea islands (and their long links) do
+    not shrink the map of everything else; a unit's islands there (Hainan's Sansha) are left out too. Returns
+    whether polygons were left out of the view (captions say so).
 
     Maps of the whole of China show those islands in an inset instead (:func:`frame_map`)."""
-    parts = projected.geometry.explode(index_parts=False)
-    points = parts.representative_point().to_crs(crs.GEOGRAPHIC)
+    from nqpf.figures.display import as_display
+
+    parts, points = as_display(projected).parts
     south = points.y < 18.0
     hidden = bool(south.any() and (~south).any() and crs.in_china(tuple(points.total_bounds)))
     shown = parts[~south] if hidden else parts
@@ -140,8 +143,11 @@ def frame_map(
 ) -> dict:
     """Draw a map: ``draw(ax, keep)`` draws the units' layers on an axes, ``keep`` a function of a GeoDataFrame
     (or GeoSeries) that tells which of its rows reach the axes' view (every row but in the inset, so that the
-    inset draws only what it shows); this adds what the map needs around them and sets the view. ``projected`` holds the units' polygons as drawn; ``points`` (an n x 2 array in the same
-    coordinates, optional) are positions that must stay in the view (the ends of W's links).
+    inset draws only what it shows); this adds what the map needs around them and sets the view. ``projected``
+    holds the units' polygons as drawn (a GeoDataFrame, or their
+    :class:`~nqpf.figures.display.DisplayGeometry`, which brings the context of maps of China and keeps what
+    every panel of a figure shares); ``points`` (an n x 2 array in the same coordinates, optional) are positions
+    that must stay in the view (the ends of W's links).
 
     Maps elsewhere: the units and the view of :func:`mainland_view`. Maps in China: every part of China's
     territory within the view that the units do not cover is drawn in ``background`` (the "no data" colour:
@@ -152,52 +158,33 @@ def frame_map(
 
     Returns ``{"hidden": bool, "inset": axes or None, "context": bool}``: whether islands were left out of the
     view (titles then say so: the vocabulary's ``islands_hidden``), the inset and whether the context was drawn."""
-    if projected.crs is None or not is_china(projected):
+    from nqpf.figures.display import as_display
+
+    display = as_display(projected)
+    if not display.in_china:
         draw(ax, everything)
-        hidden = mainland_view(ax, projected, margin)
+        hidden = mainland_view(ax, display, margin)
         _include(ax, points, margin)
         return {"hidden": hidden, "inset": None, "context": False}
-    context = china_context(projected.crs)
+    context = display.china()
     _draw_context(ax, context, background, maritime=True)
     draw(ax, everything)
-    if not is_national(projected):
-        hidden = mainland_view(ax, projected, margin)
+    if not display.national:
+        hidden = mainland_view(ax, display, margin)
         _include(ax, points, margin)
         _north_arrow(ax)
         _scale_bar(ax)
         return {"hidden": hidden, "inset": None, "context": True}
-    parts = projected.geometry.explode(index_parts=False)
-    north = parts[parts.representative_point().to_crs(crs.GEOGRAPHIC).y >= 18.0]
-    extent = np.vstack([north.total_bounds.reshape(2, 2), context.regions.total_bounds.reshape(2, 2)])
-    if points is not None and len(points):
-        extent = np.vstack([extent, np.asarray(points, dtype=float)])
-    minx, miny = extent.min(axis=0)
-    maxx, maxy = extent.max(axis=0)
-    dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
-    minx, maxx, maxy = minx - dx, maxx + dx, maxy + dy
-    # the inset at the lower right, below whatever the main map draws in its column
-    box = _box(_SOUTH_CHINA_SEA, projected.crs)
-    width = _INSET_WIDTH * (maxx - minx)
-    height = width * (box[3] - box[1]) / (box[2] - box[0])
-    column = shapely.box(maxx - width - dx, -1e9, maxx, maxy)
-    shown = np.concatenate(
-        [
-            north.geometry.intersection(column).to_numpy(),
-            context.regions.geometry.intersection(column).to_numpy(),
-        ]
-    )
-    shown = shown[~shapely.is_empty(shown)]
-    floor = float(shapely.bounds(shown)[:, 1].min()) if len(shown) else miny
-    miny = min(miny - dy, floor - height - 2 * dy)
+    if points is None or not len(points):
+        # the same for every panel of a figure
+        view = display.layout(("national", margin), lambda: _national_view(display, context, None, margin))
+    else:
+        view = _national_view(display, context, points, margin)
+    minx, miny, maxx, maxy, box, width, height, clip = view
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     # below Hainan (or the southernmost end of a link) the main map is blank: the sea is the inset's
-    cut = (
-        north.total_bounds[1]
-        if points is None or not len(points)
-        else min(north.total_bounds[1], float(np.asarray(points)[:, 1].min()))
-    )
-    _clip(ax, shapely.box(minx - dx, cut - dy, maxx + dx, maxy + dy))
+    _clip(ax, clip)
     inset = ax.inset_axes(
         [(maxx - width - minx) / (maxx - minx), 0.0, width / (maxx - minx), height / (maxy - miny)]
     )
@@ -227,6 +214,41 @@ def frame_map(
     _north_arrow(ax)
     _scale_bar(ax)
     return {"hidden": False, "inset": inset, "context": True}
+
+
+def _national_view(display, context: ChinaContext, points, margin: float) -> tuple:
+    """The view of a map of the whole country: its limits (the mainland, Hainan, Taiwan and ``points``), the
+    inset's box, width and height in the map's coordinates, and the rectangle the main map is clipped to."""
+    parts, located = display.parts
+    north = parts[located.y >= 18.0]
+    extent = np.vstack([north.total_bounds.reshape(2, 2), context.regions.total_bounds.reshape(2, 2)])
+    if points is not None and len(points):
+        extent = np.vstack([extent, np.asarray(points, dtype=float)])
+    minx, miny = extent.min(axis=0)
+    maxx, maxy = extent.max(axis=0)
+    dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
+    minx, maxx, maxy = minx - dx, maxx + dx, maxy + dy
+    # the inset at the lower right, below whatever the main map draws in its column
+    box = _box(_SOUTH_CHINA_SEA, display.crs)
+    width = _INSET_WIDTH * (maxx - minx)
+    height = width * (box[3] - box[1]) / (box[2] - box[0])
+    column = shapely.box(maxx - width - dx, -1e9, maxx, maxy)
+    shown = np.concatenate(
+        [
+            north.geometry.intersection(column).to_numpy(),
+            context.regions.geometry.intersection(column).to_numpy(),
+        ]
+    )
+    shown = shown[~shapely.is_empty(shown)]
+    floor = float(shapely.bounds(shown)[:, 1].min()) if len(shown) else miny
+    miny = min(miny - dy, floor - height - 2 * dy)
+    cut = (
+        north.total_bounds[1]
+        if points is None or not len(points)
+        else min(north.total_bounds[1], float(np.asarray(points)[:, 1].min()))
+    )
+    clip = shapely.box(minx - dx, cut - dy, maxx + dx, maxy + dy)
+    return minx, miny, maxx, maxy, box, width, height, clip
 
 
 def everything(frame) -> np.ndarray:
@@ -271,7 +293,12 @@ def _include(ax, points, margin: float) -> None:
 
 def _box(bounds, projection) -> tuple[float, float, float, float]:
     """Projected bounds of a longitude/latitude box (its edges densified: parallels are curved in a conic)."""
-    box = gpd.GeoSeries([shapely.box(*bounds).segmentize(0.5)], crs=crs.GEOGRAPHIC).to_crs(projection)
+    return _projected_box(tuple(bounds), CRS.from_user_input(projection).to_wkt())
+
+
+@lru_cache(maxsize=8)
+def _projected_box(bounds, wkt: str) -> tuple[float, float, float, float]:
+    box = gpd.GeoSeries([shapely.box(*bounds).segmentize(0.5)], crs=crs.GEOGRAPHIC).to_crs(wkt)
     return tuple(float(v) for v in box.total_bounds)
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 from matplotlib import patheffects
 
 from nqpf.errors import InputError, listed
-from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.basemap import frame_map
+from nqpf.figures.display import NAMED_UNITS, DisplayGeometry, draw_lines, draw_polygons, for_units
 from nqpf.figures.style import (
     as_labels,
     chinese,
@@ -20,12 +21,12 @@ from nqpf.figures.style import (
     use_cjk_font,
 )
 from nqpf.tables.labels import Labels
-from nqpf.units import crs
 from nqpf.units.regions import PROVINCE_BY_CODE
 
 MAP_COLOURS = "YlGnBu"
 NO_DATA = "#d9d9d9"
-_NAMED_UNITS = 40  # maps of up to this many units name every unit; maps of more units outline their provinces
+# maps of up to this many units name every unit; maps of more units outline their provinces
+_NAMED_UNITS = NAMED_UNITS
 
 
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "user")
@@ -110,21 +111,20 @@ def _text_width(text: str, fontsize: float) -> float:
     return fontsize * sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
 
 
-def _place_labels(ax, geometries, texts: dict, fontsize: float) -> dict:
+def _place_labels(ax, units: pd.DataFrame, texts: dict, fontsize: float) -> dict:
     """Where each unit's label goes: at the pole of inaccessibility of the unit's largest part, and where the
     label does not fit inside the unit, beside it (offset in points, with a leader line) in the one of eight
-    directions farthest from every other label."""
-    from shapely.ops import polylabel
-
+    directions farthest from every other label. ``units`` holds each unit's anchor (``label_x``, ``label_y``) and
+    the distance from there to its boundary (``label_room``) by code (:func:`nqpf.figures.display.label_anchors`)."""
     ax.apply_aspect()
     low, high = ax.transData.transform([(0.0, 0.0), (1.0e5, 0.0)])
     points_per_unit = (high[0] - low[0]) / 1.0e5 * 72.0 / ax.figure.dpi
     anchors, offsets, crowded = {}, {}, []
-    for code, geometry in geometries.items():
-        largest = max(getattr(geometry, "geoms", [geometry]), key=lambda part: part.area)
-        point = polylabel(largest, tolerance=largest.length / 400)
-        anchors[code] = (point.x, point.y)
-        room = largest.boundary.distance(point) * points_per_unit
+    for code, x, y, distance in zip(
+        units.index, units["label_x"], units["label_y"], units["label_room"], strict=True
+    ):
+        anchors[code] = (float(x), float(y))
+        room = float(distance) * points_per_unit
         if room >= 0.45 * _text_width(texts[code], fontsize) and room >= 0.6 * fontsize:
             offsets[code] = (0.0, 0.0)
         else:
@@ -172,6 +172,7 @@ def index_maps(
     titles: bool = True,
     class_years=None,
     labels: Labels | None = None,
+    display: DisplayGeometry | None = None,
 ) -> None:
     """Maps of a variable by unit, one small map per year, on one shared colour scale.
 
@@ -188,7 +189,9 @@ def index_maps(
     ``code``, ``year`` and ``column``. The maps are drawn in the units' equal-area projection, or in
     ``projection`` (a study's own) when given. ``labels`` (:class:`~nqpf.tables.labels.Labels`, the study's
     tables' language and names) gives every word: the title when none is given (the name of ``column``), the
-    units' names (Chinese in Chinese), the years, the legend; English by default.
+    units' names (Chinese in Chinese), the years, the legend; English by default. ``display`` is the units'
+    :class:`~nqpf.figures.display.DisplayGeometry` when it is at hand (made once for a boundary set); without
+    it, or when it is not that of these units and projection, it is made here.
     """
     if classes < 2:
         raise InputError(
@@ -209,8 +212,9 @@ def index_maps(
     use_cjk_font()
     cjk = chinese(labels)
     exact = units.assign(code=units["code"].astype(str)).set_index("code")
-    exact = exact.to_crs(crs.equal_area(exact, projection))
-    projected = for_display(exact)
+    named = len(exact) <= _NAMED_UNITS
+    display = for_units(display, exact, projection, provinces=not named, labels=named)
+    projected = display.units
     edges = class_breaks(pooled[column].dropna(), classes, scheme, breaks)
     if len(edges) == 1:  # one value everywhere: one class
         edges = np.repeat(edges, 2)
@@ -218,12 +222,10 @@ def index_maps(
     palette = palette_of(np.linspace(0.12, 1.0, k))
     edge_texts = _edge_labels(edges)
     many = len(projected) > 400
-    named = len(projected) <= _NAMED_UNITS
-    outlines = None
-    if not named and "province_code" in exact.columns and exact["province_code"].notna().all():
-        dissolved = exact[["province_code", "geometry"]].dissolve(by="province_code")
-        if 1 < len(dissolved) < len(exact):
-            outlines = for_display(dissolved).boundary
+    outlines = None if named else display.provinces
+    unit_paths = np.empty(len(projected), dtype=object)
+    unit_paths[:] = display.paths
+    segments = display.outline_segments
 
     cols = min(4, len(years))
     rows = int(np.ceil(len(years) / cols))
@@ -256,28 +258,36 @@ def index_maps(
             present, absent = shown & ~missing, shown & missing
             # on maps of many small units white borders would wash the colours out
             colours = fills[shown[~missing]]
-            projected[present].plot(
-                ax=target,
-                color=colours,
+            draw_polygons(
+                target,
+                unit_paths[present],
+                projected.crs,
+                facecolor=colours,
                 edgecolor=colours if many else "white",
                 linewidth=0.05 if many else 0.3,
             )
             if absent.any():
-                projected[absent].plot(
-                    ax=target, color=NO_DATA, edgecolor="white", linewidth=0.05 if many else 0.3
+                draw_polygons(
+                    target,
+                    unit_paths[absent],
+                    projected.crs,
+                    facecolor=NO_DATA,
+                    edgecolor="white",
+                    linewidth=0.05 if many else 0.3,
                 )
             if outlines is not None:
-                outlines[keep(outlines)].plot(ax=target, color="#3a3a3a", linewidth=0.35)
+                lines = [line for k in np.flatnonzero(keep(outlines)) for line in segments[k]]
+                draw_lines(target, lines, outlines.crs, color="#3a3a3a", linewidth=0.35)
 
         if titles or not single:
             ax.set_title(labels.term("year_label", year=year), fontsize=9)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        framed = frame_map(ax, projected, draw, background=NO_DATA, cjk=cjk)
+        framed = frame_map(ax, display, draw, background=NO_DATA, cjk=cjk)
         hidden |= framed["hidden"]
         has_missing |= framed["context"]
         if named and not placements:
-            placements = _place_labels(ax, exact.geometry, texts, label_size)
+            placements = _place_labels(ax, projected, texts, label_size)
         for code, (anchor, offset) in placements.items():
             ax.annotate(
                 texts[code],

@@ -6,10 +6,10 @@ import geopandas as gpd
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from nqpf.figures.basemap import for_display, frame_map
+from nqpf.figures.basemap import frame_map
+from nqpf.figures.display import DisplayGeometry, draw_polygons, for_units
 from nqpf.figures.style import as_labels, chinese, save, subplots, term_or, use_cjk_font
 from nqpf.tables.labels import Labels
-from nqpf.units import crs
 from nqpf.weights.core import SpatialWeights
 
 _DENSE_LINKS = 20_000  # above this many links a map shows each unit's strongest links only
@@ -25,19 +25,23 @@ def connectivity_map(
     projection=None,
     titles: bool = True,
     labels: Labels | None = None,
+    display: DisplayGeometry | None = None,
 ) -> None:
     """Polygons in grey, a line between the centroids of every pair of neighbours, links added by the island
     policy in red; for a dense W only each unit's strongest links. Drawn in the units' equal-area projection, or
     in ``projection`` (a study's own) when given; maps of China show the whole country
     (:func:`~nqpf.figures.basemap.frame_map`), with every link's ends in the view (a link to an island unit,
     Sanya to Sansha, stays whole). ``titles=False`` leaves the title out; ``labels`` (the study's tables' language and names) gives the words of
-    the title, W's name among them; English by default."""
+    the title, W's name among them; English by default. ``display`` is the units'
+    :class:`~nqpf.figures.display.DisplayGeometry` when it is at hand (made once for a boundary set); without it,
+    or when it is not that of W's units and projection, it is made here."""
     labels = as_labels(labels)
     use_cjk_font()
-    exact = units.set_index("code").loc[list(w.ids)]
-    exact = exact.to_crs(crs.equal_area(exact, projection))
-    xy = np.column_stack([exact.geometry.centroid.x, exact.geometry.centroid.y])
-    projected = for_display(units.set_index("code").loc[list(w.ids)], projection)
+    display = for_units(display, units.set_index("code").loc[list(w.ids)], projection)
+    projected = display.units
+    xy = projected[["centroid_x", "centroid_y"]].to_numpy(dtype=float)
+    unit_paths = np.empty(len(projected), dtype=object)
+    unit_paths[:] = display.paths
     matrix = w.matrix.tocsr()
     shown = labels.term("all_links")
     rows, cols = matrix.nonzero()
@@ -61,7 +65,14 @@ def connectivity_map(
     islands = np.flatnonzero(w.cardinalities() == 0)
 
     def draw(target, keep):
-        projected[keep(projected)].plot(ax=target, color="#e8e8e8", edgecolor="white", linewidth=0.2)
+        draw_polygons(
+            target,
+            unit_paths[keep(projected)],
+            projected.crs,
+            facecolor="#e8e8e8",
+            edgecolor="white",
+            linewidth=0.2,
+        )
         target.add_collection(LineCollection(segments, colors="#2b6cb0", linewidths=0.4, alpha=0.6))
         target.scatter(xy[:, 0], xy[:, 1], s=2 if w.n > 500 else 6, color="#1a365d", zorder=3)
         for i, j in added:
@@ -80,6 +91,6 @@ def connectivity_map(
     ax.set_axis_off()
     ax.set_aspect("equal")
     ends = xy[np.unique(np.concatenate([rows, cols]))] if len(rows) else xy
-    frame_map(ax, projected, draw, background="#f2f2f2", points=ends, cjk=chinese(labels))
+    frame_map(ax, display, draw, background="#f2f2f2", points=ends, cjk=chinese(labels))
     fig.tight_layout()
     save(fig, path)

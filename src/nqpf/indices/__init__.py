@@ -1,32 +1,28 @@
 """Composite indices (entropy weights, entropy-TOPSIS, equal weights) of a study's indicators, and the
-coupling coordination degree of two indices."""
+coupling coordination degree of two indices. The functions load when first used, so that reading the settings
+(:mod:`nqpf.indices.settings`) stays light."""
 
-from nqpf.indices.composite import (
-    IndexResult,
-    build,
-    describe,
-    entropy_index,
-    entropy_weights,
-    method_markdown,
-    minmax,
-    topsis,
-    with_indices,
-)
-from nqpf.indices.coupling import coupling_coordination
-from nqpf.indices.settings import CouplingSettings, IndexSettings, Indicator
+import importlib
 
-__all__ = [
-    "CouplingSettings",
-    "IndexResult",
-    "IndexSettings",
-    "Indicator",
-    "build",
-    "coupling_coordination",
-    "describe",
-    "entropy_index",
-    "entropy_weights",
-    "method_markdown",
-    "minmax",
-    "topsis",
-    "with_indices",
-]
+_FUNCTIONS = {
+    "CouplingSettings": "settings",
+    "IndexResult": "composite",
+    "IndexSettings": "settings",
+    "Indicator": "settings",
+    "build": "composite",
+    "coupling_coordination": "coupling",
+    "describe": "composite",
+    "entropy_index": "composite",
+    "entropy_weights": "composite",
+    "method_markdown": "composite",
+    "minmax": "composite",
+    "topsis": "composite",
+    "with_indices": "composite",
+}
+__all__ = sorted(_FUNCTIONS)
+
+
+def __getattr__(name: str):
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"nqpf.indices.{_FUNCTIONS[name]}"), name)
+    raise AttributeError(f"module 'nqpf.indices' has no attribute {name!r}")

@@ -514,7 +514,7 @@ class SpatialPanelResults:
     # -- as the workflow writes them ------------------------------------------------------------------------------
 
     def estimates(self, spec: str = "main") -> pd.DataFrame:
-        """The estimates as rows (spec, term, estimate, std_error, z, p): ``models/<model>/<w>/estimates.csv``."""
+        """The estimates as rows (spec, term, estimate, std_error, z, p): the rows of one model in ``models/<w>/estimates.csv``."""
         return pd.DataFrame(
             {
                 "spec": spec,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,21 +63,28 @@ def fit_table(fit_json: dict) -> pd.DataFrame:
 
 
 def merge(paths: Iterable[str | Path]) -> dict[str, pd.DataFrame]:
-    """The result set of a study from the files of its model jobs (``models/<model>/<w>/estimates.csv``,
-    ``effects.csv``, ``tests.csv``, ``fit.json``): ``estimates``, ``effects``, ``tests`` and ``fit`` with every
-    model and W, keyed by ``model`` and ``weights`` (then ``method``, when several methods are estimated), and
-    ``dropped_units``: every cell that made a unit drop out of the models (code, name, variable, year; empty
-    unless ``models.balance: drop_units`` dropped some)."""
+    """The result set of a study from the files of its model jobs: ``estimates``, ``effects``, ``tests`` and
+    ``fit`` with every model and W, keyed by ``model`` and ``weights`` (then ``method``, when several methods are
+    estimated), and ``dropped_units``: every cell that made a unit drop out of the models (code, name, variable,
+    year; empty unless ``models.balance: drop_units`` dropped some).
+
+    The files are those of one W with every model (``models/<w>/estimates.csv``, ``effects.csv``, ``tests.csv``
+    with a ``model`` column, ``fit.json`` a list of fits, as the workflow writes them, :func:`write_models`), or
+    of one model on one W (``models/<model>/<w>/...`` without that column, ``fit.json`` one fit)."""
     tables: dict[str, list[pd.DataFrame]] = {"estimates": [], "effects": [], "tests": [], "fit": []}
     dropped = []
     for path in map(Path, paths):
         model, w = path.parent.parent.name, path.parent.name
         if path.name == "fit.json":
-            fit = json.loads(path.read_text(encoding="utf-8"))
-            tables["fit"].append(fit_table(fit).assign(model=model, weights=w))
-            dropped += fit.get("dropped_units", [])
+            fits = json.loads(path.read_text(encoding="utf-8"))
+            for fit in fits if isinstance(fits, list) else [fits]:
+                tables["fit"].append(fit_table(fit).assign(model=fit.get("model", model), weights=w))
+                dropped += fit.get("dropped_units", [])
         else:
-            tables[path.stem].append(pd.read_csv(path).assign(model=model, weights=w))
+            frame = pd.read_csv(path)
+            tables[path.stem].append(
+                frame.assign(weights=w) if "model" in frame else frame.assign(model=model, weights=w)
+            )
     merged = {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
     keys = ["model", "weights"] + (["method"] if "method" in merged["estimates"].columns else [])
     for name, frame in merged.items():
@@ -85,6 +92,21 @@ def merge(paths: Iterable[str | Path]) -> dict[str, pd.DataFrame]:
     cells = pd.DataFrame(dropped, columns=DROPPED_COLUMNS).drop_duplicates()
     merged["dropped_units"] = cells.sort_values(["code", "variable", "year"], ignore_index=True)
     return merged
+
+
+def stacked(results: Mapping[str, Results]) -> dict[str, pd.DataFrame | list]:
+    """The results of several models on one W as the workflow writes them (``models/<w>/``): ``estimates``,
+    ``effects`` and ``tests`` with the model as their first column, in the order given, and ``fit`` the list of
+    the models' fit records (:func:`merge` reads them back)."""
+    out: dict[str, pd.DataFrame | list] = {}
+    for name in ("estimates", "effects", "tests"):
+        out[name] = pd.concat(
+            [getattr(result, name).assign(model=model) for model, result in results.items()],
+            ignore_index=True,
+        )
+        out[name] = out[name][["model", *[c for c in out[name].columns if c != "model"]]]
+    out["fit"] = [result.fit for result in results.values()]
+    return out
 
 
 def heterogeneity_groups(units: pd.DataFrame, settings: ModelsSettings) -> tuple[pd.Series, dict]:

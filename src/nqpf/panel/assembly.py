@@ -21,6 +21,8 @@ from nqpf.units.matching import Match, UnitMatcher, Unmatched
 from nqpf.units.names import normalise
 
 _MAX_LISTED = 40
+# The columns of PanelResult.gaps (data/gaps.csv).
+GAP_COLUMNS = ["variable", "code", "name", "year", "file", "row", "column", "where"]
 PANEL_COLUMNS = ("code", "name", "year")
 """The columns of every panel besides its variables."""
 
@@ -173,9 +175,16 @@ def build(
     wide, filled = _fill(wide, spec.fill, names)
     wide = formulas.derive(wide, spec.derived)
     all_variables = variables + list(spec.derived)
-    gaps = _gaps(wide, all_variables, names)
+    gaps = _gaps(wide, all_variables, names, records, spec)
     _check_complete(gaps, spec.require_complete, all_variables)
-    notes += _check_model_balance(gaps, records, spec, all_variables)
+    if spec.model_variables and spec.model_years is not None:
+        notes += check_model_balance(
+            gaps,
+            [v for v in spec.model_variables if v in all_variables],
+            spec.model_years,
+            spec.models_drop_units,
+            dependent=spec.model_variables[0],
+        )
     sources = {
         (r.code, r.year, r.variable): f"{r.file}"
         + (f" sheet {r.sheet}" if r.sheet else "")
@@ -441,20 +450,24 @@ def _gap_place(code: str, year: int, variable: str, found: dict, spec: PanelSpec
     return (tables[0].path if tables else None), f"no row for it in {files}"
 
 
-def _check_model_balance(
-    gaps: pd.DataFrame, records: pd.DataFrame, spec: PanelSpec, variables: list[str]
+def check_model_balance(
+    gaps: pd.DataFrame,
+    variables: list[str],
+    years: tuple[int, int],
+    drop_units: bool,
+    dependent: str | None = None,
 ) -> list[str]:
-    """The models need a balanced panel: their read and derived variables may have no gap in their years
-    (indices are checked when the models run), unless the models drop the units with gaps
-    (``models.balance: drop_units``): then the panel builds, with a note naming those units."""
-    if not spec.model_variables or spec.model_years is None:
-        return []
-    first, last = spec.model_years
-    needed = [v for v in spec.model_variables if v in variables]
-    missing = gaps[gaps["variable"].isin(needed) & gaps["year"].between(first, last)]
+    """The models need a balanced panel: ``variables`` (the models' read and derived variables; indices are
+    checked when the models run) may have no gap in ``years`` (first, last). ``gaps`` is the panel's table of
+    gaps (:attr:`PanelResult.gaps`, data/gaps.csv). A gap stops the run naming its file, row, unit and column,
+    unless the models drop the units with gaps (``drop_units``, ``models.balance: drop_units``): then the notes
+    say which units they leave out. ``dependent`` names the dependent variable, so that the error's key is
+    models.dependent or models.explanatory."""
+    first, last = years
+    missing = gaps[gaps["variable"].isin(variables) & gaps["year"].between(first, last)]
     if missing.empty:
         return []
-    if spec.models_drop_units:
+    if drop_units:
         units = list(dict.fromkeys(f"{r.code} {r.name}" for r in missing.itertuples(index=False)))
         return [
             f"{len(units)} units have gaps in the models' variables in {first}-{last} ({len(missing)} cells, "
@@ -462,30 +475,21 @@ def _check_model_balance(
             + ", ".join(units[:_MAX_LISTED])
             + (f" ... and {len(units) - _MAX_LISTED} more" if len(units) > _MAX_LISTED else "")
         ]
-    found = {
-        (r.code, r.year, r.variable): r
-        for r in records[records["value"].isna()].itertuples(index=False)
-        if r.variable in needed
-    }
-    places = [
-        (r, *_gap_place(r.code, int(r.year), r.variable, found, spec))
-        for r in missing.head(_MAX_LISTED).itertuples(index=False)
-    ]
-    details = [f"unit {r.code} {r.name}, year {r.year}, {r.variable}: {text}" for r, _, text in places]
+    listed = list(missing.head(_MAX_LISTED).itertuples(index=False))
+    details = [f"unit {r.code} {r.name}, year {r.year}, {r.variable}: {r.where}" for r in listed]
     if len(missing) > _MAX_LISTED:
         details.append(
             f"... and {len(missing) - _MAX_LISTED} more (gaps.csv lists every gap once the panel builds)"
         )
-    head, file, _ = places[0]
-    record = found.get((head.code, head.year, head.variable))
+    head = listed[0]
     raise InputError(
         f"the models need a balanced panel, but {len(missing)} cells of their variables in {first}-{last} have "
         f"no value (after panel.fill), the first {head.variable} of unit {head.code} {head.name} in {head.year}",
-        file=file,
-        row=record.row if record is not None else f"none for {head.year}",
+        file=head.file if isinstance(head.file, str) else None,
+        row=head.row,
         unit=f"{head.code} {head.name}",
-        column=record.column if record is not None else head.variable,
-        key="models.explanatory" if head.variable in spec.model_variables[1:] else "models.dependent",
+        column=head.column,
+        key="models.dependent" if head.variable == (dependent or variables[0]) else "models.explanatory",
         details=details,
         fix="supply the missing values, fill them with panel.fill (linear fills between a unit's observed "
         "years only; constant fills any year), narrow models.years, choose complete variables, or set "
@@ -552,13 +556,32 @@ def _interpolate_interior(series: pd.Series) -> pd.Series:
     return out
 
 
-def _gaps(wide: pd.DataFrame, variables: list[str], names: pd.Series) -> pd.DataFrame:
+def _gaps(wide: pd.DataFrame, variables: list[str], names: pd.Series, records: pd.DataFrame, spec: PanelSpec):
+    """Every missing cell of the panel (variable, unit, year) with where it comes from: the file, row and column
+    of the cell that holds a missing marker (``row`` "none for <year>" and the variable as ``column`` when the
+    files have no row for it), and that place as text (``where``)."""
+    found = {
+        (r.code, r.year, r.variable): r for r in records[records["value"].isna()].itertuples(index=False)
+    }
     rows = []
     for variable in variables:
         missing = wide[variable].isna()
         for code, year in wide.index[missing.to_numpy()]:
-            rows.append({"variable": variable, "code": code, "name": names.get(code), "year": year})
-    return pd.DataFrame(rows, columns=["variable", "code", "name", "year"])
+            file, where = _gap_place(code, int(year), variable, found, spec)
+            record = found.get((code, year, variable))
+            rows.append(
+                {
+                    "variable": variable,
+                    "code": code,
+                    "name": names.get(code),
+                    "year": year,
+                    "file": file,
+                    "row": record.row if record is not None else f"none for {year}",
+                    "column": record.column if record is not None else variable,
+                    "where": where,
+                }
+            )
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
 def _check_complete(gaps: pd.DataFrame, required: list[str], variables: list[str]) -> None:

@@ -338,8 +338,9 @@ class Study:
     key: str
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """YAML's safe loader that refuses a key given twice in one mapping (YAML itself keeps the last one)."""
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader (its C parser where PyYAML has libyaml) that refuses a key given twice in one mapping
+    (YAML itself keeps the last one)."""
 
 
 def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -583,5 +584,38 @@ def load(data: dict, sources: Sequence[tuple[str, object]]) -> tuple[ConfigSetti
     studies = resolve_studies(config, sources)
     for study in studies:
         check_study(study.settings, study.file, study.key, produced=demo_files(study.settings))
+        check_study_names(study)
         Plan.from_study(study.settings, file=study.file, prefix=study.key)  # its tables settings
     return config, studies
+
+
+def panel_variables(study: StudySettings) -> list[str] | None:
+    """The variables a study's panel will have, as its configuration declares them (each statistics file's
+    ``variables`` or ``variable_name``, then ``derived``); None when a long file reads its variables' names from
+    its labels, so that only the panel knows them."""
+    declared: list[str] = []
+    for table in study.statistics.files:
+        if table.variables is None and table.variable_name is None:
+            return None
+        declared += list((table.variables or {}).values()) + (
+            [table.variable_name] if table.variable_name else []
+        )
+    return list(dict.fromkeys(declared + list(study.derived)))
+
+
+def check_study_names(study: Study) -> None:
+    """Stop when a stage of a study names a variable its frame will not have (:func:`nqpf.study.frames.check_names`),
+    before any job runs, so that no stage waits for the panel to find a misspelt name; the error names the study's
+    configuration file."""
+    variables = panel_variables(study.settings)
+    if variables is None:
+        return
+    from nqpf.study import frames
+
+    try:
+        frames.check_names(study.settings, variables)
+    except InputError as err:
+        err.file = err.file or study.file
+        if err.key and not err.key.startswith(study.key):
+            err.key = f"{study.key}.{err.key}"
+        raise

@@ -180,7 +180,7 @@ def _header(spec: MainSDM, tool: str, run: str, mark: str) -> list[str]:
         "",
         f"Model: {spec.dependent} on {', '.join(spec.explanatory)} and their spatial lags W.x, two-way fixed "
         f"effects, W {spec.weights}, years {spec.years[0]}-{spec.years[-1]}; nqpf's main method: {spec.method}.",
-        f"Compare with ../models/sdm/{spec.weights}/estimates.csv and fit.json (spec main; one row per method "
+        f"Compare with ../models/{spec.weights}/estimates.csv and fit.json (model sdm, spec main; one row per method "
         "when the study lists several). A panel with gaps in the model's variables stops the script: nqpf then "
         "estimates on the units without gaps (models.balance: drop_units), which this script does not redo.",
     ]

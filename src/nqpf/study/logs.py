@@ -17,6 +17,19 @@ log = logging.getLogger("nqpf")
 
 
 @contextmanager
+def part(name: str) -> Iterator[None]:
+    """Within a step, a library's warning (NumPy's "invalid value", a convergence note) is logged as a WARNING
+    naming ``name``: the step, or the part of it that runs (one model of a step that runs several)."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        log.warning("%s: %s: %s (%s, line %d)", name, category.__name__, message, Path(filename).name, lineno)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
+
+
+@contextmanager
 def step(log_file: str | Path | None, name: str, config_file: str | None = None) -> Iterator[logging.Logger]:
     """Run a workflow step: log to ``log_file`` (and warnings and errors to stderr too); on bad input print the
     message and exit 1.
@@ -39,13 +52,8 @@ def step(log_file: str | Path | None, name: str, config_file: str | None = None)
     log.propagate = False
     log.info("step %s started", name)
 
-    def show(message, category, filename, lineno, file=None, line=None) -> None:
-        # a library's warning (NumPy's "invalid value", a convergence note) as a WARNING of this step, naming it
-        log.warning("%s: %s: %s (%s, line %d)", name, category.__name__, message, Path(filename).name, lineno)
-
     try:
-        with warnings.catch_warnings():
-            warnings.showwarning = show
+        with part(name):
             yield log
     except InputError as err:
         if err.file is None and config_file:

@@ -1,19 +1,24 @@
 """Spatial weights as first-class, inspectable results: contiguity, distance, economic, block and user weights,
 with an explicit island policy, standardisation, parameter bounds and a summary (see the modules' docstrings).
 
-``load`` (reading stored weights) does not import the geometry stack; ``build``, ``write`` and ``KINDS`` load
-:mod:`nqpf.weights.builder` (geopandas) when first used."""
+The names load when first used: ``load`` (reading stored weights) does not import the geometry stack, ``build``
+and ``write`` load :mod:`nqpf.weights.builder` (geopandas), and reading the settings
+(:mod:`nqpf.weights.settings`) loads neither."""
 
-from nqpf.weights.core import SpatialWeights
-from nqpf.weights.settings import KINDS, WeightsSettings
-from nqpf.weights.stored import load
+import importlib
 
-__all__ = ["KINDS", "SpatialWeights", "WeightsSettings", "build", "load", "write"]
+_FUNCTIONS = {
+    "KINDS": "settings",
+    "SpatialWeights": "core",
+    "WeightsSettings": "settings",
+    "build": "builder",
+    "load": "stored",
+    "write": "builder",
+}
+__all__ = sorted(_FUNCTIONS)
 
 
 def __getattr__(name: str):
-    if name in ("build", "write"):
-        from nqpf.weights import builder
-
-        return getattr(builder, name)
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"nqpf.weights.{_FUNCTIONS[name]}"), name)
     raise AttributeError(f"module 'nqpf.weights' has no attribute {name!r}")

@@ -1,0 +1,165 @@
+"""An edit reruns only what depends on it: after a complete run of demo_province, `snakemake -n` lists, for each
+kind of edit a researcher makes while tuning a study, exactly the jobs whose outputs it changes (each rule's
+parameters are the slice of the study's settings its outputs depend on, and the digest of the code it runs); a
+moved checkout reruns nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, snakemake
+
+pytestmark = pytest.mark.slow
+
+STUDY = "demo_province"
+JOB = re.compile(r"^Job \d+: (\w+)(?:: (.*))?$")
+
+# the jobs that show labels and the language: tables, figures, the Stata panel's labels (and the do-file that
+# reads it), the manifest
+WORDS = {
+    "tables_demo_province": 1,
+    "index_regions": 2,
+    "index_map": 2,
+    "disparity_figures": 3,
+    "weights_map": 4,
+    "esda_maps": 4,
+    "esda_scatter": 4,
+    "moran_trend": 1,
+    "coefficient_plot": 1,
+    "effects_plot": 4,
+    "stata_panel": 1,
+    "crosscheck": 1,
+    "manifest": 1,
+    "all": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """demo_province run to the end from a configuration file inside its working directory."""
+    workdir = tmp_path_factory.mktemp("iteration")
+    shutil.copy(REPO / "config/studies/demo_province.yaml", workdir / "study.yaml")
+    result = snakemake(workdir, "--cores", "2", configfile=workdir / "study.yaml")
+    assert result.returncode == 0, result.stderr[-5000:]
+    return workdir
+
+
+def jobs(workdir: Path, configfile: Path) -> list[tuple[str, str]]:
+    """The jobs `snakemake -n` would run: (rule, wildcards) sorted."""
+    result = snakemake(workdir, "-n", configfile=configfile)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = [JOB.match(line) for line in (result.stdout + result.stderr).splitlines()]
+    return sorted((m.group(1), m.group(2) or "") for m in found if m)
+
+
+def counts(listed: list[tuple[str, str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for rule, _ in listed:
+        out[rule] = out.get(rule, 0) + 1
+    return out
+
+
+def edited(workdir: Path, change) -> Path:
+    """A copy of the study under the working directory with ``change`` applied to its settings, at the path the
+    run used (the configuration file's name is a parameter of the jobs whose errors name it)."""
+    original = workdir / "study.yaml"
+    data = yaml.safe_load(original.read_text(encoding="utf-8"))
+    change(data["studies"][0])
+    saved = workdir / "study.original.yaml"
+    if not saved.exists():
+        shutil.copy(original, saved)
+    original.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return original
+
+
+def restore(workdir: Path) -> None:
+    shutil.copy(workdir / "study.original.yaml", workdir / "study.yaml")
+
+
+def test_an_up_to_date_study_has_nothing_to_do(built):
+    assert jobs(built, built / "study.yaml") == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s["tables"]["labels"]["nqpf"].update(en="NQPF level"),
+        lambda s: s["tables"].update(language="zh"),
+    ],
+    ids=["label", "language"],
+)
+def test_a_label_or_the_language_reruns_tables_and_figures_only(built, change):
+    try:
+        listed = jobs(built, edited(built, change))
+    finally:
+        restore(built)
+    assert counts(listed) == WORDS
+
+
+def test_a_new_w_reruns_that_ws_jobs_and_what_merges_them(built):
+    def add_w(s):
+        s["weights"].append({"name": "knn", "kind": "knn", "k": 4})
+        s["esda"]["weights"].append("knn")
+        s["models"]["weights"].append("knn")
+
+    try:
+        listed = jobs(built, edited(built, add_w))
+    finally:
+        restore(built)
+    per_w = [(rule, wildcards) for rule, wildcards in listed if "w=" in wildcards]
+    assert per_w and all(re.search(r"\bw=knn\b", wildcards) for _, wildcards in per_w), per_w
+    assert counts(listed) == {
+        "weights": 1,
+        "weights_map": 1,
+        "weights_export_stata": 1,
+        "esda_part": 2,
+        "esda_bivariate": 1,
+        "esda_maps": 2,
+        "esda_scatter": 2,
+        "esda": 1,
+        "moran_trend": 1,
+        "model": 1,
+        "models": 1,
+        "coefficient_plot": 1,
+        "effects_plot": 4,
+        "stata_models": 1,
+        "gis": 1,
+        "report_pages": 1,
+        "tables_demo_province": 1,
+        "manifest": 1,
+        "all": 1,
+    }
+
+
+def test_a_model_edit_reruns_the_models_and_what_shows_them(built):
+    def drop_control(s):
+        s["models"]["explanatory"].remove("human_capital")
+
+    try:
+        listed = jobs(built, edited(built, drop_control))
+    finally:
+        restore(built)
+    assert counts(listed) == {
+        "model": 4,
+        "models": 1,
+        "coefficient_plot": 1,
+        "effects_plot": 4,
+        "stata_models": 1,
+        "crosscheck": 1,
+        "report_pages": 1,
+        "tables_demo_province": 1,
+        "manifest": 1,
+        "all": 1,
+    }
+
+
+def test_a_moved_checkout_reruns_nothing(built, tmp_path):
+    """The study's working directory moved with its results: the jobs' parameters hold no absolute path."""
+    moved = tmp_path / "moved"
+    shutil.copytree(built, moved, symlinks=True)
+    assert jobs(moved, moved / "study.yaml") == []
