@@ -87,11 +87,13 @@ def test_the_manifest_records_inputs_outputs_config_seeds_versions_and_code(demo
     record = recorded(demo_province_run)
     study = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["studies"][0]
     assert record["study"] == STUDY and record["format"] == manifest.FORMAT
-    # every file of the study's results (but the manifest and the report), its boundaries and its demo data
+    # every file of the study's results (but the manifest and the report), its boundaries, the display geometry
+    # its maps were drawn from and its demo data
     results = demo_province_run / "results" / STUDY
     expected = {manifest.relative(p, demo_province_run) for p in manifest.files_under(results)}
     expected |= {
-        f"resources/boundaries/province.{ext}" for ext in ("gpkg", "contiguity.json", "contiguity.md")
+        f"resources/boundaries/province.{ext}"
+        for ext in ("gpkg", "contiguity.json", "contiguity.md", "display.default.npz")
     }
     expected |= {
         manifest.relative(p, demo_province_run)
