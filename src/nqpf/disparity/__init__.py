@@ -5,7 +5,7 @@ would stand in its place once loaded."""
 
 import importlib
 
-from nqpf.disparity.theil import theil
+from nqpf.disparity.theil import theil as theil  # re-exported
 
 _FUNCTIONS = {
     "DisparitySettings": "settings",
