@@ -3,8 +3,7 @@ and beta convergence. The functions load when first used, so that reading the se
 (:mod:`nqpf.disparity.settings`) stays light; ``theil`` is imported at once, since its module bears its name and
 would stand in its place once loaded."""
 
-import importlib
-
+from nqpf import lazy
 from nqpf.disparity.theil import theil as theil  # re-exported
 
 _FUNCTIONS = {
@@ -18,8 +17,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted([*_FUNCTIONS, "theil"])
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.disparity.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.disparity' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)

@@ -6,7 +6,7 @@ For one cross-section: ``moran(x, w)``, ``geary``, ``getis_ord``, ``local_moran`
 runs it: ``analyse(frame, variable, w, years, settings, names)`` (:mod:`nqpf.esda.by_year`). The functions load
 when first used, so that reading the settings (:mod:`nqpf.esda.settings`) stays light."""
 
-import importlib
+from nqpf import lazy
 
 _FUNCTIONS = {
     "moran": "cross_section",
@@ -22,8 +22,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted(_FUNCTIONS)
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.esda.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.esda' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)

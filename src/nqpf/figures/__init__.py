@@ -9,7 +9,7 @@ The drawing functions are loaded when first used, so that reading the figures' s
 workflow's jobs draw with matplotlib's Agg backend (MPLBACKEND=Agg, set by the Snakefile), a notebook keeps
 its own."""
 
-import importlib
+from nqpf import lazy
 
 _FUNCTIONS = {
     "lisa_cluster_maps": "autocorrelation",
@@ -36,8 +36,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted(_FUNCTIONS)
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.figures.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.figures' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)

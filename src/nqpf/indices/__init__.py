@@ -2,7 +2,7 @@
 coupling coordination degree of two indices. The functions load when first used, so that reading the settings
 (:mod:`nqpf.indices.settings`) stays light."""
 
-import importlib
+from nqpf import lazy
 
 _FUNCTIONS = {
     "CouplingSettings": "settings",
@@ -21,8 +21,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted(_FUNCTIONS)
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.indices.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.indices' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)

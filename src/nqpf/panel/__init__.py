@@ -3,7 +3,7 @@
 report (``validation``). The functions load when first used, so that reading the settings
 (:mod:`nqpf.panel.settings`) stays light."""
 
-import importlib
+from nqpf import lazy
 
 _FUNCTIONS = {
     "PanelResult": "assembly",
@@ -14,8 +14,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted(_FUNCTIONS)
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.panel.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.panel' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)

@@ -5,7 +5,7 @@ The names load when first used: ``load`` (reading stored weights) does not impor
 and ``write`` load :mod:`nqpf.weights.builder` (geopandas), and reading the settings
 (:mod:`nqpf.weights.settings`) loads neither."""
 
-import importlib
+from nqpf import lazy
 
 _FUNCTIONS = {
     "KINDS": "settings",
@@ -17,8 +17,4 @@ _FUNCTIONS = {
 }
 __all__ = sorted(_FUNCTIONS)
 
-
-def __getattr__(name: str):
-    if name in _FUNCTIONS:
-        return getattr(importlib.import_module(f"nqpf.weights.{_FUNCTIONS[name]}"), name)
-    raise AttributeError(f"module 'nqpf.weights' has no attribute {name!r}")
+__getattr__ = lazy.loader(__name__, _FUNCTIONS)
