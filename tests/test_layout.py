@@ -10,7 +10,7 @@ from pathlib import Path
 import nqpf
 
 ROOT = Path(nqpf.__file__).parent
-LEAVES = {"errors", "io", "seeds", "settings"}
+LEAVES = {"errors", "io", "lazy", "seeds", "settings"}
 RANK = {
     "units": 1,
     "panel": 2,
