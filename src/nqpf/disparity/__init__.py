@@ -1,5 +1,5 @@
-"""Regional disparity: regional means and gaps, the Dagum Gini and Theil decompositions, dispersion, and sigma
-and beta convergence. The functions load when first used, so that reading the settings
+"""Regional disparity: regional means and gaps, the Dagum Gini and Theil decompositions, dispersion, kernel
+densities, and sigma and beta convergence. The functions load when first used, so that reading the settings
 (:mod:`nqpf.disparity.settings`) stays light; ``theil`` is imported at once, since its module bears its name and
 would stand in its place once loaded."""
 
@@ -11,8 +11,10 @@ _FUNCTIONS = {
     "analyse": "regional",
     "coefficient_of_variation": "regional",
     "dagum_gini": "dagum",
+    "gaussian_density": "kernel",
     "growth_multiples": "regional",
     "regional_means": "regional",
+    "scott_bandwidth": "kernel",
     "study_tables": "regional",
 }
 __all__ = sorted([*_FUNCTIONS, "theil"])

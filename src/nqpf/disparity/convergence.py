@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtr
 
 
 def _ols(y: np.ndarray, x: np.ndarray, cluster: np.ndarray | None = None, robust: bool = True):
@@ -47,7 +47,7 @@ def _ols(y: np.ndarray, x: np.ndarray, cluster: np.ndarray | None = None, robust
 
 def _test(b: float, se: float, dof: int) -> tuple[float, float]:
     t = b / se if se > 0 else np.nan
-    return t, float(2 * stats.t.sf(abs(t), dof)) if np.isfinite(t) else np.nan
+    return t, float(2 * stdtr(dof, -abs(t))) if np.isfinite(t) else np.nan
 
 
 def sigma(frame: pd.DataFrame, variable: str, group: str, order) -> pd.DataFrame:

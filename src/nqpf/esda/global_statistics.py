@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
+from scipy.special import ndtr
 
 from nqpf.esda.permutation import product_operand, two_sided_p
 
@@ -111,7 +111,7 @@ def _moments(name, value, expected, var_n, var_r, sign) -> dict:
     for label, var in (("norm", var_n), ("rand", var_r)):
         z = sign * (value - expected) / np.sqrt(var) if var and np.isfinite(var) and var > 0 else np.nan
         out[f"z_{label}"] = z
-        out[f"p_{label}"] = 2 * stats.norm.sf(abs(z)) if np.isfinite(z) else np.nan
+        out[f"p_{label}"] = 2 * ndtr(-abs(z)) if np.isfinite(z) else np.nan
     return out
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy import stats
+from scipy.special import ndtr
 
 from nqpf.esda import clusters
 from nqpf.esda.permutation import TIE, Draws, conditional_lags_by_unit, pseudo_p
@@ -61,7 +61,7 @@ def local_moran(
             "expected": expected,
             "variance": variance,
             "z": zscore,
-            "p_norm": 2 * stats.norm.sf(np.abs(zscore)),
+            "p_norm": 2 * ndtr(-np.abs(zscore)),
             "quadrant": quadrants(z, lag),
             "lag": lag,
             "p_sim": np.nan,
@@ -105,7 +105,7 @@ def gi_star(
             "expected": expected / total,
             "variance": variance / total**2,
             "z": zscore,
-            "p_norm": 2 * stats.norm.sf(np.abs(zscore)),
+            "p_norm": 2 * ndtr(-np.abs(zscore)),
             "quadrant": np.where(zscore > 0, "hot", "cold"),
             "lag": lag,
             "p_sim": np.nan,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nqpf.disparity.kernel import gaussian_density
 from nqpf.figures.style import as_labels, in_parentheses, region_colour, save, use_cjk_font
 from nqpf.tables.labels import Labels
 from nqpf.units import region_sets
@@ -51,8 +52,6 @@ def kernel_densities(
 ) -> None:
     """Gaussian kernel densities (Scott's bandwidth) of a variable, nationally and by group, for some years.
     ``labels`` (the study's tables' language and names) gives the words; English by default."""
-    from scipy.stats import gaussian_kde
-
     labels = as_labels(labels)
     use_cjk_font()
     name = labels.name(variable)
@@ -67,7 +66,10 @@ def kernel_densities(
             sample = part.loc[part["year"] == year, variable].dropna().to_numpy()
             if len(sample) > 2 and np.ptp(sample) > 0:
                 ax.plot(
-                    grid, gaussian_kde(sample)(grid), color=shade, label=labels.term("year_label", year=year)
+                    grid,
+                    gaussian_density(sample, grid),
+                    color=shade,
+                    label=labels.term("year_label", year=year),
                 )
         ax.set_title(_group_name(panel, labels), fontsize=9)
         ax.set_xlabel(name, fontsize=8)

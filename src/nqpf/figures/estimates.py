@@ -15,6 +15,8 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import ScalarFormatter
+from scipy.special import ndtri
 
 from nqpf.errors import InputError
 from nqpf.figures.style import as_labels, in_parentheses, require_columns, save, term_or, use_cjk_font
@@ -86,6 +88,25 @@ def _forest(ax, items, size: float = 3.2) -> None:
     ax.set_xlim(low - pad, high + pad)
 
 
+class _PlainTicks(ScalarFormatter):
+    """Tick labels in scientific style beyond 1e-3 and 1e4, the factor (x10^-3) set as mathtext in the offset but
+    the labels themselves as plain text: as mathtext, every label went through the mathtext parser, a third of the
+    time of a coefficient or effects figure. The glyphs are the same."""
+
+    _MATH = r"$\mathdefault{"
+
+    def __init__(self):
+        super().__init__(useMathText=True)
+        self.set_scientific(True)
+        self.set_powerlimits((-3, 4))
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        if label.startswith(self._MATH) and label.endswith("}$"):
+            return label[len(self._MATH) : -2]
+        return label
+
+
 def _style_panel(ax) -> None:
     from matplotlib.ticker import MaxNLocator
 
@@ -93,7 +114,7 @@ def _style_panel(ax) -> None:
     ax.grid(axis="x", alpha=0.25, linewidth=0.5)
     ax.tick_params(labelsize=6.5, length=2)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
+    ax.xaxis.set_major_formatter(_PlainTicks())
     ax.xaxis.get_offset_text().set_fontsize(6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -145,9 +166,7 @@ def _interval_words(fits: pd.DataFrame | None, inference: str | None, level: flo
         inference = given[0] if len(given) == 1 else None
     if inference not in INTERVALS:
         return ""
-    from scipy.stats import norm
-
-    z = f"{norm.ppf(0.5 + level / 2):.2f}"
+    z = f"{ndtri(0.5 + level / 2):.2f}"
     return in_parentheses(labels.term(f"interval_{inference}", z=z), labels)
 
 
@@ -259,8 +278,6 @@ def coefficient_plot(
     gives every word, the names of variables and weights matrices among them; English by default. A table of several
     estimation methods (a ``method`` column) is plotted for ``method``, by default its first.
     """
-    from scipy.stats import norm
-
     labels = as_labels(labels)
     use_cjk_font()
     name = labels.name
@@ -278,7 +295,7 @@ def coefficient_plot(
     models = list(dict.fromkeys(rows["model"]))
     weights = list(dict.fromkeys(rows["weights"]))
     colours = weights_colours(weights)
-    z = norm.ppf(0.5 + level / 2)
+    z = ndtri(0.5 + level / 2)
     grid = [(v, f"W.{v}") for v in variables]
     if spatial:
         grid.append((spatial + [None])[:2])

@@ -251,9 +251,10 @@ def save(fig, paths, dpi: int | None = None) -> None:
     alone, then close it: PDF with TrueType fonts, SVG with text as outlines, PNG and TIFF (LZW-compressed) at
     ``dpi`` dots per inch (default the figure's own). ``paths`` may be a :class:`FigureFiles`, which brings its
     resolution and the report's copy."""
+    preview = None
     if isinstance(paths, FigureFiles):
         files = [(path, paths.dpi or dpi) for path in paths.paths]
-        files += [(paths.preview, PREVIEW_DPI)] if paths.preview else []
+        preview = paths.preview
     else:
         files = [(path, dpi) for path in ([paths] if isinstance(paths, str | Path) else list(paths))]
     _hide_axes_turned_off(fig)
@@ -265,7 +266,37 @@ def save(fig, paths, dpi: int | None = None) -> None:
                 options["pil_kwargs"] = {"compression": "tiff_lzw"}
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             fig.savefig(path, metadata=_METADATA.get(suffix), **options)
+        if preview:
+            source = _finer_png(files, fig.dpi)
+            if source is None:
+                Path(preview).parent.mkdir(parents=True, exist_ok=True)
+                fig.savefig(preview, metadata=_METADATA["png"], dpi=PREVIEW_DPI)
+            else:
+                _reduce(*source, preview)
     plt.close(fig)
+
+
+def _finer_png(files, default_dpi: float) -> tuple[str, float] | None:
+    """The PNG among ``files`` (path, dpi) drawn at :data:`PREVIEW_DPI` or finer, with its resolution, if any."""
+    for path, resolution in files:
+        if Path(path).suffix.lower() == ".png" and (resolution or default_dpi) >= PREVIEW_DPI:
+            return str(path), float(resolution or default_dpi)
+    return None
+
+
+def _reduce(source: str, resolution: float, preview: str) -> None:
+    """The report's copy of a figure: its PNG scaled down to :data:`PREVIEW_DPI` (Lanczos filter) rather than drawn
+    a third time, which for a map of twelve years took as long as the PNG itself (the per-artist work of a draw
+    does not shrink with the resolution)."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        image.load()
+        scale = PREVIEW_DPI / resolution
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        smaller = image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
+        Path(preview).parent.mkdir(parents=True, exist_ok=True)
+        smaller.save(preview, format="png", dpi=(PREVIEW_DPI, PREVIEW_DPI))
 
 
 def require_columns(table, columns, source: str, fix: str) -> None:
