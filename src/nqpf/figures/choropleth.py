@@ -15,6 +15,7 @@ from nqpf.figures.style import (
     as_labels,
     chinese,
     in_parentheses,
+    name_point,
     require_columns,
     save,
     subplots,
@@ -289,17 +290,15 @@ def index_maps(
         if named and not placements:
             placements = _place_labels(ax, projected, texts, label_size)
         for code, (anchor, offset) in placements.items():
-            ax.annotate(
+            name_point(
+                ax,
                 texts[code],
                 anchor,
-                xytext=offset,
-                textcoords="offset points",
+                offset,
+                _LEADER,
                 fontsize=label_size,
-                ha="center",
-                va="center",
                 color="#1a1a1a",
                 path_effects=[patheffects.withStroke(linewidth=1.2, foreground="white", alpha=0.8)],
-                arrowprops=None if offset == (0.0, 0.0) else _LEADER,
             )
     for ax in axes.ravel()[len(years) :]:
         ax.set_axis_off()

@@ -187,6 +187,43 @@ def place_apart(ax, anchors, texts, fontsize: float, **text_kwargs) -> list:
 _LEADER = {"arrowstyle": "-", "linewidth": 0.3, "color": "#555555", "shrinkA": 0, "shrinkB": 1.5}
 
 
+def name_point(ax, text: str, anchor, offset, leader: dict | None = None, **text_kwargs):
+    """Name a point: ``text`` centred ``offset`` (x, y in points) from ``anchor`` (data coordinates), and where it
+    is set away, a leader line (``leader``: its ``arrowprops``, an ``arrowstyle`` of ``"-"``) from the edge of the
+    text's box grown by 2 points, where matplotlib cuts an annotation's arrow, to the point. The cut is
+    computed here once (:func:`leader_start`) instead of by matplotlib at every draw, bisecting the arrow against
+    the box: on a map naming 31 provinces in twelve panels that took a sixth of the figure's time."""
+    from matplotlib.text import Text
+
+    if leader is not None and tuple(offset) != (0.0, 0.0):
+        fig = ax.figure
+        probe = Text(0, 0, text, figure=fig, **{k: v for k, v in text_kwargs.items() if k in _TEXT_SIZE})
+        box = probe.get_window_extent(fig.canvas.get_renderer())
+        scale = 72.0 / fig.dpi
+        start = leader_start(offset, box.width * scale, box.height * scale)
+        if start is not None:
+            ax.annotate("", anchor, xytext=start, textcoords="offset points", arrowprops=leader)
+    return ax.annotate(
+        text, anchor, xytext=offset, textcoords="offset points", ha="center", va="center", **text_kwargs
+    )
+
+
+_TEXT_SIZE = ("fontsize", "fontfamily", "fontweight", "fontproperties", "family", "size", "weight")
+
+
+def leader_start(offset, width: float, height: float, pad: float = 2.0) -> tuple[float, float] | None:
+    """Where a leader line leaves a name's box: the name centred ``offset`` (points) from its point, its text
+    ``width`` by ``height`` points, the box grown by ``pad`` points on each side. The line runs from the box's
+    centre to the point and leaves the box at the fraction t = min(half width / |dx|, half height / |dy|) of the
+    way; None when the point lies within the box (no line)."""
+    dx, dy = float(offset[0]), float(offset[1])
+    limits = [(width / 2 + pad) / abs(dx) if dx else np.inf, (height / 2 + pad) / abs(dy) if dy else np.inf]
+    t = min(limits)
+    if t >= 1.0:
+        return None
+    return (dx * (1.0 - t), dy * (1.0 - t))
+
+
 def subplots(*args, **kwargs):
     """``plt.subplots`` for a figure that is drawn once, when it is saved. geopandas asks the canvas for a redraw
     after every layer it adds (``GeoSeries.plot`` calls ``draw_idle``), and a non-interactive canvas then draws the
