@@ -319,7 +319,8 @@ def to_docx(tables: Sequence[Table], settings: WordSettings | None = None) -> by
         column_widths_emu = [unit * width for width in widths]
         for column, width in zip(word.columns, column_widths_emu, strict=True):
             column.width = width  # the grid, which LibreOffice reads
-            for each in column.cells:  # and every cell, which Word reads
+        for row in word.rows:  # and every cell, which Word reads (row by row: a column's cells walk the table)
+            for each, width in zip(row.cells, column_widths_emu, strict=True):
                 each.width = width
         tabs = _decimal_tabs(grid, column_widths_emu, Pt(settings.font_size / 2))
         header = next(r for r, (_, style) in enumerate(grid) if style == "header")
@@ -427,10 +428,11 @@ def _fill_docx_row(row, cells, style: str, borders: dict[str, int], tabs: list, 
     from docx.shared import Pt
 
     position = 0
+    row_cells = row.cells  # once: each call walks the row; a merge only joins the cells of its own span
     for text, stars, span in cells:
-        target = row.cells[position]
+        target = row_cells[position]
         if span > 1:
-            target = target.merge(row.cells[position + span - 1])
+            target = target.merge(row_cells[position + span - 1])
         paragraph = target.paragraphs[0]
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.space_before = Pt(0)
