@@ -319,7 +319,9 @@ def to_docx(tables: Sequence[Table], settings: WordSettings | None = None) -> by
         column_widths_emu = [unit * width for width in widths]
         for column, width in zip(word.columns, column_widths_emu, strict=True):
             column.width = width  # the grid, which LibreOffice reads
-        for row in word.rows:  # and every cell, which Word reads (row by row: a column's cells walk the table)
+        for (
+            row
+        ) in word.rows:  # and every cell, which Word reads (row by row: a column's cells walk the table)
             for each, width in zip(row.cells, column_widths_emu, strict=True):
                 each.width = width
         tabs = _decimal_tabs(grid, column_widths_emu, Pt(settings.font_size / 2))
