@@ -1,5 +1,5 @@
 """The library's house: one package per stage, imports running one way only (units -> panel -> indices,
-disparity, weights -> esda, models -> tables -> figures -> study; figures speak the tables' vocabulary), shared
+disparity, weights -> esda, models -> dynamics -> tables -> figures -> study; figures speak the tables' vocabulary), shared
 leaves below them all, no cycles."""
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ RANK = {
     "weights": 3,
     "esda": 4,
     "models": 4,
-    "tables": 5,
-    "figures": 6,
-    "study": 7,
+    "dynamics": 5,
+    "tables": 6,
+    "figures": 7,
+    "study": 8,
 }
 
 
