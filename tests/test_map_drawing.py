@@ -73,8 +73,14 @@ def test_name_point_draws_the_name_and_its_leader():
     ax.set_ylim(0, 10)
     name_point(ax, "Hebei", (5, 5), (30.0, 10.0), {"arrowstyle": "-"}, fontsize=7)
     name_point(ax, "Beijing", (2, 2), (0.0, 0.0), {"arrowstyle": "-"}, fontsize=7)
-    texts = [t.get_text() for t in ax.texts]
-    assert texts == ["", "Hebei", "Beijing"]  # the leader first, under its name
+    assert [t.get_text() for t in ax.texts] == ["Hebei", "Beijing"]
+    (line,) = ax.lines  # Hebei's leader: from its box's edge to the point, in pixels
+    fig.canvas.draw()
+    drawn = line.get_transform().transform(line.get_xydata())
+    anchor = ax.transData.transform((5, 5))
+    np.testing.assert_allclose(drawn[1], anchor, atol=1e-9)
+    direction = (drawn[0] - anchor) / np.hypot(*(drawn[0] - anchor))
+    np.testing.assert_allclose(direction, np.array([30.0, 10.0]) / np.hypot(30.0, 10.0), atol=1e-9)
     plt.close(fig)
 
 

@@ -188,12 +188,9 @@ class MarkovChain:
         return int(self.counts.sum())
 
 
-def _transitions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end classes of every unit and pair of consecutive years (start year index), and which of them
-    have both classes."""
-    start, end = ids[:, :-1], ids[:, 1:]
-    years = np.broadcast_to(np.arange(ids.shape[1] - 1), start.shape)
-    return start, end, years
+def _transitions(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end classes of every unit and pair of consecutive years (n x T-1 each)."""
+    return ids[:, :-1], ids[:, 1:]
 
 
 def markov_chain(
@@ -203,7 +200,7 @@ def markov_chain(
     with ``k``, ``scheme`` and ``cutoffs``) or of given ``classes`` (a :class:`Classes`, or an n x T array of
     class ids 0..k-1 with :data:`NO_CLASS` for none, ``k`` then the number of classes)."""
     given = _given_classes(values, k, scheme, cutoffs, classes)
-    start, end, _ = _transitions(given.ids)
+    start, end = _transitions(given.ids)
     both = (start != NO_CLASS) & (end != NO_CLASS)
     return MarkovChain.from_counts(_counts(start[both], end[both], given.k), given, int((~both).sum()))
 
@@ -316,7 +313,7 @@ def spatial_markov(
     lag = np.where(complete & ~islands[:, None], lag, np.nan)
     # the lags by the values' quantile scheme (pooled quantiles when the values have cut-offs) or their own cut-offs
     lag_classes = classify(lag, m or k, scheme if scheme in ("pooled", "yearly") else "pooled", lag_cutoffs)
-    start, end, _ = _transitions(classes.ids)
+    start, end = _transitions(classes.ids)
     lag_start = lag_classes.ids[:, :-1]
     both = (start != NO_CLASS) & (end != NO_CLASS)
     with_lag = both & (lag_start != NO_CLASS)
