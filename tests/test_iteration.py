@@ -26,6 +26,8 @@ WORDS = {
     "index_regions": 2,
     "index_map": 2,
     "disparity_figures": 3,
+    "markov_figure": 1,
+    "kernel_surface": 1,
     "weights_map": 4,
     "esda_maps": 4,
     "esda_scatter": 4,

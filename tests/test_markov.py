@@ -83,8 +83,23 @@ def test_a_chain_by_hand():
     assert chain.skipped == 1  # the unit without a value in the last year
 
 
-def test_reducible_chain_has_no_steady_state():
+def test_a_reducible_chain_with_one_closed_class():
+    # class 1 absorbs: from 0 stay with 1/3; pi = (0, 1); m01 = 1 / (1 - 1/3) = 1.5, m11 = 1, class 0 never again
     chain = markov_chain(classes=np.array([[0, 0, 1], [0, 1, 1], [1, 1, 1]]), k=2)
+    assert not chain.irreducible
+    np.testing.assert_allclose(chain.steady_state, [0.0, 1.0], atol=1e-15)
+    np.testing.assert_allclose(chain.first_passage, [[np.inf, 1.5], [np.inf, 1.0]], atol=1e-12)
+    # giddy on a reducible chain: the same steady state and passage times (inf to the transient class)
+    p = np.array(
+        [[0.0, 0.25, 0.75, 0.0], [0.0, 0.2, 0.7, 0.1], [0.0, 0.05, 0.3, 0.65], [0.0, 0.05, 0.1, 0.85]]
+    )
+    ergodic = pytest.importorskip("giddy.ergodic")
+    np.testing.assert_allclose(steady_state(p), np.ravel(ergodic.steady_state(p)), atol=1e-12)
+    np.testing.assert_allclose(first_passage_times(p), ergodic.mfpt(p), rtol=1e-10)
+
+
+def test_several_closed_classes_have_no_steady_state():
+    chain = markov_chain(classes=np.array([[0, 0, 0], [1, 1, 1], [2, 1, 1], [2, 0, 0]]), k=3)
     assert not chain.irreducible
     assert np.isnan(chain.steady_state).all() and np.isnan(chain.first_passage).all()
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 STUDY = "demo_province"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Models", "Tables")
+CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Dynamics", "Models", "Tables")
 # Results besides the figures that a reader of the study looks for, and the category they belong in: each is
 # a page of the report (nqpf.study.pages), report/pages/<category>/<result>.html.
 TABLES = {
@@ -33,6 +33,8 @@ TABLES = {
     "disparity/convergence.csv": "Disparity",
     "esda/global.csv": "ESDA",
     "esda/named_clusters.csv": "ESDA",
+    "dynamics/transitions.csv": "Dynamics",
+    "dynamics/homogeneity.csv": "Dynamics",
     "models/estimates.csv": "Models",
     "models/effects.csv": "Models",
     "models/tests.csv": "Models",
@@ -43,6 +45,8 @@ FIGURE_CATEGORIES = {
     "report/figures/effects_": "Models",
     "report/figures/coefficients": "Models",
     "report/esda/lisa_": "ESDA",
+    "report/dynamics/markov_": "Dynamics",
+    "report/dynamics/surface_": "Dynamics",
 }
 
 

@@ -416,6 +416,8 @@ def test_the_demo_studies_get_the_full_table_set():
         "dagum_gini_nqpf",
         "dagum_gini_infrastructure",
         "dagum_gini_gdp_per_capita",
+        "markov_nqpf",
+        "lisa_markov_nqpf",
     ]
     city = table_plan.Plan.from_study(StudySettings.model_validate(demo_study("demo_city")))
     assert city.labels.language == "zh" and city.notes == ("模拟演示数据（simulated demo data）。",)

@@ -346,6 +346,39 @@ def esda_targets(name, s):
     return targets
 
 
+def dynamics_weights_files(wildcards):
+    s = study(wildcards)
+    base = f"results/{wildcards.study}/weights"
+    return [f"{base}/{w}.{ext}" for w in s.dynamics_weights for ext in ("gwt", "summary.json")]
+
+
+DYNAMICS_TABLES = (
+    "classes",
+    "transitions",
+    "steady_state",
+    "first_passage",
+    "homogeneity",
+    "lisa_transitions",
+    "lisa_moves",
+    "left_out",
+)
+
+
+def dynamics_targets(name, s):
+    if not s.dynamics.variables:
+        return []
+    targets = [f"results/{name}/dynamics/{table}.csv" for table in DYNAMICS_TABLES]
+    for variable in s.dynamics.variables:
+        targets += [
+            path
+            for w in s.dynamics_weights
+            for path in figure_files(f"results/{name}/dynamics/markov_{variable}.{w}.png")
+        ]
+        if s.dynamics.surface:
+            targets += figure_files(f"results/{name}/dynamics/surface_{variable}.png")
+    return targets
+
+
 EXPORTS = {"stata": "stata.txt", "csv": "matrix.csv"}
 
 
@@ -412,6 +445,7 @@ def study_targets(name, s):
     targets += index_targets(name, s)
     targets += weights_targets(name, s)
     targets += esda_targets(name, s)
+    targets += dynamics_targets(name, s)  # dynamics.smk
     targets += model_targets(name, s)
     # figure_targets lives in figure_targets.smk, manifest_targets in manifest.smk.
     targets += table_targets(name, s)
@@ -474,6 +508,13 @@ def tables_inputs(wildcards):
         files.update(
             {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
         )
+    if "dynamics" in needs:
+        files.update(
+            {
+                f"dynamics_{part}": f"{base}/dynamics/{part}.csv"
+                for part in ("transitions", "homogeneity", "lisa_transitions", "lisa_moves")
+            }
+        )
     return files
 
 
@@ -517,6 +558,7 @@ def report_pages(s):
         couplings=[spec.name for spec in s.coupling],
         esda=bool(s.esda.variables),
         disparity=bool(s.disparity.variables),
+        dynamics=bool(s.dynamics.variables),
         models=s.models is not None,
     )
 

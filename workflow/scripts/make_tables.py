@@ -33,6 +33,12 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
         )
     if "dagum" in given.keys():
         sources.dagum = tuple(pd.read_csv(given[key]) for key in ("dagum", "dagum_within", "dagum_between"))
+    dynamics = [key for key in given.keys() if key.startswith("dynamics_")]
+    if dynamics:
+        sources.dynamics = {
+            key.removeprefix("dynamics_"): pd.read_csv(given[key], keep_default_na=False, na_values=[""])
+            for key in dynamics
+        }
     tables = []
     for name in names:
         if name.startswith("indicators_"):

@@ -1,10 +1,13 @@
 """Distribution dynamics: how units move within a variable's distribution over time, as discrete Markov chains
 (traditional and spatially conditioned, Rey 2001) with their homogeneity tests (Bickenbach and Bode 2003), steady
-state and mean first passage times. The functions load when first used."""
+state and mean first passage times; :func:`analyse` gives a study's tables of them. The functions load when
+first used."""
 
 from nqpf import lazy
 
 _FUNCTIONS = {
+    "DynamicsSettings": "settings",
+    "analyse": "analysis",
     "Classes": "markov",
     "MarkovChain": "markov",
     "SpatialMarkov": "markov",

@@ -10,8 +10,13 @@ t + 1, over all units and consecutive years, and the maximum-likelihood transiti
 p_ij = n_ij / n_i (Anderson and Goodman 1957). Its steady state pi solves pi P = pi, sum pi = 1, and the mean first
 passage times M_ij (the expected number of years a unit in class i takes to reach class j for the first time; the
 diagonal holds the mean recurrence times 1 / pi_j) follow Kemeny and Snell (1976, theorem 4.4.7):
-Z = (I - P + 1 pi)^-1 and M = (I - Z + 1 diag(Z)) diag(1 / pi). Both exist only for an irreducible chain (every
-class reachable from every other); otherwise they are NaN and :attr:`MarkovChain.irreducible` says so.
+Z = (I - P + 1 pi)^-1 and M = (I - Z + 1 diag(Z)) diag(1 / pi), for an irreducible chain (every class reachable
+from every other). A reducible chain with a single closed class C (every other class transient: a class the moves
+eventually leave for good) still has a unique steady state, zero outside C (Kemeny and Snell 1976, ch. 3); its
+first passage times to a class j of C are the expected hitting times m_ij = 1 + sum_{l != j} p_il m_lj (the
+diagonal the recurrence time 1 / pi_j), and to a transient class infinite, as giddy reports them. With several
+closed classes, or a class no unit ever left (a row without transitions), neither exists: NaN, and
+:attr:`MarkovChain.irreducible` says whether the chain is irreducible.
 
 Spatial chain (:func:`spatial_markov`): the transitions are split by the class of the unit's spatial lag in the
 starting year, the mean of its neighbours' values (row-standardised W), cut into m classes as the values are. Each
@@ -114,48 +119,82 @@ def _probabilities(counts: np.ndarray) -> np.ndarray:
         return np.where(rows > 0, counts / np.where(rows > 0, rows, 1), 0.0)
 
 
-def irreducible(probabilities) -> bool:
-    """Whether every class of the chain can be reached from every other (one strongly connected component)."""
+def _components(probabilities) -> tuple[int, np.ndarray]:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     p = np.asarray(probabilities, dtype=float)
-    n, _ = connected_components(csr_matrix(p > 0), directed=True, connection="strong")
-    return n == 1
+    return connected_components(csr_matrix(p > 0), directed=True, connection="strong")
+
+
+def irreducible(probabilities) -> bool:
+    """Whether every class of the chain can be reached from every other (one strongly connected component)."""
+    return _components(probabilities)[0] == 1
+
+
+def closed_class(probabilities) -> np.ndarray | None:
+    """The classes of the chain's single closed communicating class (none of its moves leave it), as a boolean
+    mask; None when the chain has several closed classes (or a row without transitions, which closes nothing)."""
+    p = np.asarray(probabilities, dtype=float)
+    if np.any(p.sum(axis=1) == 0):
+        return None
+    count, label = _components(p)
+    leaves = np.zeros(count, dtype=bool)
+    rows, cols = np.nonzero(p > 0)
+    leaves[label[rows][label[rows] != label[cols]]] = True
+    closed = np.flatnonzero(~leaves)
+    return label == closed[0] if len(closed) == 1 else None
 
 
 def steady_state(probabilities) -> np.ndarray:
-    """The stationary distribution pi of an irreducible chain: pi P = pi with sum(pi) = 1, solved as a linear
-    system (one equation of (P' - I) pi = 0 replaced by the sum); NaN where the chain is not irreducible."""
+    """The stationary distribution pi of a chain with a single closed class (an irreducible chain's is positive
+    everywhere): pi P = pi with sum(pi) = 1 on that class, solved as a linear system (one equation of
+    (P' - I) pi = 0 replaced by the sum), zero on the transient classes; NaN when it is not unique (module
+    docstring)."""
     p = np.asarray(probabilities, dtype=float)
     k = p.shape[0]
-    if not irreducible(p):
+    closed = closed_class(p)
+    if closed is None:
         return np.full(k, np.nan)
-    system = p.T - np.eye(k)
+    inner = p[np.ix_(closed, closed)]
+    m = len(inner)
+    system = inner.T - np.eye(m)
     system[-1, :] = 1.0
-    right = np.zeros(k)
+    right = np.zeros(m)
     right[-1] = 1.0
-    return np.linalg.solve(system, right)
+    pi = np.zeros(k)
+    pi[closed] = np.linalg.solve(system, right)
+    return pi
 
 
 def first_passage_times(probabilities) -> np.ndarray:
-    """Mean first passage times of an irreducible chain (Kemeny and Snell 1976, theorem 4.4.7): M_ij the expected
-    number of steps from class i to the first arrival in class j, the diagonal the mean recurrence times 1 / pi_j;
-    NaN where the chain is not irreducible."""
+    """Mean first passage times (module docstring): M_ij the expected number of steps from class i to the first
+    arrival in class j, the diagonal the mean recurrence times 1 / pi_j. An irreducible chain's by Kemeny and
+    Snell (1976, theorem 4.4.7); with one closed class, the hitting times of its classes and infinity for the
+    transient ones; NaN when the steady state is not unique."""
     p = np.asarray(probabilities, dtype=float)
     k = p.shape[0]
     pi = steady_state(p)
     if not np.isfinite(pi).all():
         return np.full((k, k), np.nan)
-    z = np.linalg.inv(np.eye(k) - p + np.outer(np.ones(k), pi))
-    return (np.eye(k) - z + np.outer(np.ones(k), np.diag(z))) / pi[None, :]
+    if irreducible(p):
+        z = np.linalg.inv(np.eye(k) - p + np.outer(np.ones(k), pi))
+        return (np.eye(k) - z + np.outer(np.ones(k), np.diag(z))) / pi[None, :]
+    times = np.full((k, k), np.inf)
+    for j in np.flatnonzero(pi > 0):
+        others = np.arange(k) != j
+        # m_ij = 1 + sum_{l != j} p_il m_lj for every i: (I - P with column j removed) m = 1
+        reach = np.eye(k) - np.where(others[None, :], p, 0.0)
+        times[:, j] = np.linalg.solve(reach, np.ones(k))
+    return times
 
 
 @dataclass(frozen=True)
 class MarkovChain:
     """A traditional Markov chain: ``counts`` (n_ij), ``probabilities`` (p_ij; a class never left from has a row
     of zeros and is listed in ``empty``), the transitions left out for a missing class (``skipped``), whether the
-    chain is ``irreducible``, its ``steady_state`` and ``first_passage`` times (NaN unless irreducible)."""
+    chain is ``irreducible``, its ``steady_state`` and ``first_passage`` times (module docstring: NaN unless the
+    chain has a single closed class)."""
 
     counts: np.ndarray
     probabilities: np.ndarray
@@ -171,16 +210,15 @@ class MarkovChain:
         counts = np.asarray(counts, dtype=np.int64)
         p = _probabilities(counts)
         empty = tuple(int(i) for i in np.flatnonzero(counts.sum(axis=1) == 0))
-        whole = irreducible(p) and not empty
         return cls(
             counts=counts,
             probabilities=p,
             classes=classes,
             skipped=int(skipped),
             empty=empty,
-            irreducible=whole,
-            steady_state=steady_state(p) if whole else np.full(len(p), np.nan),
-            first_passage=first_passage_times(p) if whole else np.full(p.shape, np.nan),
+            irreducible=irreducible(p) and not empty,
+            steady_state=steady_state(p),
+            first_passage=first_passage_times(p),
         )
 
     @property

@@ -21,6 +21,8 @@ _FUNCTIONS = {
     "mainland_view": "basemap",
     "connectivity_map": "connectivity",
     "DisplayGeometry": "display",
+    "kernel_surface": "dynamics",
+    "markov_heatmaps": "dynamics",
     "display_geometry": "display",
     "gini_decomposition": "distribution",
     "kernel_densities": "distribution",

@@ -480,6 +480,7 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
     defined = study.weights_names
     for stage, named in (
         ("esda", study.esda.weights),
+        ("dynamics", study.dynamics.weights),
         ("models", study.models.weights if study.models else None),
     ):
         unknown = [w for w in named or [] if w not in defined]

@@ -35,8 +35,16 @@ class Page:
         return f"{self.category}/{Path(self.path).with_suffix('').as_posix()}.html"
 
 
-def study_pages(indices=(), couplings=(), esda: bool = False, disparity: bool = False, models: bool = False):
-    """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, models),
+def study_pages(
+    indices=(),
+    couplings=(),
+    esda: bool = False,
+    disparity: bool = False,
+    models: bool = False,
+    dynamics: bool = False,
+):
+    """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
+    models),
     for its composite ``indices``, coupling pairs ``couplings`` and the stages it runs."""
     pages = [
         Page("data/panel.csv", "Data", "Study panel", "panel.rst"),
@@ -65,6 +73,22 @@ def study_pages(indices=(), couplings=(), esda: bool = False, disparity: bool = 
         pages += [
             Page("esda/global.csv", "ESDA", "Global spatial autocorrelation", "esda_global.rst"),
             Page("esda/named_clusters.csv", "ESDA", "Hot spots of named regions", "named_clusters.rst"),
+        ]
+    if dynamics:
+        pages += [
+            Page(
+                "dynamics/transitions.csv", "Dynamics", "Markov transition probabilities", "markov_table.rst"
+            ),
+            Page(
+                "dynamics/homogeneity.csv",
+                "Dynamics",
+                "Homogeneity of the spatial Markov chains",
+                "homogeneity.rst",
+            ),
+            Page("dynamics/steady_state.csv", "Dynamics", "Steady states", "steady_state.rst"),
+            Page(
+                "dynamics/lisa_moves.csv", "Dynamics", "LISA Markov: space-time transitions", "lisa_moves.rst"
+            ),
         ]
     if models:
         pages += [

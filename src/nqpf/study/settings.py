@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Discriminator, Field, Tag
 
 from nqpf.disparity.settings import DisparitySettings
+from nqpf.dynamics.settings import DynamicsSettings
 from nqpf.esda.settings import EsdaSettings
 from nqpf.figures.settings import FiguresSettings
 from nqpf.indices.settings import CouplingSettings, IndexSettings
@@ -94,6 +95,7 @@ class StudySettings(Settings):
         default=[], description="coupling coordination degree of pairs of indices"
     )
     disparity: DisparitySettings = DisparitySettings()
+    dynamics: DynamicsSettings = DynamicsSettings()
     esda: EsdaSettings = EsdaSettings()
     models: ModelsSettings | None = None
     tables: TablesSettings = TablesSettings()
@@ -138,6 +140,11 @@ class StudySettings(Settings):
     def esda_weights(self) -> list[str]:
         """The weights the ESDA runs on: esda.weights, else every W of the study."""
         return list(self.esda.weights) if self.esda.weights else self.weights_names
+
+    @property
+    def dynamics_weights(self) -> list[str]:
+        """The weights of the spatial and LISA Markov chains: dynamics.weights, else the first of the ESDA's."""
+        return list(self.dynamics.weights) if self.dynamics.weights else self.esda_weights[:1]
 
     @property
     def esda_years(self) -> list[int]:

@@ -3,7 +3,8 @@
 A study's tables follow from its configuration: descriptive statistics; for each index its indicator system
 and its values by region; Moran's I by year for each ESDA variable and the named clusters; model selection,
 the main models, the effects, their robustness across W and by region (each with a column group per estimation
-method when ``models.method`` lists several); and a Dagum Gini table per disparity variable. ``table_names`` lists them (the workflow makes one job per table); ``make`` builds one.
+method when ``models.method`` lists several); a Dagum Gini table per disparity variable; and per dynamics variable its
+Markov transition probabilities and its LISA Markov transitions. ``table_names`` lists them (the workflow makes one job per table); ``make`` builds one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.settings import StudySettings
-from nqpf.tables import descriptive, gini, regression, spatial
+from nqpf.tables import descriptive, dynamics, gini, regression, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from nqpf.tables.settings import EFFECT_MODELS
@@ -33,6 +34,9 @@ class Plan:
     esda_variables: tuple[str, ...]
     esda_weights: tuple[str, ...]
     disparity: tuple[str, ...]
+    dynamics: tuple[str, ...]
+    dynamics_scheme: str
+    lisa_markov: bool
     models: ModelsSettings | None
     model_weights: tuple[str, ...]
     main_weights: str | None
@@ -89,6 +93,9 @@ class Plan:
             esda_variables=tuple(study.esda.variables),
             esda_weights=tuple(study.esda_weights),
             disparity=tuple(study.disparity.variables),
+            dynamics=tuple(study.dynamics.variables),
+            dynamics_scheme=study.dynamics.scheme,
+            lisa_markov=study.dynamics.lisa and bool(study.dynamics_weights),
             models=models,
             model_weights=model_weights if models is not None else (),
             main_weights=main_weights,
@@ -120,6 +127,10 @@ def table_names(study: StudySettings) -> list[str]:
             if plan.models.groups:
                 names.append("heterogeneity")
     names += [f"dagum_gini_{v}" for v in plan.disparity]
+    for variable in plan.dynamics:
+        names.append(f"markov_{variable}")
+        if plan.lisa_markov:
+            names.append(f"lisa_markov_{variable}")
     return names
 
 
@@ -135,6 +146,7 @@ class Sources:
     clusters: pd.DataFrame | None = None
     results: regression.Results | None = None
     dagum: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
+    dynamics: dict[str, pd.DataFrame] | None = None  # dynamics/<name>.csv by name
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -151,6 +163,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("clusters", "units")
     if name.startswith("dagum_gini_"):
         return ("dagum",)
+    if name.startswith(("markov_", "lisa_markov_")):
+        return ("dynamics",)
     return ("results", "units")
 
 
@@ -187,6 +201,21 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
     if name.startswith("dagum_gini_"):
         overall, within, between = sources.dagum
         return gini.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
+    if name.startswith("markov_"):
+        found = sources.dynamics
+        return dynamics.markov(
+            name.removeprefix("markov_"),
+            found["transitions"],
+            found["homogeneity"],
+            plan.dynamics_scheme,
+            labels,
+            notes,
+        )
+    if name.startswith("lisa_markov_"):
+        found = sources.dynamics
+        return dynamics.lisa_markov(
+            name.removeprefix("lisa_markov_"), found["lisa_transitions"], found["lisa_moves"], labels, notes
+        )
     return _model_table(name, plan, sources) or _unavailable(name, labels, notes)
 
 

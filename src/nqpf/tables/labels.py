@@ -215,6 +215,66 @@ TERMS: dict[str, tuple[str, str]] = {
         "Dagum (1997) decomposition into within-region, net between-region and transvariation parts.",
         "依据 Dagum（1997）分解为区域内差异、区域间净值差异与超变密度。",
     ),
+    # distribution dynamics
+    "markov": (
+        "Traditional and spatial Markov transition probabilities of {variable}",
+        "{variable}的传统与空间马尔可夫转移概率矩阵",
+    ),
+    "lisa_markov": ("LISA Markov transitions of {variable}", "{variable}的 LISA 时空跃迁"),
+    "markov_traditional": ("Traditional Markov chain", "传统马尔可夫链"),
+    "markov_spatial": (
+        "Spatial Markov chain ({weights}), neighbours {name}",
+        "空间马尔可夫链（{weights}），邻域{name}",
+    ),
+    "neighbour_class": ("Neighbours: {name}", "邻域{name}"),
+    "lag_type": ("Neighbours", "邻域类型"),
+    "t_t1": ("t / t+1", "t / t+1"),
+    "n_start": ("n", "n"),
+    "class_numbered": ("Class {k}", "等级{k}"),
+    "class_low": ("Low", "低水平"),
+    "class_lower_middle": ("Lower-middle", "中低水平"),
+    "class_middle": ("Middle", "中等水平"),
+    "class_upper_middle": ("Upper-middle", "中高水平"),
+    "class_high": ("High", "高水平"),
+    "homogeneity_row": (
+        "Homogeneity ({weights}): Q = {q} (p = {p_q}), LR = {lr} (p = {p_lr}), df = {dof}",
+        "空间同质性检验（{weights}）：Q = {q}（p = {p_q}），LR = {lr}（p = {p_lr}），自由度 = {dof}",
+    ),
+    "markov_note": (
+        "{k} classes by {scheme}; the spatial chains condition on the class of the neighbours' mean (row-standardised "
+        "W) in the starting year (Rey 2001); homogeneity tests of Bickenbach and Bode (2003).",
+        "按{scheme}划分为 {k} 个等级；空间马尔可夫链以期初邻域（行标准化权重）均值所属等级为条件（Rey, 2001）；"
+        "同质性检验依据 Bickenbach 和 Bode（2003）。",
+    ),
+    "markov_scheme_pooled": ("the quantiles of all years pooled", "全部年份合并的分位数"),
+    "markov_scheme_yearly": ("each year's quantiles", "各年分位数"),
+    "markov_scheme_cutoffs": ("given cut-offs", "给定分界值"),
+    "left_out_transitions": (
+        "{n} transitions from or to a missing value left out.",
+        "{n} 次涉及缺失值的转移未计入。",
+    ),
+    "no_lag_transitions": (
+        "{n} transitions of units without neighbours or with an incomplete neighbourhood left out of the spatial "
+        "chain on {weights}.",
+        "{weights}下 {n} 次无邻居或邻域数据不完整单元的转移未计入空间马尔可夫链。",
+    ),
+    "move_type": ("Type", "跃迁类型"),
+    "moves_count": ("Transitions", "转移次数"),
+    "moves_share": ("Share (%)", "占比（%）"),
+    "move_0": ("0: neither moves", "类型0：本单元与邻域均不变"),
+    "move_I": ("I: the unit moves", "类型I：仅本单元跃迁"),
+    "move_II": ("II: the neighbours move", "类型II：仅邻域跃迁"),
+    "move_IIIA": ("IIIA: both, together", "类型IIIA：二者同向跃迁"),
+    "move_IIIB": ("IIIB: both, apart", "类型IIIB：二者反向跃迁"),
+    "lisa_markov_note": (
+        "Moves between Moran scatterplot quadrants from one year to the next; types after Rey (2001).",
+        "莫兰散点图象限的逐年跃迁；跃迁类型依据 Rey（2001）。",
+    ),
+    "markov_figure": (
+        "Markov transition probabilities of {variable} ({weights})",
+        "{variable}的马尔可夫转移概率（{weights}）",
+    ),
+    "surface_title": ("Kernel density of {variable} by year", "{variable}的动态核密度"),
     # figures (the tables' words where a figure shows the same thing: direct, indirect, total ...)
     "simulated": ("simulated demo data", "模拟数据"),
     "year_label": ("{year}", "{year}年"),
@@ -430,3 +490,19 @@ _LATEX_SPECIAL = {
 
 def escape_latex(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+_CLASS_NAMES = {
+    2: ("low", "high"),
+    3: ("low", "middle", "high"),
+    4: ("low", "lower_middle", "upper_middle", "high"),
+    5: ("low", "lower_middle", "middle", "upper_middle", "high"),
+}
+
+
+def class_names(labels: Labels, k: int) -> list[str]:
+    """The names of k ordered classes, low to high, as papers call them (4: low, lower-middle, upper-middle and
+    high; 低水平, 中低水平, 中高水平, 高水平); numbered beyond five."""
+    if k in _CLASS_NAMES:
+        return [labels.term(f"class_{key}") for key in _CLASS_NAMES[k]]
+    return [labels.term("class_numbered", k=i + 1) for i in range(k)]
