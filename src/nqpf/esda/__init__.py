@@ -3,8 +3,11 @@ conditional permutation inference, clusters of significant units matched to name
 
 For one cross-section: ``moran(x, w)``, ``geary``, ``getis_ord``, ``local_moran``, ``gi_star``,
 ``bivariate_moran`` (:mod:`nqpf.esda.cross_section`); for one variable of a panel, year by year, as the workflow
-runs it: ``analyse(frame, variable, w, years, settings, names)`` (:mod:`nqpf.esda.by_year`). The functions load
-when first used, so that reading the settings (:mod:`nqpf.esda.settings`) stays light."""
+runs it: ``analyse(frame, variable, w, years, settings, names)`` (:mod:`nqpf.esda.by_year`). Centrography of a
+weighted point pattern, as ArcGIS's Mean Center and Directional Distribution give it: ``mean_centre``,
+``standard_deviational_ellipse`` and the gravity centre's track by year, ``centre_track``
+(:mod:`nqpf.esda.centrography`). The functions load when first used, so that reading the settings
+(:mod:`nqpf.esda.settings`) stays light."""
 
 from nqpf import lazy
 
@@ -19,6 +22,10 @@ _FUNCTIONS = {
     "LocalStatistic": "cross_section",
     "analyse": "by_year",
     "EsdaSettings": "settings",
+    "mean_centre": "centrography",
+    "standard_deviational_ellipse": "centrography",
+    "StandardDeviationalEllipse": "centrography",
+    "centre_track": "centrography",
 }
 __all__ = sorted(_FUNCTIONS)
 
