@@ -19,6 +19,7 @@ RANK = {
     "weights": 3,
     "esda": 4,
     "models": 4,
+    "drivers": 4,
     "dynamics": 5,
     "tables": 6,
     "figures": 7,

@@ -2,8 +2,8 @@
 
 The library behind the nqpf Snakemake workflow, one package per stage: ``units`` (codes, names, boundaries),
 ``panel`` (statistics read, matched and checked), ``indices`` and ``disparity``, ``weights``, ``esda``, ``models``,
-``dynamics`` (Markov chains), ``tables`` and ``figures``, with ``study`` for what only the workflow needs. It
-never imports Snakemake.
+``drivers`` (the geographical detector), ``dynamics`` (Markov chains), ``tables`` and ``figures``, with ``study``
+for what only the workflow needs. It never imports Snakemake.
 
 From Python::
 
@@ -33,6 +33,7 @@ _API = {
 }
 _PACKAGES = (
     "disparity",
+    "drivers",
     "dynamics",
     "esda",
     "figures",
