@@ -183,7 +183,7 @@ def test_a_study_with_dynamics_lists_its_tables():
     text = (REPO / "config" / "studies" / "demo_province.yaml").read_text(encoding="utf-8")
     study = StudySettings.model_validate(yaml.safe_load(text)["studies"][0])
     names = table_plan.table_names(study)
-    assert names[-2:] == ["markov_nqpf", "lisa_markov_nqpf"]
+    assert names[-2:] == ["markov_nqpf", "lisa_markov_nqpf"] and "centrography_nqpf" in names
     assert study.dynamics_weights == ["queen"]
 
 

@@ -33,6 +33,7 @@ TABLES = {
     "disparity/convergence.csv": "Disparity",
     "esda/global.csv": "ESDA",
     "esda/named_clusters.csv": "ESDA",
+    "esda/centrography.csv": "ESDA",
     "dynamics/transitions.csv": "Dynamics",
     "dynamics/homogeneity.csv": "Dynamics",
     "models/estimates.csv": "Models",
@@ -45,6 +46,7 @@ FIGURE_CATEGORIES = {
     "report/figures/effects_": "Models",
     "report/figures/coefficients": "Models",
     "report/esda/lisa_": "ESDA",
+    "report/esda/ellipse_": "ESDA",
     "report/dynamics/markov_": "Dynamics",
     "report/dynamics/surface_": "Dynamics",
 }

@@ -405,6 +405,8 @@ def test_the_demo_studies_get_the_full_table_set():
         "index_regions_nqpf",
         "indicators_infrastructure",
         "index_regions_infrastructure",
+        "centrography_nqpf",
+        "centrography_infrastructure",
         "moran_nqpf",
         "moran_infrastructure",
         "named_clusters",

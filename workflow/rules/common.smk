@@ -330,6 +330,17 @@ def esda_parts(wildcards):
     return parts
 
 
+def centrography_targets(name, s):
+    """The gravity centre track of a study's centrography variables and, with polygons, their ellipse maps."""
+    if not s.centrography.variables:
+        return []
+    targets = [f"results/{name}/esda/centrography.csv"]
+    if s.units.has_polygons:
+        for variable in s.centrography.variables:
+            targets += figure_files(f"results/{name}/esda/ellipse_{variable}.png")
+    return targets
+
+
 def esda_targets(name, s):
     if not s.esda.variables:
         return []
@@ -445,7 +456,8 @@ def study_targets(name, s):
     targets += index_targets(name, s)
     targets += weights_targets(name, s)
     targets += esda_targets(name, s)
-    targets += dynamics_targets(name, s)  # dynamics.smk
+    targets += dynamics_targets(name, s)
+    targets += centrography_targets(name, s)
     targets += model_targets(name, s)
     # figure_targets lives in figure_targets.smk, manifest_targets in manifest.smk.
     targets += table_targets(name, s)
@@ -508,6 +520,8 @@ def tables_inputs(wildcards):
         files.update(
             {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
         )
+    if "centrography" in needs:
+        files["centrography"] = f"{base}/esda/centrography.csv"
     if "dynamics" in needs:
         files.update(
             {
@@ -559,6 +573,7 @@ def report_pages(s):
         esda=bool(s.esda.variables),
         disparity=bool(s.disparity.variables),
         dynamics=bool(s.dynamics.variables),
+        centrography=bool(s.centrography.variables),
         models=s.models is not None,
     )
 

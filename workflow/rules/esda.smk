@@ -179,3 +179,59 @@ rule moran_trend:
         "logs/{study}/benchmarks/moran_trend.tsv"
     script:
         "../scripts/plot_moran_trend.py"
+
+
+rule centrography:
+    input:
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+        boundaries=boundary_file,
+    output:
+        "results/{study}/esda/centrography.csv",
+    log:
+        "logs/{study}/esda/centrography.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards).centrography.to_config(),
+        projection=lambda wildcards: study(wildcards).units.projection,
+        years=lambda wildcards: study(wildcards).year_list,
+        code=code("locate_centres.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("centrography"),
+        runtime=job_runtime("centrography"),
+    benchmark:
+        "logs/{study}/benchmarks/centrography.tsv"
+    script:
+        "../scripts/locate_centres.py"
+
+
+rule ellipse_map:
+    input:
+        track="results/{study}/esda/centrography.csv",
+        boundaries=boundary_file,
+        display=display_file,
+    output:
+        **figure_outputs("ellipse", "results/{study}/esda/ellipse_{variable}.png", "../report/ellipse_map.rst", "ESDA"),
+    log:
+        "logs/{study}/esda/ellipse_{variable}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        years=lambda wildcards: study(wildcards).centrography.map_years_of(study(wildcards).year_list),
+        projection=lambda wildcards: study(wildcards).units.projection,
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        titles=lambda wildcards: study(wildcards).figures.titles,
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_ellipses.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("ellipse_map"),
+        runtime=job_runtime("ellipse_map"),
+    benchmark:
+        "logs/{study}/benchmarks/ellipse_map.{variable}.tsv"
+    script:
+        "../scripts/plot_ellipses.py"

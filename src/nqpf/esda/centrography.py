@@ -481,3 +481,47 @@ def _geographic(track: pd.DataFrame, crs) -> None:
     still = metres == 0
     track["geodesic_km"] = np.concatenate([[np.nan], metres / 1e3])
     track["geodesic_bearing_deg"] = np.concatenate([[np.nan], np.where(still, np.nan, forward % 360.0)])
+
+
+# -- a study's units and variables ---------------------------------------------------------------------------------
+
+
+def unit_coordinates(units, projection=None) -> tuple[pd.DataFrame, object]:
+    """The x and y (metres) of the units of a boundary table (``units``: a GeoDataFrame with ``code``, polygons or
+    points, in any CRS) in their equal-area projection (:func:`nqpf.units.crs.equal_area`: China Albers for
+    China), or ``projection`` (a study's ``units.projection``): the centroids of the exact polygons, or the points.
+    Returns the table (indexed by code, columns x and y) and the projection, as :func:`centre_track` takes them."""
+    from nqpf.units import crs
+
+    target = crs.equal_area(units, projection)
+    projected = units.to_crs(target)
+    points = projected.geometry.centroid
+    table = pd.DataFrame(
+        {"x": points.x.to_numpy(), "y": points.y.to_numpy()},
+        index=pd.Index(units["code"].astype(str).to_numpy(), name="code"),
+    )
+    return table, target
+
+
+def tracks(frame: pd.DataFrame, variables, coordinates, *, crs=None, years=None, **options) -> pd.DataFrame:
+    """:func:`centre_track` of each of ``variables`` of a study's analysis ``frame`` (code, year, the variables)
+    in ``years`` (default all), one table with a ``variable`` column first; ``options`` are those of
+    :func:`centre_track` (missing, std, sqrt2, dof). An error names the variable."""
+    from nqpf.errors import InputError
+
+    data = frame if years is None else frame[frame["year"].isin(list(years))]
+    parts = []
+    for variable in variables:
+        try:
+            track = centre_track(data, coordinates, value=variable, crs=crs, **options)
+        except ValueError as err:
+            raise InputError(
+                f"centrography of {variable}: {err}",
+                column=variable,
+                key="centrography.variables",
+                fix="a gravity centre needs values of zero or more for every unit and year (missing values: "
+                "centrography.missing: drop_per_year)",
+            ) from None
+        track.insert(0, "variable", variable)
+        parts.append(track)
+    return pd.concat(parts, ignore_index=True)

@@ -105,3 +105,29 @@ class EsdaSettings(Settings):
     def map_years_of(self, years: list[int]) -> list[int]:
         """The years of the LISA maps: as configured, else every year up to 12, else first, middle and last."""
         return list(self.map_years) if self.map_years else first_middle_last(years)
+
+
+class CentrographySettings(Settings):
+    """The gravity centre and standard deviational ellipse of variables by year (:mod:`nqpf.esda.centrography`)."""
+
+    variables: list[str] = Field(
+        default=[], description="panel variables or index names whose gravity centre and ellipse to trace"
+    )
+    std: Literal[1, 2, 3] = Field(
+        default=1, description="standard deviations of the ellipse (ArcGIS: 1, 2 or 3)"
+    )
+    sqrt2: bool = Field(
+        default=True, description="ArcGIS's sqrt(2) correction of the axes (ArcGIS Pro applies it)"
+    )
+    map_years: list[int] | None = Field(
+        default=None, description="years whose ellipses the map draws (default first, middle and last)"
+    )
+    missing: Missing = Field(
+        default="error",
+        description=MISSING_DESCRIPTION
+        + "; each year's centre and ellipse are those of the units observed in it",
+    )
+
+    def map_years_of(self, years: list[int]) -> list[int]:
+        """The years of the ellipse map: as configured, else the first, middle and last of ``years``."""
+        return list(self.map_years) if self.map_years else first_middle_last(years)

@@ -20,6 +20,7 @@ _FUNCTIONS = {
     "frame_map": "basemap",
     "mainland_view": "basemap",
     "connectivity_map": "connectivity",
+    "ellipse_map": "centrography",
     "DisplayGeometry": "display",
     "kernel_surface": "dynamics",
     "markov_heatmaps": "dynamics",

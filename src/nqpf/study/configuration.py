@@ -468,6 +468,7 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
         ("esda.years", study.esda.years),
         ("esda.map_years", study.esda.map_years),
         ("disparity.kernel_years", study.disparity.kernel_years),
+        ("centrography.map_years", study.centrography.map_years),
     ]
     for key, years in lists:
         outside = [y for y in years or [] if not first <= y <= last]
@@ -522,6 +523,13 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
                 "set units.table.lon_field and lat_field, read W from a file (kind: file, islands: {policy: "
                 "keep} or error), or give the units' polygons",
             )
+    if study.centrography.variables and not units.has_coordinates:
+        fail(
+            "centrography.variables",
+            "the gravity centre and ellipse need the units' locations; the units table gives no longitude and "
+            "latitude",
+            "set units.table.lon_field and lat_field, give the units' polygons, or drop the centrography block",
+        )
     produced = set(produced)
     files = [(f"statistics.files[{i}].path", t.path) for i, t in enumerate(study.statistics.files)]
     if study.units.file is not None and study.units.level == "file":

@@ -86,6 +86,7 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
             wanted.append((f"weights[{i}].variable", spec.variable, list(variables)))
     wanted += [("disparity.variables", v, frame) for v in study.disparity.variables]
     wanted += [("dynamics.variables", v, frame) for v in study.dynamics.variables]
+    wanted += [("centrography.variables", v, frame) for v in study.centrography.variables]
     wanted += [("esda.variables", v, frame) for v in study.esda.variables]
     wanted += [("esda.bivariate", v, frame) for pair in study.esda.bivariate for v in pair]
     if study.models is not None:

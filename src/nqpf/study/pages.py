@@ -42,6 +42,7 @@ def study_pages(
     disparity: bool = False,
     models: bool = False,
     dynamics: bool = False,
+    centrography: bool = False,
 ):
     """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
     models),
@@ -74,6 +75,15 @@ def study_pages(
             Page("esda/global.csv", "ESDA", "Global spatial autocorrelation", "esda_global.rst"),
             Page("esda/named_clusters.csv", "ESDA", "Hot spots of named regions", "named_clusters.rst"),
         ]
+    if centrography:
+        pages.append(
+            Page(
+                "esda/centrography.csv",
+                "ESDA",
+                "Gravity centres and standard deviational ellipses",
+                "centrography.rst",
+            )
+        )
     if dynamics:
         pages += [
             Page(

@@ -10,7 +10,7 @@ from pydantic import Discriminator, Field, Tag
 
 from nqpf.disparity.settings import DisparitySettings
 from nqpf.dynamics.settings import DynamicsSettings
-from nqpf.esda.settings import EsdaSettings
+from nqpf.esda.settings import CentrographySettings, EsdaSettings
 from nqpf.figures.settings import FiguresSettings
 from nqpf.indices.settings import CouplingSettings, IndexSettings
 from nqpf.models.settings import ModelsSettings
@@ -97,6 +97,7 @@ class StudySettings(Settings):
     disparity: DisparitySettings = DisparitySettings()
     dynamics: DynamicsSettings = DynamicsSettings()
     esda: EsdaSettings = EsdaSettings()
+    centrography: CentrographySettings = CentrographySettings()
     models: ModelsSettings | None = None
     tables: TablesSettings = TablesSettings()
     figures: FiguresSettings = FiguresSettings()

@@ -16,7 +16,7 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.settings import StudySettings
-from nqpf.tables import descriptive, dynamics, gini, regression, spatial
+from nqpf.tables import centrography, descriptive, dynamics, gini, regression, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from nqpf.tables.settings import EFFECT_MODELS
@@ -34,6 +34,9 @@ class Plan:
     esda_variables: tuple[str, ...]
     esda_weights: tuple[str, ...]
     disparity: tuple[str, ...]
+    centrography: tuple[str, ...]
+    centrography_sqrt2: bool
+    projection: str
     dynamics: tuple[str, ...]
     dynamics_scheme: str
     lisa_markov: bool
@@ -93,6 +96,9 @@ class Plan:
             esda_variables=tuple(study.esda.variables),
             esda_weights=tuple(study.esda_weights),
             disparity=tuple(study.disparity.variables),
+            centrography=tuple(study.centrography.variables),
+            centrography_sqrt2=study.centrography.sqrt2,
+            projection=str(study.units.projection or ""),
             dynamics=tuple(study.dynamics.variables),
             dynamics_scheme=study.dynamics.scheme,
             lisa_markov=study.dynamics.lisa and bool(study.dynamics_weights),
@@ -114,6 +120,7 @@ def table_names(study: StudySettings) -> list[str]:
     names = ["descriptive"] if plan.descriptive else []
     for index in plan.indices:
         names += [f"indicators_{index}", f"index_regions_{index}"]
+    names += [f"centrography_{v}" for v in plan.centrography]
     if plan.esda_variables:
         names += [f"moran_{v}" for v in plan.esda_variables] + ["named_clusters"]
     if plan.models is not None:
@@ -147,6 +154,7 @@ class Sources:
     results: regression.Results | None = None
     dagum: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
     dynamics: dict[str, pd.DataFrame] | None = None  # dynamics/<name>.csv by name
+    centrography: pd.DataFrame | None = None  # esda/centrography.csv
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -165,6 +173,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("dagum",)
     if name.startswith(("markov_", "lisa_markov_")):
         return ("dynamics",)
+    if name.startswith("centrography_"):
+        return ("centrography",)
     return ("results", "units")
 
 
@@ -201,6 +211,15 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
     if name.startswith("dagum_gini_"):
         overall, within, between = sources.dagum
         return gini.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
+    if name.startswith("centrography_"):
+        return centrography.centrography(
+            name.removeprefix("centrography_"),
+            sources.centrography,
+            labels,
+            plan.centrography_sqrt2,
+            plan.projection,
+            notes,
+        )
     if name.startswith("markov_"):
         found = sources.dynamics
         return dynamics.markov(

@@ -215,6 +215,45 @@ TERMS: dict[str, tuple[str, str]] = {
         "Dagum (1997) decomposition into within-region, net between-region and transvariation parts.",
         "依据 Dagum（1997）分解为区域内差异、区域间净值差异与超变密度。",
     ),
+    # centrography
+    "centrography": (
+        "Gravity centre and standard deviational ellipse of {variable}",
+        "{variable}的重心迁移与标准差椭圆参数",
+    ),
+    "centre_lon": ("Centre longitude (°E)", "重心经度（°E）"),
+    "centre_lat": ("Centre latitude (°N)", "重心纬度（°N）"),
+    "move_km": ("Move (km)", "移动距离（km）"),
+    "direction_short": ("Direction", "移动方向"),
+    "major_km": ("Major semi-axis (km)", "长半轴（km）"),
+    "minor_km": ("Minor semi-axis (km)", "短半轴（km）"),
+    "rotation": ("Rotation (°)", "转角（°）"),
+    "ellipse_area": ("Area (10^4 km²)", "面积（万 km²）"),
+    "shape_index": ("Shape index", "形状指数"),
+    "centrography_note": (
+        "Centre weighted by the variable; ellipse of {std} standard deviation(s){sqrt2} after ArcGIS's Directional "
+        "Distribution, in {crs}; moves as the geodesic between successive centres; rotation of the major axis "
+        "clockwise from north.",
+        "以变量值加权的重心；标准差椭圆按 ArcGIS 方向分布工具计算（{std} 倍标准差{sqrt2}），投影为{crs}；"
+        "移动距离为相邻年份重心间的测地线距离；转角为长轴自正北顺时针方向的角度。",
+    ),
+    "equal_area_projection": ("the units' equal-area projection", "研究单元的等积投影"),
+    "sqrt2_applied": (" with the sqrt(2) correction", "，含 √2 校正"),
+    "ellipse_title": (
+        "Gravity centre and standard deviational ellipses of {variable}",
+        "{variable}的重心迁移轨迹与标准差椭圆",
+    ),
+    "ellipse_year": ("ellipse {year}", "{year}年标准差椭圆"),
+    "centre_track": ("Track of the gravity centre", "重心迁移轨迹"),
+    "km_east": ("km east of the first year's centre", "相对首年重心向东距离（km）"),
+    "km_north": ("km north of the first year's centre", "相对首年重心向北距离（km）"),
+    "compass_N": ("N", "北"),
+    "compass_NE": ("NE", "东北"),
+    "compass_E": ("E", "东"),
+    "compass_SE": ("SE", "东南"),
+    "compass_S": ("S", "南"),
+    "compass_SW": ("SW", "西南"),
+    "compass_W": ("W", "西"),
+    "compass_NW": ("NW", "西北"),
     # distribution dynamics
     "markov": (
         "Traditional and spatial Markov transition probabilities of {variable}",
