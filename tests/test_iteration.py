@@ -28,6 +28,7 @@ WORDS = {
     "disparity_figures": 3,
     "markov_figure": 1,
     "kernel_surface": 1,
+    "ellipse_map": 2,
     "weights_map": 4,
     "esda_maps": 4,
     "esda_scatter": 4,
