@@ -408,7 +408,8 @@ def index_targets(name, s):
     targets = []
     for spec in s.indices:
         stem = f"results/{name}/indices/{spec.name}"
-        targets += [f"{stem}.csv", f"{stem}.weights.csv", f"{stem}.method.md", *figure_files(f"{stem}.regions.png")]
+        targets += [f"{stem}.csv", f"{stem}.weights.csv", f"{stem}.method.md", f"{stem}.obstacles.csv"]
+        targets += figure_files(f"{stem}.regions.png")
     targets += [f"results/{name}/indices/coupling/{spec.name}.csv" for spec in s.coupling]
     if s.disparity.variables:
         targets.append(f"results/{name}/disparity/dagum_gini.csv")
@@ -509,6 +510,8 @@ def tables_inputs(wildcards):
             files[name] = f"{base}/indices/{name.removeprefix('indicators_')}.weights.csv"
         elif name.startswith("index_regions_"):
             files[name] = f"{base}/indices/{name.removeprefix('index_regions_')}.csv"
+        elif name.startswith("obstacles_"):
+            files[name] = f"{base}/indices/{name.removeprefix('obstacles_')}.obstacles.csv"
     if needs & {"esda_global", "clusters"}:
         files["esda_global"] = f"{base}/esda/global.csv"
     if "clusters" in needs:

@@ -10,6 +10,7 @@ rule index:
         weights="results/{study}/indices/{index}.weights.csv",
         method="results/{study}/indices/{index}.method.md",
         left_out="results/{study}/indices/{index}.left_out.csv",
+        obstacles="results/{study}/indices/{index}.obstacles.csv",
     log:
         "logs/{study}/indices/{index}.log",
     conda:

@@ -24,6 +24,7 @@ _FUNCTIONS = {
     "scatter_degree_weights": "weighting",
     "game_theory_weights": "weighting",
     "obstacle_degree": "obstacle",
+    "obstacle_table": "obstacle",
     "index_obstacles": "obstacle",
     "mean_obstacles": "obstacle",
     "top_obstacles": "obstacle",

@@ -82,6 +82,9 @@ class IndexResult:
     notes: list[str] = field(default_factory=list)
     method: str = ""
     left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS))
+    # code, year and each indicator min-max normalised (negative ones reversed, constant ones 0) as the index
+    # weighs them, for the unit-years with an index value: the x' of the obstacle degree model
+    normalised: pd.DataFrame | None = None
 
 
 def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
@@ -130,6 +133,7 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
         else [g.index.to_numpy() for _, g in data.groupby("year", sort=True)]
     )
     scores = np.full((len(data), 1 + len(spec.dimensions)), np.nan)
+    normalised = np.zeros((len(data), len(variables)))
     weight_rows = []
     for rows in groups:
         block = data.loc[rows, variables].to_numpy(dtype=float)
@@ -138,6 +142,7 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
             scope = "the panel" if spec.weights_by == "pooled" else f"year {int(data.loc[rows[0], 'year'])}"
             notes.append(f"{name} is constant over {scope}: normalised to 0, weight 0")
         scores[rows] = _scores(z, weights, spec)
+        normalised[rows] = z
         for ind, e, w in zip(spec.indicators, entropy, weights, strict=True):
             row = {
                 "indicator": ind.variable,
@@ -155,8 +160,15 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
     for k, column in enumerate(columns):
         values[column] = np.nan
         values.loc[complete.to_numpy(), column] = scores[:, k]
+    table = data[["code", "year"]].copy()
+    table[variables] = normalised
     return IndexResult(
-        values=values, weights=pd.DataFrame(weight_rows), notes=notes, method=describe(spec), left_out=left
+        values=values,
+        weights=pd.DataFrame(weight_rows),
+        notes=notes,
+        method=describe(spec),
+        left_out=left,
+        normalised=table,
     )
 
 

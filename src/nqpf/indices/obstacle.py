@@ -258,36 +258,27 @@ def top_obstacles(obstacles: pd.DataFrame, k: int = 5, *, label: str = "indicato
     return pd.DataFrame(rows, columns=[*levels, "rank", label, "obstacle"])
 
 
-def index_obstacles(panel: pd.DataFrame, spec) -> Obstacles:
+def index_obstacles(panel: pd.DataFrame, spec, result=None) -> Obstacles:
     """The obstacle degrees of a composite index (:func:`nqpf.indices.composite.build` with settings ``spec``,
     an :class:`~nqpf.indices.settings.IndexSettings`) on ``panel`` (columns code, name, year and the
-    indicators): its normalised indicators and weights, pooled or year by year as the index makes them,
-    indexed by code and year, the dimensions the index's own (the contribution is indexed by year and
-    indicator when the weights are by year). Unit-years the index leaves out (a missing indicator) have
-    none."""
-    from nqpf.indices.composite import build, minmax
+    indicators): the normalised indicators and weights the index itself used (``result``, the index's
+    :class:`~nqpf.indices.composite.IndexResult`, built here when not given), pooled or year by year as the index
+    makes them, indexed by code and year, the dimensions the index's own (the contribution is indexed by year and
+    indicator when the weights are by year). Unit-years the index leaves out (a missing indicator) have none."""
+    from nqpf.indices.composite import build
 
-    result = build(panel, spec)
+    result = build(panel, spec) if result is None else result
     variables = [i.variable for i in spec.indicators]
-    data = panel.sort_values(["year", "code"], ignore_index=True)
-    data = data[data[variables].notna().all(axis=1)].reset_index(drop=True)
-    if spec.weights_by == "pooled":
-        groups = [(None, data)]
-    else:
-        groups = list(data.groupby("year", sort=True))
+    data = result.normalised
+    groups = [(None, data)] if spec.weights_by == "pooled" else list(data.groupby("year", sort=True))
     weight_table = result.weights
     dims = {i.variable: i.dimension for i in spec.indicators}
     parts = []
     for year, rows in groups:
-        z = np.zeros((len(rows), len(variables)))
-        for j, ind in enumerate(spec.indicators):
-            column = rows[ind.variable].to_numpy(dtype=float)
-            if np.ptp(column) > 0:
-                z[:, j] = minmax(column, ind.negative)
         chosen = weight_table if year is None else weight_table[weight_table["year"] == year]
         weights = chosen.set_index("indicator")["weight"]
         frame = pd.DataFrame(
-            z,
+            rows[variables].to_numpy(dtype=float),
             index=pd.MultiIndex.from_arrays(
                 [rows["code"].astype(str).to_numpy(), rows["year"].astype(int).to_numpy()],
                 names=["code", "year"],
@@ -309,3 +300,12 @@ def index_obstacles(panel: pd.DataFrame, spec) -> Obstacles:
         .rename("contribution"),
         unobstructed=parts[0].unobstructed.append([p.unobstructed for p in parts[1:]]),
     )
+
+
+def obstacle_table(obstacles: Obstacles, spec) -> pd.DataFrame:
+    """The obstacle degrees of an index as the index stage writes them (``indices/<index>.obstacles.csv``): code,
+    year, one column per indicator, then one per dimension named as the index's sub-index
+    (``<index>_<dimension>``), in per cent; rows without any obstacle left empty."""
+    dimensions = obstacles.dimensions.rename(columns=lambda d: f"{spec.name}_{d}")
+    table = pd.concat([obstacles.indicators, dimensions], axis=1).reset_index()
+    return table.sort_values(["year", "code"], kind="stable", ignore_index=True)

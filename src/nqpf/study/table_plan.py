@@ -119,7 +119,7 @@ def table_names(study: StudySettings) -> list[str]:
     plan = Plan.from_study(study)
     names = ["descriptive"] if plan.descriptive else []
     for index in plan.indices:
-        names += [f"indicators_{index}", f"index_regions_{index}"]
+        names += [f"indicators_{index}", f"index_regions_{index}", f"obstacles_{index}"]
     names += [f"centrography_{v}" for v in plan.centrography]
     if plan.esda_variables:
         names += [f"moran_{v}" for v in plan.esda_variables] + ["named_clusters"]
@@ -149,6 +149,7 @@ class Sources:
     units: pd.DataFrame | None = None
     index_values: pd.DataFrame | None = None
     index_weights: pd.DataFrame | None = None
+    obstacles: pd.DataFrame | None = None  # indices/<index>.obstacles.csv
     esda_global: pd.DataFrame | None = None
     clusters: pd.DataFrame | None = None
     results: regression.Results | None = None
@@ -165,6 +166,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("index_weights",)
     if name.startswith("index_regions_"):
         return ("index_values", "units")
+    if name.startswith("obstacles_"):
+        return ("obstacles",)
     if name.startswith("moran_"):
         return ("esda_global",)
     if name == "named_clusters":
@@ -199,6 +202,9 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
     if name.startswith("index_regions_"):
         index = name.removeprefix("index_regions_")
         return descriptive.index_by_region(index, sources.index_values, sources.units, labels, notes)
+    if name.startswith("obstacles_"):
+        index = name.removeprefix("obstacles_")
+        return descriptive.obstacles(index, study.index_spec(index), sources.obstacles, labels, notes)
     if name.startswith("moran_"):
         variable = name.removeprefix("moran_")
         return spatial.moran_by_year(variable, sources.esda_global, plan.esda_weights, labels, notes)

@@ -96,3 +96,47 @@ def index_by_region(name: str, values: pd.DataFrame, units: pd.DataFrame, labels
         (Block(rows), Block((growth_row,))),
         (*notes, labels.term("index_note")),
     )
+
+
+TOP_OBSTACLES = 5
+
+
+def obstacles(index: str, spec, table: pd.DataFrame, labels: Labels, notes=()) -> Table:
+    """The obstacle degree model of an index by year (``indices/<index>.obstacles.csv``,
+    :func:`nqpf.indices.obstacle_table`): the mean obstacle degree of each dimension over the units (%), and the
+    five indicators with the largest mean obstacle, each with its degree (%)."""
+    from nqpf.indices.obstacle import mean_obstacles, top_obstacles
+
+    indicators = [i.variable for i in spec.indicators]
+    dimensions = [f"{spec.name}_{d}" for d in spec.dimensions]
+    frame = table.set_index(["code", "year"])
+    by_year = mean_obstacles(frame[indicators], by="year")
+    dims = mean_obstacles(frame[dimensions], by="year")
+    top = top_obstacles(by_year, TOP_OBSTACLES)
+    k = min(TOP_OBSTACLES, len(indicators))
+    rows = []
+    for year in by_year.index:
+        ranked = top[top["year"] == year].sort_values("rank")
+        cells_ = [cells.number(dims.loc[year, d], 2) for d in dimensions]
+        cells_ += [
+            f"{labels.name(r.indicator)} ({cells.number(r.obstacle, 2)})"
+            for r in ranked.itertuples(index=False)
+        ]
+        rows.append(Row(Cell(str(int(year))), tuple(Cell(v) for v in cells_)))
+    columns = (
+        Cell(labels.term("year")),
+        *(Cell(labels.name(d.removeprefix(f"{spec.name}_"))) for d in dimensions),
+        *(Cell(labels.term("obstacle_rank", rank=r)) for r in range(1, k + 1)),
+    )
+    groups = (
+        (Cell(labels.term("obstacle_dimensions")), len(dimensions)),
+        (Cell(labels.term("obstacle_top")), k),
+    )
+    return Table(
+        f"obstacles_{index}",
+        Cell(labels.term("obstacles", index=labels.name(index))),
+        columns,
+        (Block(tuple(rows)),),
+        (*notes, labels.term("obstacles_note")),
+        groups,
+    )

@@ -38,6 +38,16 @@ TERMS: dict[str, tuple[str, str]] = {
     "national": ("National", "全国"),
     "growth": ("Average annual growth (%)", "年均增长率（%）"),
     "index_note": ("Unweighted means of the units in each region.", "各区域内研究单元的算术平均值。"),
+    "obstacles": ("Obstacle degrees of {index} by year (%)", "{index}障碍度诊断（%）"),
+    "obstacle_dimensions": ("Dimensions", "维度障碍度"),
+    "obstacle_top": ("Largest indicator obstacles", "主要障碍因子"),
+    "obstacle_rank": ("{rank}", "第{rank}位"),
+    "obstacles_note": (
+        "Obstacle degree O = F (1 - x') / sum F (1 - x') x 100, F the indicator's weight, x' its normalised value as "
+        "the index uses it; means over the units of each year; indicators ranked by their mean obstacle degree.",
+        "障碍度 O = F(1 - x')/ΣF(1 - x') × 100，F 为指标权重，x' 为指数所用的标准化值；各年取研究单元均值，"
+        "指标按平均障碍度排序。",
+    ),
     # ESDA
     "moran": ("Global Moran's I of {variable} by year", "{variable}全局莫兰指数"),
     "moran_note": (
