@@ -31,7 +31,7 @@ from nqpf.drivers import (
     q_statistic,
     risk_detector,
 )
-from nqpf.drivers.geodetector import (
+from nqpf.drivers.detectors import (
     DISCRETISATION_COLUMNS,
     ECOLOGICAL_COLUMNS,
     FACTOR_COLUMNS,
@@ -512,7 +512,7 @@ def test_the_package_loads_lazily_and_keeps_its_names():
 
     import nqpf.drivers as drivers
 
-    importlib.import_module("nqpf.drivers.geodetector")
-    importlib.import_module("nqpf.drivers.discretise")
+    importlib.import_module("nqpf.drivers.detectors")
+    importlib.import_module("nqpf.drivers.discretisation")
     assert callable(drivers.geodetector) and callable(drivers.discretise)
     assert set(drivers.__all__) >= {"geodetector", "discretise", "factor_detector", "optimal_discretisation"}

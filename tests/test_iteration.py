@@ -29,6 +29,7 @@ WORDS = {
     "markov_figure": 1,
     "kernel_surface": 1,
     "ellipse_map": 2,
+    "geodetector_figure": 1,
     "weights_map": 4,
     "esda_maps": 4,
     "esda_scatter": 4,

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 STUDY = "demo_province"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Dynamics", "Models", "Tables")
+CATEGORIES = ("Data", "Indices", "Disparity", "Weights", "ESDA", "Dynamics", "Drivers", "Models", "Tables")
 # Results besides the figures that a reader of the study looks for, and the category they belong in: each is
 # a page of the report (nqpf.study.pages), report/pages/<category>/<result>.html.
 TABLES = {
@@ -36,6 +36,8 @@ TABLES = {
     "esda/centrography.csv": "ESDA",
     "dynamics/transitions.csv": "Dynamics",
     "dynamics/homogeneity.csv": "Dynamics",
+    "drivers/factor.csv": "Drivers",
+    "drivers/interaction.csv": "Drivers",
     "models/estimates.csv": "Models",
     "models/effects.csv": "Models",
     "models/tests.csv": "Models",
@@ -49,6 +51,7 @@ FIGURE_CATEGORIES = {
     "report/esda/ellipse_": "ESDA",
     "report/dynamics/markov_": "Dynamics",
     "report/dynamics/surface_": "Dynamics",
+    "report/drivers/geodetector": "Drivers",
 }
 
 

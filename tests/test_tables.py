@@ -420,6 +420,8 @@ def test_the_demo_studies_get_the_full_table_set():
         "dagum_gini_nqpf",
         "dagum_gini_infrastructure",
         "dagum_gini_gdp_per_capita",
+        "geodetector_factors",
+        "geodetector_interaction",
         "markov_nqpf",
         "lisa_markov_nqpf",
     ]

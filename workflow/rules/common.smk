@@ -390,6 +390,16 @@ def dynamics_targets(name, s):
     return targets
 
 
+GEODETECTOR_TABLES = ("factor", "interaction", "risk", "ecological", "discretisation", "left_out")
+
+
+def geodetector_targets(name, s):
+    if not s.geodetector.active:
+        return []
+    targets = [f"results/{name}/drivers/{table}.csv" for table in GEODETECTOR_TABLES]
+    return targets + figure_files(f"results/{name}/drivers/geodetector.png")
+
+
 EXPORTS = {"stata": "stata.txt", "csv": "matrix.csv"}
 
 
@@ -459,6 +469,7 @@ def study_targets(name, s):
     targets += esda_targets(name, s)
     targets += dynamics_targets(name, s)
     targets += centrography_targets(name, s)
+    targets += geodetector_targets(name, s)
     targets += model_targets(name, s)
     # figure_targets lives in figure_targets.smk, manifest_targets in manifest.smk.
     targets += table_targets(name, s)
@@ -523,6 +534,9 @@ def tables_inputs(wildcards):
         files.update(
             {f"dagum{suffix}": f"{base}/disparity/dagum_gini{suffix}.csv" for suffix in ("", "_within", "_between")}
         )
+    if "geodetector" in needs:
+        files["geodetector_factor"] = f"{base}/drivers/factor.csv"
+        files["geodetector_interaction"] = f"{base}/drivers/interaction.csv"
     if "centrography" in needs:
         files["centrography"] = f"{base}/esda/centrography.csv"
     if "dynamics" in needs:
@@ -577,6 +591,7 @@ def report_pages(s):
         disparity=bool(s.disparity.variables),
         dynamics=bool(s.dynamics.variables),
         centrography=bool(s.centrography.variables),
+        geodetector=s.geodetector.active,
         models=s.models is not None,
     )
 

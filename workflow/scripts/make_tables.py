@@ -33,6 +33,9 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
         )
     if "dagum" in given.keys():
         sources.dagum = tuple(pd.read_csv(given[key]) for key in ("dagum", "dagum_within", "dagum_between"))
+    found = [key for key in given.keys() if key.startswith("geodetector_")]
+    if found:
+        sources.geodetector = {key.removeprefix("geodetector_"): pd.read_csv(given[key]) for key in found}
     if "centrography" in given.keys():
         sources.centrography = pd.read_csv(given.centrography, keep_default_na=False, na_values=[""])
     dynamics = [key for key in given.keys() if key.startswith("dynamics_")]

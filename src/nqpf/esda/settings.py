@@ -130,4 +130,4 @@ class CentrographySettings(Settings):
 
     def map_years_of(self, years: list[int]) -> list[int]:
         """The years of the ellipse map: as configured, else the first, middle and last of ``years``."""
-        return list(self.map_years) if self.map_years else first_middle_last(years)
+        return list(self.map_years) if self.map_years else first_middle_last(years, most=3)

@@ -21,6 +21,7 @@ _FUNCTIONS = {
     "mainland_view": "basemap",
     "connectivity_map": "connectivity",
     "ellipse_map": "centrography",
+    "geodetector_figure": "drivers",
     "DisplayGeometry": "display",
     "kernel_surface": "dynamics",
     "markov_heatmaps": "dynamics",

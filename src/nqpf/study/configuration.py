@@ -469,6 +469,7 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
         ("esda.map_years", study.esda.map_years),
         ("disparity.kernel_years", study.disparity.kernel_years),
         ("centrography.map_years", study.centrography.map_years),
+        ("geodetector.years", study.geodetector.years),
     ]
     for key, years in lists:
         outside = [y for y in years or [] if not first <= y <= last]

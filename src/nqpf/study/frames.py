@@ -87,6 +87,10 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
     wanted += [("disparity.variables", v, frame) for v in study.disparity.variables]
     wanted += [("dynamics.variables", v, frame) for v in study.dynamics.variables]
     wanted += [("centrography.variables", v, frame) for v in study.centrography.variables]
+    if study.geodetector.active:
+        groupings = frame + list(UNIT_COLUMNS) + list(study.units.attribute_names)
+        wanted.append(("geodetector.dependent", study.geodetector.dependent, frame))
+        wanted += [("geodetector.factors", v, groupings) for v in study.geodetector.factors]
     wanted += [("esda.variables", v, frame) for v in study.esda.variables]
     wanted += [("esda.bivariate", v, frame) for pair in study.esda.bivariate for v in pair]
     if study.models is not None:

@@ -43,6 +43,7 @@ def study_pages(
     models: bool = False,
     dynamics: bool = False,
     centrography: bool = False,
+    geodetector: bool = False,
 ):
     """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
     models),
@@ -98,6 +99,22 @@ def study_pages(
             Page("dynamics/steady_state.csv", "Dynamics", "Steady states", "steady_state.rst"),
             Page(
                 "dynamics/lisa_moves.csv", "Dynamics", "LISA Markov: space-time transitions", "lisa_moves.rst"
+            ),
+        ]
+    if geodetector:
+        pages += [
+            Page("drivers/factor.csv", "Drivers", "Geographical detector: factors", "geodetector_factor.rst"),
+            Page(
+                "drivers/interaction.csv",
+                "Drivers",
+                "Geographical detector: interactions",
+                "geodetector_interaction.rst",
+            ),
+            Page(
+                "drivers/discretisation.csv",
+                "Drivers",
+                "Discretisation of the factors (OPGD)",
+                "geodetector_discretisation.rst",
             ),
         ]
     if models:

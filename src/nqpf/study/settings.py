@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Discriminator, Field, Tag
 
 from nqpf.disparity.settings import DisparitySettings
+from nqpf.drivers.settings import GeodetectorSettings
 from nqpf.dynamics.settings import DynamicsSettings
 from nqpf.esda.settings import CentrographySettings, EsdaSettings
 from nqpf.figures.settings import FiguresSettings
@@ -96,6 +97,7 @@ class StudySettings(Settings):
     )
     disparity: DisparitySettings = DisparitySettings()
     dynamics: DynamicsSettings = DynamicsSettings()
+    geodetector: GeodetectorSettings = GeodetectorSettings()
     esda: EsdaSettings = EsdaSettings()
     centrography: CentrographySettings = CentrographySettings()
     models: ModelsSettings | None = None

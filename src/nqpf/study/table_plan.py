@@ -16,7 +16,7 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.settings import StudySettings
-from nqpf.tables import centrography, descriptive, dynamics, gini, regression, spatial
+from nqpf.tables import centrography, descriptive, drivers, dynamics, gini, regression, spatial
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from nqpf.tables.settings import EFFECT_MODELS
@@ -34,6 +34,7 @@ class Plan:
     esda_variables: tuple[str, ...]
     esda_weights: tuple[str, ...]
     disparity: tuple[str, ...]
+    geodetector: str | None
     centrography: tuple[str, ...]
     centrography_sqrt2: bool
     projection: str
@@ -96,6 +97,7 @@ class Plan:
             esda_variables=tuple(study.esda.variables),
             esda_weights=tuple(study.esda_weights),
             disparity=tuple(study.disparity.variables),
+            geodetector=study.geodetector.dependent if study.geodetector.active else None,
             centrography=tuple(study.centrography.variables),
             centrography_sqrt2=study.centrography.sqrt2,
             projection=str(study.units.projection or ""),
@@ -134,6 +136,8 @@ def table_names(study: StudySettings) -> list[str]:
             if plan.models.groups:
                 names.append("heterogeneity")
     names += [f"dagum_gini_{v}" for v in plan.disparity]
+    if plan.geodetector:
+        names += ["geodetector_factors", "geodetector_interaction"]
     for variable in plan.dynamics:
         names.append(f"markov_{variable}")
         if plan.lisa_markov:
@@ -156,6 +160,7 @@ class Sources:
     dagum: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
     dynamics: dict[str, pd.DataFrame] | None = None  # dynamics/<name>.csv by name
     centrography: pd.DataFrame | None = None  # esda/centrography.csv
+    geodetector: dict[str, pd.DataFrame] | None = None  # drivers/factor.csv and interaction.csv
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -178,6 +183,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("dynamics",)
     if name.startswith("centrography_"):
         return ("centrography",)
+    if name.startswith("geodetector_"):
+        return ("geodetector",)
     return ("results", "units")
 
 
@@ -217,6 +224,10 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
     if name.startswith("dagum_gini_"):
         overall, within, between = sources.dagum
         return gini.dagum_gini(name.removeprefix("dagum_gini_"), overall, within, between, labels, notes)
+    if name == "geodetector_factors":
+        return drivers.factors(plan.geodetector, sources.geodetector["factor"], labels, notes)
+    if name == "geodetector_interaction":
+        return drivers.interactions(plan.geodetector, sources.geodetector["interaction"], labels, notes)
     if name.startswith("centrography_"):
         return centrography.centrography(
             name.removeprefix("centrography_"),

@@ -264,6 +264,32 @@ TERMS: dict[str, tuple[str, str]] = {
     "compass_SW": ("SW", "西南"),
     "compass_W": ("W", "西"),
     "compass_NW": ("NW", "西北"),
+    # geographical detector
+    "geodetector": (
+        "Geographical detector of {variable}: factor detector",
+        "{variable}的地理探测结果：因子探测",
+    ),
+    "geodetector_interaction": (
+        "Geographical detector of {variable}: interaction detector, {period}",
+        "{variable}的地理探测结果：交互探测（{period}）",
+    ),
+    "factor": ("Factor", "探测因子"),
+    "strata": ("Strata", "分层数"),
+    "pooled_years": ("Years pooled", "全部年份"),
+    "geodetector_note": (
+        "q = 1 - SSW / SST (Wang and Xu 2017); stars from the non-central F test of Wang, Zhang and Fu (2016); "
+        "continuous factors discretised by the optimal parameters-based geographical detector (Song et al. 2020).",
+        "q = 1 - SSW/SST（王劲峰和徐成东，2017）；显著性依据 Wang、Zhang 和 Fu（2016）的非中心 F 检验；"
+        "连续型因子按最优参数地理探测器（Song 等，2020）离散化。",
+    ),
+    "interaction_note": (
+        "Diagonal: the factor's own q. Below it: q of the two factors' intersected strata and the interaction type: "
+        "NE nonlinear enhance, BE bivariate enhance, I independent, UW univariate weaken, NW nonlinear weaken.",
+        "对角线为单因子 q 值；下三角为两因子叠加后的 q 值及交互类型：NE 非线性增强，BE 双因子增强，I 独立，"
+        "UW 单因子非线性减弱，NW 非线性减弱。",
+    ),
+    "geodetector_figure": ("Geographical detector of {variable}", "{variable}的地理探测结果"),
+    "interaction_panel": ("Interactions, {period}", "交互探测（{period}）"),
     # distribution dynamics
     "markov": (
         "Traditional and spatial Markov transition probabilities of {variable}",

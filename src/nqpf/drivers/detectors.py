@@ -2,7 +2,7 @@
 Science 24(1); Wang and Xu 2017, Acta Geographica Sinica 72(1)): how much of the spatial variation of a response y
 the strata of a factor X explain, whether two factors interact, which strata differ and which factor explains
 more. A factor is categorical (a region, a zone, a class); a continuous one is discretised first
-(:mod:`nqpf.drivers.discretise`, by hand or by the optimal parameters-based detector).
+(:mod:`nqpf.drivers.discretisation`, by hand or by the optimal parameters-based detector).
 
 Factor detector (:func:`factor_detector`): with N units in L strata h of N_h units, y's mean Ybar_h and population
 variance sigma_h^2 in stratum h and sigma^2 over all units,
@@ -213,7 +213,7 @@ def _strata(values, n: int, name: str, *, factor: bool = True) -> _Strata:
     if factor and len(labels) > n / 2:
         raise ValueError(
             f"factor {name!r} has {len(labels)} strata for {n} units, more than half as many strata as units: it "
-            f"looks continuous; discretise it (nqpf.drivers.discretise) or merge strata"
+            f"looks continuous; discretise it (nqpf.drivers.discretisation) or merge strata"
         )
     return _Strata(
         codes=codes.astype(np.int64), labels=labels, counts=np.bincount(codes, minlength=len(labels))
@@ -520,7 +520,7 @@ class GeoDetectorResults:
       p_value (two-sided), p_upper, significant;
     - ``discretisation`` (:data:`DISCRETISATION_COLUMNS`): for each discretised factor every candidate method and
       k with its q, whether it was valid and why not, and which was chosen (one row per factor discretised by a
-      given method and k); ``discretisations`` the chosen :class:`~nqpf.drivers.discretise.Discretisation` of each.
+      given method and k); ``discretisations`` the chosen :class:`~nqpf.drivers.discretisation.Discretisation` of each.
 
     A discretised factor's strata are labelled by their intervals ("[low, e_1]", "(e_1, e_2]", ...)."""
 
@@ -632,13 +632,13 @@ def geodetector(
 
     ``discretise`` makes continuous factors strata first: a mapping of factor names to ``"optimal"`` (the optimal
     parameters-based choice over ``methods`` and ``ks``, by default those of
-    :func:`nqpf.drivers.discretise.optimal_discretisation`, a class needing ``min_count`` units) or to a
+    :func:`nqpf.drivers.discretisation.optimal_discretisation`, a class needing ``min_count`` units) or to a
     ``(method, k)`` pair; a list of names means ``"optimal"`` for each. Significance is at ``alpha``; ``tolerance``
     and ``lambda_variance`` as in :func:`interaction_type` and :func:`factor_detector`."""
     import pandas as pd
 
-    from nqpf.drivers.discretise import DEFAULT_KS, METHODS, optimal_discretisation
-    from nqpf.drivers.discretise import discretise as cut
+    from nqpf.drivers.discretisation import DEFAULT_KS, METHODS, optimal_discretisation
+    from nqpf.drivers.discretisation import discretise as cut
 
     _check_alpha(alpha)
     if lambda_variance not in LAMBDA_VARIANCES:
@@ -715,3 +715,77 @@ def geodetector(
         discretisation=frame(choices, DISCRETISATION_COLUMNS, concat=True),
         discretisations=chosen,
     )
+
+
+# -- a study: the detectors year by year ---------------------------------------------------------------------------
+
+STUDY_TABLES = ("factor", "interaction", "risk", "ecological", "discretisation", "left_out")
+
+
+def detect_by_year(frame, settings, years) -> dict:
+    """The geographical detector of a study's analysis ``frame`` (code, name, year, the response and the
+    factors) as ``settings`` (:class:`~nqpf.drivers.settings.GeodetectorSettings`) asks: in each of ``years`` on
+    its units (and over all of them pooled when ``settings.pooled``), the continuous factors discretised by OPGD
+    over ``settings.methods`` and ``settings.classes``, the categorical ones as they are. Tables of
+    :class:`GeoDetectorResults` with a ``period`` column first (the year, or ``pooled``), and ``left_out``
+    (period, code, name, reason) for the unit-years without y or a factor with ``missing: drop_per_year``; with
+    ``missing: error`` such a unit-year is an error naming them. Errors name the factor and the period."""
+    import pandas as pd
+
+    from nqpf.errors import InputError, listed
+
+    y, factors = settings.dependent, list(settings.factors)
+    periods = [(str(year), frame[frame["year"] == year]) for year in years]
+    if settings.pooled:
+        periods.append(("pooled", frame[frame["year"].isin(list(years))]))
+    out = {name: [] for name in STUDY_TABLES}
+    for period, rows in periods:
+        present = rows[[y, *factors]].notna().all(axis=1)
+        gaps = rows[~present]
+        if len(gaps) and settings.missing == "error":
+            raise InputError(
+                f"geodetector {period}: {len(gaps)} unit-years lack {y} or a factor",
+                unit=listed(f"{r.code} {r.year}" for r in gaps.itertuples(index=False)),
+                column=", ".join(c for c in (y, *factors) if gaps[c].isna().any()),
+                key="geodetector.missing",
+                fix="fill the gaps (panel.fill), or detect on the units observed (geodetector.missing: "
+                "drop_per_year: every unit-year left out is listed in drivers/left_out.csv)",
+            )
+        out["left_out"].append(
+            pd.DataFrame(
+                {
+                    "period": period,
+                    "code": gaps["code"].astype(str).to_numpy(),
+                    "year": gaps["year"].astype(int).to_numpy(),
+                    "reason": [
+                        "no value of " + ", ".join(c for c in (y, *factors) if pd.isna(getattr(r, c)))
+                        for r in gaps.itertuples(index=False)
+                    ],
+                }
+            )
+        )
+        used = rows[present]
+        continuous = [f for f in factors if f not in settings.categorical]
+        try:
+            result = geodetector(
+                used[[y, *factors]].reset_index(drop=True),
+                y,
+                factors,
+                alpha=settings.alpha,
+                discretise=continuous,
+                methods=settings.methods,
+                ks=settings.classes,
+            )
+        except ValueError as err:
+            raise InputError(
+                f"geodetector {period}: {err}",
+                column=y,
+                key="geodetector",
+                fix="check the factors (a categorical factor needs fewer strata than half the units; a continuous "
+                "one values that can be classed) and the years",
+            ) from None
+        for name in STUDY_TABLES[:-1]:
+            table = getattr(result, name).copy()
+            table.insert(0, "period", period)
+            out[name].append(table)
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in out.items()}

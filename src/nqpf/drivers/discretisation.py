@@ -32,7 +32,7 @@ and chooses among the others.
 
 OPGD (:func:`optimal_discretisation`): every method of ``methods`` with every number of classes of ``ks`` (by
 default the five methods above with 3 to 7 classes, the grid of the GD package's vignette) discretises the factor,
-the factor detector's q of y (:func:`nqpf.drivers.geodetector.q_statistic`) is computed for each valid candidate,
+the factor detector's q of y (:func:`nqpf.drivers.detectors.q_statistic`) is computed for each valid candidate,
 and the one with the largest q is chosen; among equal q (to 1e-12) the fewer classes, then the earlier method of
 ``methods``. A candidate with a class of fewer than ``min_count`` units (default 2, as the GD package's
 ``optidisc`` requires) is not valid: a stratum of one unit has no within-stratum variance to measure and raises q
@@ -273,7 +273,7 @@ def optimal_discretisation(
     (module docstring): every method of ``methods`` with every k of ``ks``, the one with the largest q."""
     import pandas as pd
 
-    from nqpf.drivers.geodetector import q_statistic
+    from nqpf.drivers.detectors import q_statistic
 
     x = _finite(values, name)
     response = _finite(y, "y")
