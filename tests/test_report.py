@@ -127,17 +127,24 @@ def link(driver, text: str):
     return next((a for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text.strip() == text), None)
 
 
+def click(driver, element) -> None:
+    """Click ``element`` as a reader would: scrolled to the middle of the menu first, so that the menu's sticky
+    header, over the top of a long list, does not take the click."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
 def entries(driver, category: str):
     """Open a category from the menu or the breadcrumbs (and the study's subcategory, where there are several
     studies); its rows, each the entry's path or labels."""
     from selenium.webdriver.common.by import By
 
     if link(driver, category) is None:  # the list of another category is open: back to the menu
-        wait(driver, lambda d: link(d, "Results")).click()
-    wait(driver, lambda d: link(d, category)).click()
+        click(driver, wait(driver, lambda d: link(d, "Results")))
+    click(driver, wait(driver, lambda d: link(d, category)))
     study = link(driver, STUDY)
     if study is not None and not driver.find_elements(By.CSS_SELECTOR, "nav table"):
-        study.click()
+        click(driver, study)
     return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "nav table tbody tr"))
 
 
@@ -150,7 +157,7 @@ def open_row(driver, category: str, text: str, button: str) -> None:
     from selenium.webdriver.common.by import By
 
     row = next(r for r in entries(driver, category) if " ".join(r.text.split()) == text)
-    row.find_element(By.CSS_SELECTOR, f"a[iconname='{button}']").click()
+    click(driver, row.find_element(By.CSS_SELECTOR, f"a[iconname='{button}']"))
 
 
 def caption(driver) -> str:
