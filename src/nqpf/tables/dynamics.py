@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nqpf.dynamics.markov import MOVE_TYPES
+from nqpf.dynamics.markov import QUADRANT_ORDER as QUADRANTS
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels, class_names
 from nqpf.tables.model import Block, Cell, Row, Table
 
-QUADRANTS = ("HH", "LH", "LL", "HL")
-MOVE_TYPES = ("0", "I", "II", "IIIA", "IIIB")
 
-
-def _chain_rows(part: pd.DataFrame, names: list[str]) -> tuple[Row, ...]:
-    k = len(names)
+def _chain_rows(
+    part: pd.DataFrame, states, names: list[str], start="from_class", end="to_class"
+) -> tuple[Row, ...]:
+    """One row per starting state of a chain's transitions (``part``): the state's name, the number of
+    transitions from it and the probability of each state in ``states`` the year after (blank where none
+    started)."""
     rows = []
-    for i in range(1, k + 1):
-        out = part[part["from_class"] == i].set_index("to_class").reindex(range(1, k + 1))
+    for state, name in zip(states, names, strict=True):
+        out = part[part[start] == state].set_index(end).reindex(list(states))
         n = int(out["count"].fillna(0).sum())
         values = [cells.number(p, 4) if pd.notna(p) else "" for p in out["probability"]]
-        rows.append(Row(Cell(names[i - 1]), (Cell(str(n)), *(Cell(v) for v in values))))
+        rows.append(Row(Cell(name), (Cell(str(n)), *(Cell(v) for v in values))))
     return tuple(rows)
 
 
@@ -42,13 +45,15 @@ def markov(
     traditional = data[data["chain"] == "traditional"]
     k = int(traditional["from_class"].max())
     names = class_names(labels, k)
-    blocks = [Block(_chain_rows(traditional, names), title=Cell(labels.term("markov_traditional")))]
+    blocks = [
+        Block(_chain_rows(traditional, range(1, k + 1), names), title=Cell(labels.term("markov_traditional")))
+    ]
     spatial = data[data["chain"] == "spatial"]
     for w in dict.fromkeys(spatial["weights"]):
         for lag in range(1, k + 1):
             part = spatial[(spatial["weights"] == w) & (spatial["lag_class"] == lag)]
             title = labels.term("markov_spatial", weights=labels.name(str(w)), name=names[lag - 1].lower())
-            blocks.append(Block(_chain_rows(part, names), title=Cell(title)))
+            blocks.append(Block(_chain_rows(part, range(1, k + 1), names), title=Cell(title)))
     tests = homogeneity[homogeneity["variable"] == variable]
     lines = [
         labels.term(
@@ -93,13 +98,8 @@ def lisa_markov(
     blocks = []
     for w in dict.fromkeys(data["weights"]):
         part = data[data["weights"] == w]
-        rows = []
-        for start, name in zip(QUADRANTS, names, strict=True):
-            out = part[part["from_quadrant"] == start].set_index("to_quadrant").reindex(list(QUADRANTS))
-            n = int(out["count"].fillna(0).sum())
-            values = [cells.number(p, 4) if pd.notna(p) else "" for p in out["probability"]]
-            rows.append(Row(Cell(name), (Cell(str(n)), *(Cell(v) for v in values))))
-        blocks.append(Block(tuple(rows), title=Cell(labels.name(str(w)))))
+        rows = _chain_rows(part, QUADRANTS, names, "from_quadrant", "to_quadrant")
+        blocks.append(Block(rows, title=Cell(labels.name(str(w)))))
         kinds = moves[(moves["variable"] == variable) & (moves["weights"] == w)].set_index("type")
         type_rows = tuple(
             Row(
