@@ -5,6 +5,8 @@ The named units of a Moran scatterplot do not overlap."""
 from __future__ import annotations
 
 import itertools
+import logging
+import warnings
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -35,21 +37,47 @@ EN_NAMES = [f"Town {c}" for c in "ABCDEFGHIJKL"]
 pytestmark = pytest.mark.skipif(not use_cjk_font(), reason="the Chinese font (mplfonts) is not installed")
 
 
+class _Glyphs(logging.Handler):
+    """The messages of matplotlib (mathtext's included) about a glyph missing from a font."""
+
+    def __init__(self):
+        super().__init__()
+        self.missing: list[str] = []
+
+    def emit(self, record):
+        if "glyph" in record.getMessage().lower():
+            self.missing.append(record.getMessage())
+
+
+_GLYPHS = _Glyphs()
+
+
 @pytest.fixture
 def drawn(monkeypatch):
-    """The figures the drawing functions would have saved, kept open (nothing is written)."""
+    """The figures the drawing functions would have saved, kept open (nothing is written); every glyph their
+    texts need must be found while they are made and drawn (mathtext, whose text is not set in the CJK font,
+    parses a text once and reports a missing glyph then only)."""
     kept = []
     monkeypatch.setattr(Figure, "savefig", lambda fig, *args, **kwargs: kept.append(fig))
     monkeypatch.setattr(plt, "close", lambda fig=None: None)
-    yield kept
+    _GLYPHS.missing.clear()
+    logger = logging.getLogger("matplotlib")
+    logger.addHandler(_GLYPHS)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield kept
+    logger.removeHandler(_GLYPHS)
     monkeypatch.undo()
     for fig in kept:
         plt.close(fig)
+    missing = _GLYPHS.missing + [str(w.message) for w in caught if "glyph" in str(w.message).lower()]
+    assert not missing, missing[:3]
 
 
 def words(fig) -> str:
     """Every text the figure shows (titles, axis and tick labels, legends, annotations), one per line."""
     fig.canvas.draw()
+    assert not _GLYPHS.missing, _GLYPHS.missing[:3]
     return "\n".join(
         t.get_text().replace("\n", " ") for t in fig.findobj(Text) if t.get_visible() and t.get_text()
     )

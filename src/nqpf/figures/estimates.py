@@ -23,7 +23,9 @@ from nqpf.figures.style import as_labels, in_parentheses, require_columns, save,
 from nqpf.tables.labels import Labels
 
 EFFECTS = ("direct", "indirect", "total")
-SPATIAL_PARAMETERS = {"rho": r"$\rho$ (W·y)", "lambda": r"$\lambda$ (W·u)"}
+# Greek letters as text, not mathtext: a title mixing mathtext with a Chinese name sets the name in mathtext's
+# font, which has no Chinese glyphs
+SPATIAL_PARAMETERS = {"rho": "ρ (W·y)", "lambda": "λ (W·u)"}
 INTERVALS = ("normal", "percentile")  # the inferences of the effects' intervals (TERMS interval_*)
 BOUND_MARK = " †"
 
@@ -322,9 +324,9 @@ def coefficient_plot(
             if term in SPATIAL_PARAMETERS:
                 ax.set_title(SPATIAL_PARAMETERS[term], fontsize=8)
             elif c == 0:
-                ax.set_title(rf"{name(term)}: $\beta$ (x)", fontsize=8)
+                ax.set_title(f"{name(term)}: β (x)", fontsize=8)
             else:
-                ax.set_title(rf"{name(term[2:])}: $\theta$ (W·x)", fontsize=8)
+                ax.set_title(f"{name(term[2:])}: θ (W·x)", fontsize=8)
     axes[0, 0].set_yticks(range(len(models)), [m.upper() for m in models])
     axes[0, 0].set_ylim(len(models) - 0.5, -0.5)
     handles = [
