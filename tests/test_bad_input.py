@@ -328,6 +328,32 @@ def unknown_weights_in_models(workdir, gdf, east):
     return config
 
 
+def contrary_indicator_for_scatter_degree(workdir, gdf, east):
+    """contrary falls as investment rises but is flagged positive: the scatter degree method has no weights."""
+    index = {
+        "name": "nqpf",
+        "method": "scatter_degree",
+        "dimensions": {"all": [{"variable": v} for v in ("investment", "output", "contrary")]},
+    }
+    return study(derived={"contrary": "100 - investment"}, indices=[index])
+
+
+def tied_markov_classes(workdir, gdf, east):
+    """Quartiles of a variable that is zero almost everywhere coincide."""
+    return study(
+        derived={"flat": "output * 0"}, dynamics={"variables": ["flat"], "classes": 4, "weights": ["queen"]}
+    )
+
+
+def gap_in_centrography(workdir, gdf, east):
+    """Tibet has no output in 2021; the gravity centre of that year needs every unit's value."""
+    edit_csv(
+        workdir,
+        lambda f: f.assign(产出=f["产出"].where(~((f["地区"] == "西藏") & (f["年份"] == "2021")), "")),
+    )
+    return study(centrography={"variables": ["output"]})
+
+
 PANEL_LOG = f"logs/{STUDY}/panel.log"
 MODEL_LOG = f"logs/{STUDY}/models/queen.log"
 CUSTOM_LOG = f"logs/{STUDY}/custom_boundaries.log"
@@ -642,6 +668,45 @@ CASES = {
             "key studies[0].esda.years",
             "fix: list only years within 2019-2021",
         ],
+    ),
+    "contrary_indicator_for_scatter_degree": Case(
+        contrary_indicator_for_scatter_degree,
+        [f"results/{STUDY}/indices/nqpf.csv"],
+        [
+            "index 'nqpf': scatter_degree weights over the panel",
+            "mixed signs (negative for contrary)",
+            "key indices[nqpf].method",
+            "fix: choose another weighting (method, robustness)",
+        ],
+        [f"results/{STUDY}/indices/nqpf.{f}" for f in ("csv", "weights.csv", "method.md", "obstacles.csv")],
+        f"logs/{STUDY}/indices/nqpf.log",
+    ),
+    "tied_markov_classes": Case(
+        tied_markov_classes,
+        [f"results/{STUDY}/dynamics/transitions.csv"],
+        [
+            "dynamics: the classes of flat",
+            "coincide",
+            "column flat",
+            "key dynamics.classes",
+            "fix: ask for fewer classes (dynamics.classes) or give the cut-offs",
+        ],
+        [f"results/{STUDY}/dynamics/{f}.csv" for f in ("classes", "transitions", "steady_state")],
+        f"logs/{STUDY}/dynamics/tables.log",
+    ),
+    "gap_in_centrography": Case(
+        gap_in_centrography,
+        [f"results/{STUDY}/esda/centrography.csv"],
+        [
+            "centrography of output",
+            "540000",
+            "2021",
+            "column output",
+            "key centrography.variables",
+            "centrography.missing: drop_per_year",
+        ],
+        [f"results/{STUDY}/esda/centrography.csv"],
+        f"logs/{STUDY}/esda/centrography.log",
     ),
     "unknown_weights_in_models": Case(
         unknown_weights_in_models,

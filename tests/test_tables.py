@@ -404,6 +404,7 @@ def test_the_demo_studies_get_the_full_table_set():
         "indicators_nqpf",
         "index_regions_nqpf",
         "obstacles_nqpf",
+        "index_robustness_nqpf",
         "indicators_infrastructure",
         "index_regions_infrastructure",
         "obstacles_infrastructure",

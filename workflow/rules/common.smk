@@ -523,6 +523,10 @@ def tables_inputs(wildcards):
             files[name] = f"{base}/indices/{name.removeprefix('index_regions_')}.csv"
         elif name.startswith("obstacles_"):
             files[name] = f"{base}/indices/{name.removeprefix('obstacles_')}.obstacles.csv"
+        elif name.startswith("index_robustness_"):
+            stem = f"{base}/indices/{name.removeprefix('index_robustness_')}"
+            files[name] = f"{stem}.csv"
+            files[f"{name}_weights"] = f"{stem}.weights.csv"
     if needs & {"esda_global", "clusters"}:
         files["esda_global"] = f"{base}/esda/global.csv"
     if "clusters" in needs:

@@ -52,6 +52,9 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
             sources.index_values = pd.read_csv(given[name], dtype=CODES)
         elif name.startswith("obstacles_"):
             sources.obstacles = pd.read_csv(given[name], dtype=CODES)
+        elif name.startswith("index_robustness_"):
+            sources.index_values = pd.read_csv(given[name], dtype=CODES)
+            sources.index_weights = pd.read_csv(given[f"{name}_weights"])
         table = table_plan.make(name, study, sources)
         written = render.write(table, Path(out[f"{name}_csv"]).with_suffix(""), study.tables.word)
         text = json.dumps(model.to_dict(table), ensure_ascii=False, indent=1)

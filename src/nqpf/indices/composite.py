@@ -15,6 +15,12 @@ that index values compare across years; the units of one year when weights are c
 4. index_i = sum_j w_j z_ij, in [0, 1]; the sub-index of a dimension is the same sum over its indicators, so
    the sub-indices add up to the index.
 
+CRITIC, the vertical-horizontal scatter degree method and game-theory combined weights (``method: critic``,
+``scatter_degree``, ``game_theory``) replace step 2-3 by the weights of :mod:`nqpf.indices.weighting` computed on
+the same z (the informative indicators; a constant one keeps weight 0), and step 4 is unchanged. The scatter
+degree method sums X_t'X_t over the years of the block (each year when weights are by year). ``robustness``
+rebuilds the index with other weightings on the same z, one column per method.
+
 Entropy-TOPSIS: on the weighted normalised values v_ij = w_j z_ij, the distances to the best and the worst
 observation, D+_i = ||v_i - max_i v_i|| and D-_i = ||v_i - min_i v_i||, give the closeness C_i = D-_i / (D+_i +
 D-_i) in [0, 1] (Hwang and Yoon 1981); a dimension's sub-index is the closeness on its own indicators, with their
@@ -133,33 +139,46 @@ def build(panel: pd.DataFrame, spec: IndexSettings) -> IndexResult:
         else [g.index.to_numpy() for _, g in data.groupby("year", sort=True)]
     )
     scores = np.full((len(data), 1 + len(spec.dimensions)), np.nan)
+    others = np.full((len(data), len(spec.robustness)), np.nan)
     normalised = np.zeros((len(data), len(variables)))
     weight_rows = []
     for rows in groups:
         block = data.loc[rows, variables].to_numpy(dtype=float)
-        z, weights, entropy, constant = _weights(block, spec)
+        years = data.loc[rows, "year"].to_numpy()
+        scope = "the panel" if spec.weights_by == "pooled" else f"year {int(years[0])}"
+        z, constant = normalise(block, spec)
         for name in constant:
-            scope = "the panel" if spec.weights_by == "pooled" else f"year {int(data.loc[rows[0], 'year'])}"
             notes.append(f"{name} is constant over {scope}: normalised to 0, weight 0")
-        scores[rows] = _scores(z, weights, spec)
+        main = method_weights(z, years, spec.method, spec, scope)
+        notes += main.notes
+        scores[rows] = _scores(z, main.weights, spec)
         normalised[rows] = z
-        for ind, e, w in zip(spec.indicators, entropy, weights, strict=True):
+        columns = dict(main.parts)
+        for k, method in enumerate(spec.robustness):
+            other = method_weights(z, years, method, spec, scope)
+            others[rows, k] = _scores(z, other.weights, spec, method)[:, 0]
+            columns[f"weight_{method}"] = other.weights
+            notes += [f"robustness ({method}): {note}" for note in other.notes]
+        for j, ind in enumerate(spec.indicators):
             row = {
                 "indicator": ind.variable,
                 "dimension": ind.dimension,
                 "direction": "-" if ind.negative else "+",
-                "entropy": e,
-                "divergence": 1.0 - e if not np.isnan(e) else np.nan,
-                "weight": w,
+                **{column: part[j] for column, part in columns.items() if not column.startswith("weight_")},
+                "weight": main.weights[j],
+                **{column: part[j] for column, part in columns.items() if column.startswith("weight_")},
             }
             if spec.weights_by == "year":
-                row = {"year": int(data.loc[rows[0], "year"]), **row}
+                row = {"year": int(years[0]), **row}
             weight_rows.append(row)
     values = panel[["code", "name", "year"]].copy()
     columns = ["index", *spec.dimensions]
     for k, column in enumerate(columns):
         values[column] = np.nan
         values.loc[complete.to_numpy(), column] = scores[:, k]
+    for k, method in enumerate(spec.robustness):
+        values[method] = np.nan
+        values.loc[complete.to_numpy(), method] = others[:, k]
     table = data[["code", "year"]].copy()
     table[variables] = normalised
     return IndexResult(
@@ -188,7 +207,9 @@ def left_out(panel: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
     )
 
 
-def _weights(block: np.ndarray, spec: IndexSettings):
+def normalise(block: np.ndarray, spec: IndexSettings) -> tuple[np.ndarray, list[str]]:
+    """Step 1 of the module docstring on the (m x k) indicators of one block: z, and the constant indicators
+    (z = 0)."""
     constant = []
     z = np.zeros_like(block)
     for j, ind in enumerate(spec.indicators):
@@ -196,23 +217,119 @@ def _weights(block: np.ndarray, spec: IndexSettings):
             z[:, j] = minmax(block[:, j], ind.negative)
         else:
             constant.append(ind.variable)
-    if spec.method == "equal":
-        weights = np.full(block.shape[1], 1.0 / block.shape[1])
-        entropy = np.full(block.shape[1], np.nan)
-    else:
-        entropy, weights = entropy_weights(z)
-    return z, weights, entropy, constant
+    return z, constant
 
 
-def _scores(z: np.ndarray, weights: np.ndarray, spec: IndexSettings) -> np.ndarray:
+@dataclass(frozen=True)
+class Weighting:
+    """The weights of one method on one block, in the order of the indicators, with the method's parts by
+    indicator (entropy and divergence; CRITIC's sigma, conflict and information; the scatter degree
+    eigenvector; the weights game theory combined, as ``weight_<method>``), NaN for a constant indicator."""
+
+    weights: np.ndarray
+    parts: dict[str, np.ndarray]
+    notes: list[str]
+
+
+def method_weights(
+    z: np.ndarray, years, method: str, spec: IndexSettings, scope: str = "the panel"
+) -> Weighting:
+    """The weights of ``method`` on the normalised indicators ``z`` of one block (``years`` the year of each
+    row), as the module docstring states; a method that gives no weights (a scatter degree eigenvector of mixed
+    signs, linearly dependent weightings to combine) is an :class:`InputError` naming the index and the fix."""
+    k = z.shape[1]
+    informative = np.ptp(z, axis=0) > 0 if len(z) else np.zeros(k, dtype=bool)
+    names = [i.variable for i in spec.indicators]
+    kept = [name for name, keep in zip(names, informative, strict=True) if keep]
+
+    def spread(values: np.ndarray, fill: float = np.nan) -> np.ndarray:
+        out = np.full(k, fill)
+        out[informative] = values
+        return out
+
+    try:
+        if method in ("entropy", "entropy_topsis"):
+            entropy, weights = entropy_weights(z)
+            if not informative.all():
+                # a constant indicator's shares are all 1/m: entropy 1, divergence and weight 0 exactly
+                entropy[~informative] = 1.0
+                weights = (1.0 - entropy) / (1.0 - entropy).sum()
+            return Weighting(weights, {"entropy": entropy, "divergence": 1.0 - entropy}, [])
+        if method == "equal":
+            nan = np.full(k, np.nan)
+            return Weighting(np.full(k, 1.0 / k), {"entropy": nan, "divergence": nan}, [])
+        if informative.sum() < 2:
+            raise ValueError(
+                f"{int(informative.sum())} indicator varies over {scope}; {method} needs at least 2"
+            )
+        if method == "critic":
+            from nqpf.indices.weighting import critic_weights
+
+            critic = critic_weights(z[:, informative], kept)
+            parts = {"sigma": critic.sigma, "conflict": critic.conflict, "information": critic.information}
+            return Weighting(spread(critic.weights, 0.0), {c: spread(v) for c, v in parts.items()}, [])
+        if method == "scatter_degree":
+            from nqpf.indices.weighting import scatter_degree_weights
+
+            frame = pd.DataFrame(z[:, informative], columns=kept).assign(year=np.asarray(years))
+            scatter = scatter_degree_weights(frame, kept)
+            return Weighting(
+                spread(scatter.weights, 0.0),
+                {"eigenvector": spread(scatter.eigenvector)},
+                [f"scatter degree over {scope}: largest eigenvalue of H {scatter.eigenvalue:.6g}"],
+            )
+        if method == "game_theory":
+            from nqpf.indices.weighting import game_theory_weights
+
+            vectors = {base: method_weights(z, years, base, spec, scope).weights for base in spec.combined}
+            game = game_theory_weights(*vectors.values(), indicators=names)
+            share = ", ".join(f"{b} {c:.4f}" for b, c in zip(vectors, game.coefficients, strict=True))
+            notes = [f"game-theory coefficients over {scope}: {share}"]
+            if game.negative_coefficients:
+                notes.append(
+                    "a game-theory coefficient alpha is negative; its absolute value entered the combination "
+                    "(alpha: " + ", ".join(f"{a:.4f}" for a in game.alpha) + ")"
+                )
+            return Weighting(game.weights, {f"weight_{b}": v for b, v in vectors.items()}, notes)
+    except ValueError as err:
+        raise InputError(
+            f"index {spec.name!r}: {method} weights over {scope}: {err}",
+            key=f"indices[{spec.name}].method",
+            fix="choose another weighting (method, robustness), or change the indicators as the message says",
+        ) from None
+    raise ValueError(f"unknown weighting method {method!r}")
+
+
+def _scores(z: np.ndarray, weights: np.ndarray, spec: IndexSettings, method: str | None = None) -> np.ndarray:
+    method = method or spec.method
     dims = [np.array([i.dimension == d for i in spec.indicators]) for d in spec.dimensions]
-    if spec.method == "entropy_topsis":
+    if method == "entropy_topsis":
         overall = topsis(z, weights)
-        parts = [topsis(z[:, mask], weights[mask] / weights[mask].sum()) for mask in dims]
+        parts = [topsis(z[:, mask], _share(weights[mask])) for mask in dims]
     else:
         overall = z @ weights
         parts = [z[:, mask] @ weights[mask] for mask in dims]
     return np.column_stack([overall, *parts])
+
+
+def _share(weights: np.ndarray) -> np.ndarray:
+    total = weights.sum()
+    return weights / total if total > 0 else weights
+
+
+WEIGHTINGS = {
+    "entropy": "entropy weights (熵值法)",
+    "entropy_topsis": "entropy weights, then TOPSIS closeness to the ideal",
+    "equal": "equal weights",
+    "critic": "CRITIC weights (Diakoulaki et al. 1995)",
+    "scatter_degree": "weights of the vertical-horizontal scatter degree method (纵横向拉开档次法, Guo 2002)",
+    "game_theory": "game-theory combined weights (博弈论组合赋权) of {combined}",
+}
+
+
+def weighting_name(method: str, spec: IndexSettings) -> str:
+    """How the index is weighted under ``method``, in words."""
+    return WEIGHTINGS[method].format(combined=" and ".join(spec.combined))
 
 
 def describe(spec: IndexSettings) -> str:
@@ -222,18 +339,29 @@ def describe(spec: IndexSettings) -> str:
         if spec.weights_by == "pooled"
         else "computed year by year, so values compare within a year only"
     )
-    weighting = {
-        "entropy": "entropy weights (熵值法)",
-        "entropy_topsis": "entropy weights, then TOPSIS closeness to the ideal",
-        "equal": "equal weights",
-    }[spec.method]
+    weighting = weighting_name(spec.method, spec)
+    uses_entropy = any(
+        m in ("entropy", "entropy_topsis") or (m == "game_theory" and "entropy" in spec.combined)
+        for m in spec.methods
+    )
     parts = ", ".join(f"{d} ({sum(i.dimension == d for i in spec.indicators)})" for d in spec.dimensions)
     return (
         f"Index {spec.name}: {len(spec.indicators)} indicators in {len(spec.dimensions)} dimensions [{parts}]; "
-        f"min-max normalisation (negative indicators reversed) and {weighting}, {scope}. A shift of "
-        f"{ENTROPY_SHIFT} is added to the normalised values inside the entropy only, so that logarithms of zeros "
-        "are defined; the index and its dimension sub-indices use the unshifted values"
+        f"min-max normalisation (negative indicators reversed) and {weighting}, {scope}."
+        + (
+            f" A shift of {ENTROPY_SHIFT} is added to the normalised values inside the entropy only, so that "
+            "logarithms of zeros are defined; the index and its dimension sub-indices use the unshifted values"
+            if uses_entropy
+            else " The index and its dimension sub-indices are weighted sums of the normalised values"
+        )
         + (" and add up." if spec.method != "entropy_topsis" else ".")
+        + (
+            " Rebuilt, as a robustness check, with "
+            + "; ".join(f"{weighting_name(m, spec)} ({spec.name}_{m})" for m in spec.robustness)
+            + "."
+            if spec.robustness
+            else ""
+        )
     )
 
 

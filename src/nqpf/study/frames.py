@@ -1,7 +1,8 @@
 """The analysis frame of a study: its panel, its indices as variables, and the units' attributes.
 
 Every stage after the indices (disparity, ESDA, models) analyses variables of this frame, whether read from the
-statistics, derived, or built as an index (``<index>`` and ``<index>_<dimension>``).
+statistics, derived, or built as an index (``<index>``, ``<index>_<dimension>`` and ``<index>_<method>``, the
+index under a robustness weighting).
 """
 
 from __future__ import annotations
@@ -68,12 +69,14 @@ def require(frame: pd.DataFrame, variables, where: str) -> None:
 
 def check_names(study: StudySettings, variables: list[str]) -> None:
     """Stop when a later stage of a study names a variable its frame will not have: ``variables`` are the
-    panel's (read and derived); indices add ``<index>`` and ``<index>_<dimension>``. Checked when the panel is
+    panel's (read and derived); indices add ``<index>``, ``<index>_<dimension>`` and ``<index>_<method>`` (a
+    robustness weighting). Checked when the panel is
     built, so a misspelt name stops the run before any weights, index or model is computed. (The groupings are
     checked when the configuration is read, :func:`check_groupings`.)"""
     index_names = [spec.name for spec in study.indices]
     frame = list(variables) + index_names
     frame += [f"{spec.name}_{dimension}" for spec in study.indices for dimension in spec.dimensions]
+    frame += [f"{spec.name}_{method}" for spec in study.indices for method in spec.robustness]
     wanted: list[tuple[str, str, list[str]]] = []  # (key, name, the names it may take)
     for spec in study.indices:
         for dimension, items in spec.dimensions.items():

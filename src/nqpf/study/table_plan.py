@@ -122,6 +122,8 @@ def table_names(study: StudySettings) -> list[str]:
     names = ["descriptive"] if plan.descriptive else []
     for index in plan.indices:
         names += [f"indicators_{index}", f"index_regions_{index}", f"obstacles_{index}"]
+        if study.index_spec(index).robustness:
+            names.append(f"index_robustness_{index}")
     names += [f"centrography_{v}" for v in plan.centrography]
     if plan.esda_variables:
         names += [f"moran_{v}" for v in plan.esda_variables] + ["named_clusters"]
@@ -173,6 +175,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("index_values", "units")
     if name.startswith("obstacles_"):
         return ("obstacles",)
+    if name.startswith("index_robustness_"):
+        return ("index_values", "index_weights")
     if name.startswith("moran_"):
         return ("esda_global",)
     if name == "named_clusters":
@@ -203,8 +207,14 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         frame = frame[frame["year"].between(*plan.years)]
         return descriptive.descriptive(frame, plan.descriptive, labels, notes)
     if name.startswith("indicators_"):
+        index = name.removeprefix("indicators_")
         return descriptive.indicator_system(
-            name.removeprefix("indicators_"), sources.index_weights, labels, notes
+            index, sources.index_weights, labels, notes, study.index_spec(index)
+        )
+    if name.startswith("index_robustness_"):
+        index = name.removeprefix("index_robustness_")
+        return descriptive.index_robustness(
+            index, study.index_spec(index), sources.index_values, sources.index_weights, labels, notes
         )
     if name.startswith("index_regions_"):
         index = name.removeprefix("index_regions_")

@@ -37,14 +37,26 @@ def descriptive(frame: pd.DataFrame, variables, labels: Labels, notes=()) -> Tab
     )
 
 
-def indicator_system(name: str, weights: pd.DataFrame, labels: Labels, notes=()) -> Table:
-    """The indicators of an index by dimension, with direction, entropy and weight (%); a dimension's weight is
-    the sum of its indicators'. Weights computed by year (``weights_by: year``) are shown as their mean."""
-    if "year" in weights.columns:
-        weights = weights.groupby(["indicator", "dimension", "direction"], sort=False, as_index=False)[
-            [c for c in ("entropy", "weight") if c in weights.columns]
-        ].mean()
-    has_entropy = "entropy" in weights.columns and weights["entropy"].notna().any()
+def _weight_columns(weights: pd.DataFrame) -> list[str]:
+    return [c for c in weights.columns if c == "weight" or c.startswith("weight_")]
+
+
+def _mean_over_years(weights: pd.DataFrame) -> pd.DataFrame:
+    """Weights computed by year (``weights_by: year``) as their mean over the years."""
+    if "year" not in weights.columns:
+        return weights
+    kept = [c for c in ("entropy", *_weight_columns(weights)) if c in weights.columns]
+    return weights.groupby(["indicator", "dimension", "direction"], sort=False, as_index=False)[kept].mean()
+
+
+def indicator_system(name: str, weights: pd.DataFrame, labels: Labels, notes=(), spec=None) -> Table:
+    """The indicators of an index by dimension, with direction, entropy (entropy weights) or the weightings
+    game theory combined (``method: game_theory``), and the weight (%); a dimension's weight is the sum of its
+    indicators'. Weights computed by year (``weights_by: year``) are shown as their mean."""
+    weights = _mean_over_years(weights)
+    method = spec.method if spec is not None else "entropy"
+    combined = [f"weight_{m}" for m in spec.combined] if method == "game_theory" else []
+    has_entropy = not combined and "entropy" in weights.columns and weights["entropy"].notna().any()
     blocks = []
     for dimension, items in weights.groupby("dimension", sort=False):
         rows = []
@@ -53,6 +65,7 @@ def indicator_system(name: str, weights: pd.DataFrame, labels: Labels, notes=())
             row = [Cell(direction)]
             if has_entropy:
                 row.append(Cell(cells.number(item.entropy, 4)))
+            row += [Cell(cells.number(100 * getattr(item, column), 2)) for column in combined]
             row.append(Cell(cells.number(100 * item.weight, 2)))
             rows.append(Row(Cell(labels.name(item.indicator)), tuple(row)))
         title = labels.term(
@@ -61,10 +74,79 @@ def indicator_system(name: str, weights: pd.DataFrame, labels: Labels, notes=())
             weight=cells.number(100 * items["weight"].sum(), 2),
         )
         blocks.append(Block(tuple(rows), title=Cell(title)))
-    keys = ["indicator", "direction", *(["entropy"] if has_entropy else []), "weight_percent"]
-    columns = tuple(Cell(labels.term(k)) for k in keys)
-    title = labels.term("indicator_system", index=labels.name(name))
+    keys = ["indicator", "direction", *(["entropy"] if has_entropy else [])]
+    columns = (
+        *(Cell(labels.term(k)) for k in keys),
+        *(
+            Cell(labels.term("method_weight", method=labels.term(f"method_{c.removeprefix('weight_')}")))
+            for c in combined
+        ),
+        Cell(labels.term("combined_weight" if combined else "weight_percent")),
+    )
+    key = "indicator_system" if method in ("entropy", "entropy_topsis") else "indicator_system_weights"
+    title = labels.term(key, index=labels.name(name))
     return Table(f"indicators_{name}", Cell(title), columns, tuple(blocks), tuple(notes))
+
+
+def index_robustness(
+    name: str, spec, values: pd.DataFrame, weights: pd.DataFrame, labels: Labels, notes=()
+) -> Table:
+    """The index rebuilt with other weightings on the same indicators (``indices[].robustness``): each
+    indicator's weight (%) under the index's method and under each other method, the dimensions' weights, then
+    the Pearson and Spearman correlations of each rebuilt index with the index over all unit-years with a value,
+    and the lowest Spearman correlation of a single year (how far the ranking of the units may move)."""
+    weights = _mean_over_years(weights)
+    methods = spec.methods
+    columns_of = {m: ("weight" if m == spec.method else f"weight_{m}") for m in methods}
+    blocks = []
+    for dimension, items in weights.groupby("dimension", sort=False):
+        rows = [
+            Row(
+                Cell(labels.name(item["indicator"])),
+                tuple(Cell(cells.number(100 * item[columns_of[m]], 2)) for m in methods),
+            )
+            for _, item in items.iterrows()
+        ]
+        title = labels.term(
+            "dimension_weights",
+            dimension=labels.name(dimension),
+            weights=" / ".join(cells.number(100 * items[columns_of[m]].sum(), 2) for m in methods),
+        )
+        blocks.append(Block(tuple(rows), title=Cell(title)))
+    data = values.dropna(subset=["index", *spec.robustness])
+    statistic_rows = []
+    for key, how in (("pearson_with_index", "pearson"), ("spearman_with_index", "spearman")):
+        statistic_rows.append(
+            Row(
+                Cell(labels.term(key)),
+                tuple(
+                    Cell(
+                        cells.number(
+                            data["index"].corr(data[m if m != spec.method else "index"], method=how), 4
+                        )
+                    )
+                    for m in methods
+                ),
+            )
+        )
+    lowest = []
+    for m in methods:
+        column = m if m != spec.method else "index"
+        by_year = [part["index"].corr(part[column], method="spearman") for _, part in data.groupby("year")]
+        lowest.append(Cell(cells.number(min(by_year), 4) if by_year else ""))
+    statistic_rows.append(Row(Cell(labels.term("spearman_lowest_year")), tuple(lowest)))
+    blocks.append(Block(tuple(statistic_rows), title=Cell(labels.term("robustness_correlations"))))
+    columns = (
+        Cell(labels.term("indicator")),
+        *(Cell(labels.term(f"method_{m}")) for m in methods),
+    )
+    return Table(
+        f"index_robustness_{name}",
+        Cell(labels.term("index_robustness", index=labels.name(name))),
+        columns,
+        tuple(blocks),
+        (*notes, labels.term("index_robustness_note", n=cells.integer(len(data)))),
+    )
 
 
 def index_by_region(name: str, values: pd.DataFrame, units: pd.DataFrame, labels: Labels, notes=()) -> Table:
