@@ -211,3 +211,39 @@ def test_the_figures_draw_the_tables(tmp_path, monkeypatch):
         for v in np.linspace(frame["x"].min(), frame["x"].max(), 50)
     )
     assert surface.get_zlim()[1] >= top * 0.99
+
+
+def test_the_time_homogeneity_row_tests_the_periods_of_the_traditional_chain():
+    frame, y, _, ours = lattice_study()
+    tables = analyse(frame, DynamicsSettings(variables=["x"], classes=4, periods=[2014, 2018]), [ours])
+    timed = tables["homogeneity"][tables["homogeneity"]["test"] == "time"].iloc[0]
+    # transitions starting 2010-2013, 2014-2017, 2018-2020: the years each period's transitions join
+    assert timed["periods"] == "2010-2014; 2014-2018; 2018-2021" and timed["weights"] == ""
+    ids = nqpf.dynamics.classify(y, k=4).ids
+    counts = [
+        np.sum(
+            [np.histogram2d(ids[:, t], ids[:, t + 1], bins=4, range=[[0, 4], [0, 4]])[0] for t in span],
+            axis=0,
+        )
+        for span in (range(0, 4), range(4, 8), range(8, 11))
+    ]
+    reference = giddy_markov.homogeneity(counts)
+    assert timed["q"] == pytest.approx(reference.Q, rel=1e-10)
+    assert timed["lr"] == pytest.approx(reference.LR, rel=1e-10)
+    assert timed["dof"] == reference.dof and timed["transitions"] == y.shape[0] * (YEARS - 1)
+    halves = analyse(frame, DynamicsSettings(variables=["x"], classes=4), [ours])["homogeneity"]
+    assert list(halves["test"]) == ["spatial", "time"]
+    assert halves["periods"].iloc[1] == "2010-2015; 2015-2021"
+    table = dynamics_tables.markov("x", tables["transitions"], tables["homogeneity"], "pooled", Labels("en"))
+    assert any(
+        note.startswith("Time homogeneity (2010-2014, 2014-2018, 2018-2021): Q = ") for note in table.notes
+    )
+
+
+def test_periods_outside_the_transitions_are_an_error_naming_the_key():
+    frame, _, _, ours = lattice_study()
+    with pytest.raises(InputError, match="dynamics.periods lists 2010") as caught:
+        analyse(frame, DynamicsSettings(variables=["x"], periods=[2010]), [ours])
+    assert caught.value.key == "dynamics.periods"
+    with pytest.raises(ValueError, match="must increase"):
+        DynamicsSettings(variables=["x"], periods=[2016, 2014])

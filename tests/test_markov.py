@@ -13,6 +13,7 @@ from nqpf.dynamics import (
     markov_chain,
     spatial_markov,
     steady_state,
+    time_homogeneity,
 )
 
 giddy_markov = pytest.importorskip("giddy.markov")
@@ -211,3 +212,50 @@ def test_space_time_transition_types():
     assert result.moves == {"0": 2, "I": 0, "II": 1, "IIIA": 1, "IIIB": 1}
     assert result.chain.skipped == 1
     assert sum(result.shares.values()) == pytest.approx(1.0)
+
+
+def test_time_homogeneity_matches_giddy_on_the_periods_counts():
+    y, _, _ = lattice_panel(seed=3)
+    classes = classify(y, k=4)
+    ours = time_homogeneity(classes=classes, breaks=[4, 9])
+    assert ours.periods == ((0, 4), (4, 9), (9, 13))
+    # the counts of each period written out: transitions t -> t + 1 with t in the period
+    for (first, last), counts in zip(ours.periods, ours.counts, strict=True):
+        expected = np.zeros((4, 4), dtype=int)
+        for t in range(first, last):
+            np.add.at(expected, (classes.ids[:, t], classes.ids[:, t + 1]), 1)
+        np.testing.assert_array_equal(counts, expected)
+    # giddy takes the counts as floats (its tables take the dtype of the first matrix)
+    reference = giddy_markov.homogeneity([c.astype(float) for c in ours.counts])
+    assert ours.test.q == pytest.approx(reference.Q, rel=1e-10)
+    assert ours.test.lr == pytest.approx(reference.LR, rel=1e-10)
+    assert ours.test.dof == reference.dof
+    assert ours.test.p_q == pytest.approx(reference.Q_p_value, rel=1e-8)
+    assert ours.test.p_lr == pytest.approx(reference.LR_p_value, rel=1e-8)
+
+
+def test_time_homogeneity_rejects_a_chain_that_changes_and_keeps_one_that_does_not():
+    rng = np.random.default_rng(9)
+    early, late = np.array([[0.8, 0.2], [0.3, 0.7]]), np.array([[0.4, 0.6], [0.1, 0.9]])
+
+    def simulate(matrices):
+        ids = np.zeros((400, len(matrices) + 1), dtype=int)
+        ids[:, 0] = rng.integers(0, 2, 400)
+        for t, p in enumerate(matrices, start=1):
+            ids[:, t] = (rng.random(400) > p[ids[:, t - 1], 0]).astype(int)
+        return ids
+
+    same = time_homogeneity(classes=simulate([early] * 10), k=2)
+    assert same.periods == ((0, 5), (5, 10)) and same.test.dof == 2
+    assert same.test.p_lr > 0.001
+    changed = time_homogeneity(classes=simulate([early] * 5 + [late] * 5), k=2)
+    assert changed.test.p_lr < 1e-10 and changed.test.p_q < 1e-10
+
+
+def test_time_homogeneity_periods_must_lie_inside_the_transitions():
+    classes = classify(lattice_panel()[0], k=3)
+    for breaks in ([0], [13], [5, 5], []):
+        with pytest.raises(ValueError, match="breaks"):
+            time_homogeneity(classes=classes, breaks=breaks)
+    with pytest.raises(ValueError, match="at least 3 years"):
+        time_homogeneity(classes=classes.ids[:, :2], k=3)

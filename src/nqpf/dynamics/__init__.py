@@ -1,5 +1,5 @@
 """Distribution dynamics: how units move within a variable's distribution over time, as discrete Markov chains
-(traditional and spatially conditioned, Rey 2001) with their homogeneity tests (Bickenbach and Bode 2003), steady
+(traditional and spatially conditioned, Rey 2001) with their spatial and time homogeneity tests (Bickenbach and Bode 2003), steady
 state and mean first passage times; :func:`analyse` gives a study's tables of them. The functions load when
 first used."""
 
@@ -18,6 +18,8 @@ _FUNCTIONS = {
     "steady_state": "markov",
     "first_passage_times": "markov",
     "homogeneity": "markov",
+    "TimeHomogeneity": "markov",
+    "time_homogeneity": "markov",
     "LisaMarkov": "markov",
     "lisa_markov": "markov",
     "lisa_quadrants": "markov",

@@ -18,8 +18,10 @@ Tables (stable columns):
   steady_state (empty when the chain is not irreducible)
 - ``first_passage``: variable, chain, weights, lag_class, from_class, to_class, years (mean first passage time;
   the diagonal the mean recurrence time)
-- ``homogeneity``: variable, weights, transitions, no_lag (left out: islands and incomplete lags), skipped (from
-  or to a missing value), q, lr, dof, p_q, p_lr
+- ``homogeneity``: variable, test (spatial: the chain conditioned on the neighbours' class on a W; time: the
+  chain of each period, ``settings.periods``), weights (empty for time), periods (the years each period's
+  transitions span, empty for spatial), transitions, no_lag (left out: islands and incomplete lags), skipped
+  (from or to a missing value), q, lr, dof, p_q, p_lr
 - ``lisa_transitions``: variable, weights, from_quadrant, to_quadrant, count, probability
 - ``lisa_moves``: variable, weights, type (0, I, II, IIIA, IIIB), count, share
 - ``left_out``: variable, year, code, name, reason (unit-years without a value, ``missing: drop_per_year``)
@@ -52,7 +54,8 @@ COLUMNS = {
     "steady_state": ["variable", "chain", "weights", "lag_class", "class", "n_start", "steady_state"],
     "first_passage": ["variable", "chain", "weights", "lag_class", "from_class", "to_class", "years"],
     "homogeneity": [
-        "variable", "weights", "transitions", "no_lag", "skipped", "q", "lr", "dof", "p_q", "p_lr",
+        "variable", "test", "weights", "periods", "transitions", "no_lag", "skipped", "q", "lr", "dof", "p_q",
+        "p_lr",
     ],
     "lisa_transitions": ["variable", "weights", "from_quadrant", "to_quadrant", "count", "probability"],
     "lisa_moves": ["variable", "weights", "type", "count", "share"],
@@ -178,7 +181,9 @@ def _variable_tables(variable, y, years, settings: DynamicsSettings, weights) ->
         out["homogeneity"].append(
             {
                 "variable": variable,
+                "test": "spatial",
                 "weights": w.name,
+                "periods": "",
                 "transitions": spatial.pooled.n_transitions,
                 "no_lag": spatial.no_lag,
                 "skipped": spatial.pooled.skipped,
@@ -210,6 +215,8 @@ def _variable_tables(variable, y, years, settings: DynamicsSettings, weights) ->
                 {"variable": variable, "weights": w.name, "type": t, "count": n, "share": shares[t]}
                 for t, n in lisa.moves.items()
             ]
+    if len(years) >= 3 or settings.periods:  # two years make one transition: no periods to compare
+        out["homogeneity"].append(_time_homogeneity(variable, classes, years, settings.periods, chains[0][3]))
     transitions, steady, passage = [], [], []
     for chain_name, w_name, lag, chain in chains:
         key = {"variable": variable, "chain": chain_name, "weights": w_name, "lag_class": lag}
@@ -237,6 +244,48 @@ def _variable_tables(variable, y, years, settings: DynamicsSettings, weights) ->
         "steady_state": pd.DataFrame(steady),
         "first_passage": pd.DataFrame(passage),
         **{name: pd.DataFrame(rows, columns=COLUMNS[name]) for name, rows in out.items()},
+    }
+
+
+def _time_homogeneity(variable, classes, years, periods, chain) -> dict:
+    """The row of the time homogeneity test of a variable's traditional chain: its periods cut at the years of
+    ``periods`` (default the two halves), each spanning the years its transitions join."""
+    years = [int(y) for y in years]
+    if periods:
+        outside = [y for y in periods if y not in years[1:-1]]
+        if outside:
+            raise InputError(
+                f"dynamics.periods lists {listed(str(y) for y in outside)}, which cannot open a period of the "
+                f"transitions of {years[0]}-{years[-1]}",
+                key="dynamics.periods",
+                fix=f"list years from {years[1]} to {years[-2]} (a year opens the period of the transitions "
+                "that start in it)",
+            )
+        breaks = [years.index(y) for y in periods]
+    else:
+        breaks = None
+    try:
+        result = markov.time_homogeneity(classes=classes, breaks=breaks)
+    except ValueError as err:
+        raise InputError(
+            f"dynamics: the time homogeneity test of {variable}: {err}",
+            key="dynamics.periods",
+            fix="give the study at least 3 years, or other dynamics.periods",
+        ) from None
+    test = result.test
+    return {
+        "variable": variable,
+        "test": "time",
+        "weights": "",
+        "periods": "; ".join(f"{years[a]}-{years[b]}" for a, b in result.periods),
+        "transitions": int(result.counts.sum()),
+        "no_lag": 0,
+        "skipped": chain.skipped,
+        "q": test.q,
+        "lr": test.lr,
+        "dof": test.dof,
+        "p_q": test.p_q,
+        "p_lr": test.p_lr,
     }
 
 

@@ -31,6 +31,10 @@ sum_i (a_i - 1)(b_i - 1) degrees of freedom, a_i the number of lag classes with 
 without neighbours (islands) have no lag: their transitions are left out of the spatial chain and counted in
 :attr:`SpatialMarkov.no_lag`, never given a lag of zero.
 
+Whether the chain is the same over time (time homogeneity, Bickenbach and Bode 2003, sec. 3.2) is the same test
+with the subsamples the periods of the panel (:func:`time_homogeneity`): a transition from year t to t + 1 belongs
+to the period holding t, and the null hypothesis is P(period) = P for every period.
+
 Missing values: a unit-year without a value has no class (-1); transitions from or to it are left out and counted
 (:attr:`MarkovChain.skipped`).
 """
@@ -291,6 +295,52 @@ def homogeneity(counts_by_subsample) -> Homogeneity:
     p_q = float(chdtrc(dof, q)) if dof > 0 else np.nan
     p_lr = float(chdtrc(dof, lr)) if dof > 0 else np.nan
     return Homogeneity(q=q, lr=lr, dof=dof, p_q=p_q, p_lr=p_lr)
+
+
+@dataclass(frozen=True)
+class TimeHomogeneity:
+    """The time homogeneity test of a chain (module docstring): the ``periods`` (index ranges of the starting
+    years, first included, last excluded), the ``counts`` of each period (periods x k x k) and the ``test``."""
+
+    periods: tuple[tuple[int, int], ...]
+    counts: np.ndarray
+    test: Homogeneity
+
+
+def halves(years: int) -> tuple[int, ...]:
+    """The default periods of a time homogeneity test of ``years`` years: the starting years of the T - 1
+    transitions cut in two, the first half holding the smaller share when T - 1 is odd (breaks as index of the
+    first starting year of the second period)."""
+    if years < 3:
+        raise ValueError(f"a time homogeneity test needs at least 3 years (2 transitions), not {years}")
+    return ((years - 1) // 2,)
+
+
+def time_homogeneity(
+    values=None, breaks=None, k: int = 5, scheme: str = "pooled", cutoffs=None, *, classes=None
+):
+    """The time homogeneity test (module docstring) of the traditional chain of a panel (``values`` or
+    ``classes`` as :func:`markov_chain` takes them), its transitions split into periods at ``breaks``: the
+    indices (0-based, increasing, inside 1..T-2) of the starting years that open a new period; by default the
+    two halves (:func:`halves`)."""
+    given = _given_classes(values, k, scheme, cutoffs, classes)
+    starts = given.ids.shape[1] - 1
+    breaks = list(halves(given.ids.shape[1]) if breaks is None else breaks)
+    if not breaks or any(b <= a for a, b in zip([0, *breaks], breaks, strict=False)) or breaks[-1] >= starts:
+        raise ValueError(
+            f"the breaks of the periods must increase inside 1..{starts - 1} (starting years of transitions), "
+            f"not {breaks}"
+        )
+    edges = [0, *breaks, starts]
+    periods = tuple(zip(edges[:-1], edges[1:], strict=True))
+    start, end = _transitions(given.ids)
+    counts = []
+    for first, last in periods:
+        a, b = start[:, first:last], end[:, first:last]
+        both = (a != NO_CLASS) & (b != NO_CLASS)
+        counts.append(_counts(a[both], b[both], given.k))
+    counts = np.stack(counts)
+    return TimeHomogeneity(periods=periods, counts=counts, test=homogeneity(counts))
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,12 @@ class DynamicsSettings(Settings):
         default=True,
         description="the kernel density surface over years (year x value x density) of each variable",
     )
+    periods: list[int] = Field(
+        default=[],
+        description="the time homogeneity test of each chain (Bickenbach and Bode 2003): the years that open a "
+        "new period, a transition from year t to t + 1 belonging to the period holding t (default: the "
+        "transitions cut in two halves)",
+    )
     missing: Missing = Field(
         default="error",
         description=MISSING_DESCRIPTION
@@ -61,6 +67,8 @@ class DynamicsSettings(Settings):
             raise ValueError(
                 "dynamics.cutoffs is given, but dynamics.scheme is not cutoffs: set scheme: cutoffs"
             )
+        if any(b <= a for a, b in zip(self.periods, self.periods[1:], strict=False)):
+            raise ValueError(f"dynamics.periods must increase: {self.periods}")
         for variable, edges in self.cutoffs.items():
             if variable not in self.variables:
                 raise ValueError(

@@ -54,7 +54,8 @@ def markov(
             part = spatial[(spatial["weights"] == w) & (spatial["lag_class"] == lag)]
             title = labels.term("markov_spatial", weights=labels.name(str(w)), name=names[lag - 1].lower())
             blocks.append(Block(_chain_rows(part, range(1, k + 1), names), title=Cell(title)))
-    tests = homogeneity[homogeneity["variable"] == variable]
+    every = homogeneity[homogeneity["variable"] == variable]
+    tests, timed = every[every["test"] == "spatial"], every[every["test"] == "time"]
     lines = [
         labels.term(
             "homogeneity_row",
@@ -67,7 +68,19 @@ def markov(
         )
         for row in tests.itertuples()
     ]
-    skipped = int(tests["skipped"].max()) if len(tests) else 0
+    lines += [
+        labels.term(
+            "time_homogeneity_row",
+            periods=str(row.periods).replace("; ", ", "),
+            q=cells.number(row.q, 3),
+            lr=cells.number(row.lr, 3),
+            p_q=cells.number(row.p_q, 4),
+            p_lr=cells.number(row.p_lr, 4),
+            dof=int(row.dof),
+        )
+        for row in timed.itertuples()
+    ]
+    skipped = int(every["skipped"].max()) if len(every) else 0
     if skipped:
         lines.append(labels.term("left_out_transitions", n=skipped))
     lines += [

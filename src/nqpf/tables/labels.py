@@ -335,6 +335,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "Homogeneity ({weights}): Q = {q} (p = {p_q}), LR = {lr} (p = {p_lr}), df = {dof}",
         "空间同质性检验（{weights}）：Q = {q}（p = {p_q}），LR = {lr}（p = {p_lr}），自由度 = {dof}",
     ),
+    "time_homogeneity_row": (
+        "Time homogeneity ({periods}): Q = {q} (p = {p_q}), LR = {lr} (p = {p_lr}), df = {dof}",
+        "时间同质性检验（{periods}）：Q = {q}（p = {p_q}），LR = {lr}（p = {p_lr}），自由度 = {dof}",
+    ),
     "markov_note": (
         "{k} classes by {scheme}; the spatial chains condition on the class of the neighbours' mean (row-standardised "
         "W) in the starting year (Rey 2001); homogeneity tests of Bickenbach and Bode (2003).",
