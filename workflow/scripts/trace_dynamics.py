@@ -27,9 +27,10 @@ with step(snakemake.log[0], f"dynamics {snakemake.wildcards.study}") as log:
         )
     for row in tables["homogeneity"].itertuples():
         log.info(
-            "%s on %s: Q %.3f, LR %.3f, %d df (p %.4f, %.4f); %d transitions, %d without a lag",
+            "%s, %s homogeneity on %s: Q %.3f, LR %.3f, %d df (p %.4f, %.4f); %d transitions, %d without a lag",
             row.variable,
-            row.weights,
+            row.test,
+            row.weights or row.periods,
             row.q,
             row.lr,
             row.dof,
