@@ -62,3 +62,21 @@ def test_the_obstacle_table_by_year():
     assert cells[2] == f"{name} ({ranked.iloc[0]:.2f})"
     assert len(cells) == 2 + 4  # four indicators: all of them ranked
     assert printed.groups[0][1] == 2 and printed.groups[1][1] == 4
+
+
+def test_the_obstacle_table_by_region_in_the_last_year():
+    data = panel()
+    table = indices.obstacle_table(indices.index_obstacles(data, SPEC), SPEC)
+    regions = ["East"] * 5 + ["West"] * 4 + ["Central"] * 2 + [None]  # the last unit has no region
+    units = pd.DataFrame({"code": [f"{c:06d}" for c in range(12)], "region": regions})
+    printed = descriptive.obstacles("idx", SPEC, table, Labels("zh"), units=units)
+    block = printed.blocks[1]
+    assert block.title.text == "分区域（2022年）"
+    assert [row.label.text for row in block.rows] == ["东部", "中部", "西部"]  # the NBS order
+    last = table[table["year"] == 2022].merge(units, on="code")
+    west = last[last["region"] == "West"]
+    cells = [c.text for c in block.rows[2].cells]
+    assert cells[:2] == [f"{west['idx_one'].mean():.2f}", f"{west['idx_two'].mean():.2f}"]
+    top = west[["a", "b", "c", "d"]].mean().sort_values(ascending=False, kind="stable")
+    assert cells[2] == f"{top.index[0]} ({top.iloc[0]:.2f})"
+    assert len(descriptive.obstacles("idx", SPEC, table, Labels("en")).blocks) == 1

@@ -174,7 +174,7 @@ def needs(name: str) -> tuple[str, ...]:
     if name.startswith("index_regions_"):
         return ("index_values", "units")
     if name.startswith("obstacles_"):
-        return ("obstacles",)
+        return ("obstacles", "units")
     if name.startswith("index_robustness_"):
         return ("index_values", "index_weights")
     if name.startswith("moran_"):
@@ -221,7 +221,9 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         return descriptive.index_by_region(index, sources.index_values, sources.units, labels, notes)
     if name.startswith("obstacles_"):
         index = name.removeprefix("obstacles_")
-        return descriptive.obstacles(index, study.index_spec(index), sources.obstacles, labels, notes)
+        return descriptive.obstacles(
+            index, study.index_spec(index), sources.obstacles, labels, notes, sources.units
+        )
     if name.startswith("moran_"):
         variable = name.removeprefix("moran_")
         return spatial.moran_by_year(variable, sources.esda_global, plan.esda_weights, labels, notes)

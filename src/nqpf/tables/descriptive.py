@@ -183,28 +183,44 @@ def index_by_region(name: str, values: pd.DataFrame, units: pd.DataFrame, labels
 TOP_OBSTACLES = 5
 
 
-def obstacles(index: str, spec, table: pd.DataFrame, labels: Labels, notes=()) -> Table:
+def obstacles(index: str, spec, table: pd.DataFrame, labels: Labels, notes=(), units=None) -> Table:
     """The obstacle degree model of an index by year (``indices/<index>.obstacles.csv``,
     :func:`nqpf.indices.obstacle_table`): the mean obstacle degree of each dimension over the units (%), and the
-    five indicators with the largest mean obstacle, each with its degree (%)."""
-    from nqpf.indices.obstacle import mean_obstacles, top_obstacles
+    five indicators with the largest mean obstacle, each with its degree (%); with ``units`` (code, region), a
+    second panel gives the same by NBS region in the last year (units without a region left out)."""
+    from nqpf.indices.obstacle import mean_obstacles
 
     indicators = [i.variable for i in spec.indicators]
     dimensions = [f"{spec.name}_{d}" for d in spec.dimensions]
     frame = table.set_index(["code", "year"])
-    by_year = mean_obstacles(frame[indicators], by="year")
-    dims = mean_obstacles(frame[dimensions], by="year")
-    top = top_obstacles(by_year, TOP_OBSTACLES)
     k = min(TOP_OBSTACLES, len(indicators))
-    rows = []
-    for year in by_year.index:
-        ranked = top[top["year"] == year].sort_values("rank")
-        cells_ = [cells.number(dims.loc[year, d], 2) for d in dimensions]
-        cells_ += [
-            f"{labels.name(r.indicator)} ({cells.number(r.obstacle, 2)})"
-            for r in ranked.itertuples(index=False)
-        ]
-        rows.append(Row(Cell(str(int(year))), tuple(Cell(v) for v in cells_)))
+    by_year = _obstacle_rows(
+        mean_obstacles(frame[indicators], by="year"),
+        mean_obstacles(frame[dimensions], by="year"),
+        dimensions,
+        labels,
+        lambda year: str(int(year)),
+    )
+    blocks = [Block(by_year)]
+    if units is not None and "region" in units.columns:
+        last = int(frame.index.get_level_values("year").max())
+        latest = frame[frame.index.get_level_values("year") == last]
+        regions = units.set_index(units["code"].astype(str))["region"]
+        regions = regions.reindex(latest.index.get_level_values("code")).dropna()
+        latest = latest[latest.index.get_level_values("code").isin(regions.index)]
+        present = [r for r in REGION_ORDER if r in set(regions)]
+        if present:
+            groups = regions.to_dict()
+            rows = _obstacle_rows(
+                mean_obstacles(latest[indicators], groups=groups),
+                mean_obstacles(latest[dimensions], groups=groups),
+                dimensions,
+                labels,
+                labels.name,
+                order=present,
+            )
+            title = labels.term("obstacle_regions", year=last)
+            blocks.append(Block(rows, title=Cell(title)))
     columns = (
         Cell(labels.term("year")),
         *(Cell(labels.name(d.removeprefix(f"{spec.name}_"))) for d in dimensions),
@@ -218,7 +234,28 @@ def obstacles(index: str, spec, table: pd.DataFrame, labels: Labels, notes=()) -
         f"obstacles_{index}",
         Cell(labels.term("obstacles", index=labels.name(index))),
         columns,
-        (Block(tuple(rows)),),
+        tuple(blocks),
         (*notes, labels.term("obstacles_note")),
         groups,
     )
+
+
+def _obstacle_rows(
+    indicators: pd.DataFrame, dims: pd.DataFrame, dimensions, labels: Labels, name, order=None
+):
+    """One row per key of the mean obstacles (a year, or a region in ``order``): the dimensions' means, then
+    the largest indicators, each with its mean obstacle degree."""
+    from nqpf.indices.obstacle import top_obstacles
+
+    top = top_obstacles(indicators, TOP_OBSTACLES)
+    level = top.columns[0]
+    rows = []
+    for key in order if order is not None else indicators.index:
+        ranked = top[top[level] == key].sort_values("rank")
+        values = [cells.number(dims.loc[key, d], 2) for d in dimensions]
+        values += [
+            f"{labels.name(r.indicator)} ({cells.number(r.obstacle, 2)})"
+            for r in ranked.itertuples(index=False)
+        ]
+        rows.append(Row(Cell(name(key)), tuple(Cell(v) for v in values)))
+    return tuple(rows)

@@ -62,6 +62,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "obstacle_dimensions": ("Dimensions", "维度障碍度"),
     "obstacle_top": ("Largest indicator obstacles", "主要障碍因子"),
     "obstacle_rank": ("{rank}", "第{rank}位"),
+    "obstacle_regions": ("By region, {year}", "分区域（{year}年）"),
     "obstacles_note": (
         "Obstacle degree O = F (1 - x') / sum F (1 - x') x 100, F the indicator's weight, x' its normalised value as "
         "the index uses it; means over the units of each year; indicators ranked by their mean obstacle degree.",
