@@ -27,6 +27,7 @@ _API = {
     "SpatialPanelModel": "nqpf.models.spatial_panel",
     "SpatialPanelResults": "nqpf.models.spatial_panel",
     "Impacts": "nqpf.models.spatial_panel",
+    "spatial_beta": "nqpf.models.convergence",
     "compare": "nqpf.tables.comparison",
     "Comparison": "nqpf.tables.comparison",
     "InputError": "nqpf.errors",

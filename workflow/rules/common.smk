@@ -357,6 +357,12 @@ def esda_targets(name, s):
     return targets
 
 
+def convergence_weights_files(wildcards):
+    s = study(wildcards)
+    base = f"results/{wildcards.study}/weights"
+    return [f"{base}/{w}.{ext}" for w in s.convergence_weights for ext in ("gwt", "summary.json", "eigen.csv")]
+
+
 def dynamics_weights_files(wildcards):
     s = study(wildcards)
     base = f"results/{wildcards.study}/weights"
@@ -423,6 +429,8 @@ def index_targets(name, s):
     targets += [f"results/{name}/indices/coupling/{spec.name}.csv" for spec in s.coupling]
     if s.disparity.variables:
         targets.append(f"results/{name}/disparity/dagum_gini.csv")
+        if s.convergence_weights:
+            targets.append(f"results/{name}/disparity/spatial_convergence.csv")
         for variable in s.disparity.variables:
             targets += figure_files(f"results/{name}/disparity/kernel_{variable}.png")
             targets += figure_files(f"results/{name}/disparity/gini_{variable}.png")
@@ -543,6 +551,8 @@ def tables_inputs(wildcards):
         files["geodetector_interaction"] = f"{base}/drivers/interaction.csv"
     if "centrography" in needs:
         files["centrography"] = f"{base}/esda/centrography.csv"
+    if "convergence" in needs:
+        files["convergence"] = f"{base}/disparity/spatial_convergence.csv"
     if "dynamics" in needs:
         files.update(
             {
@@ -593,6 +603,7 @@ def report_pages(s):
         couplings=[spec.name for spec in s.coupling],
         esda=bool(s.esda.variables),
         disparity=bool(s.disparity.variables),
+        spatial_convergence=bool(s.convergence_weights),
         dynamics=bool(s.dynamics.variables),
         centrography=bool(s.centrography.variables),
         geodetector=s.geodetector.active,

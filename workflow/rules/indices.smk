@@ -1,5 +1,6 @@
 # Composite indices (entropy, entropy-TOPSIS, equal weights) with their weights, coupling coordination of index
-# pairs, and the regional disparity of any variable (regional gaps, Dagum Gini, Theil, convergence).
+# pairs, and the regional disparity of any variable (regional gaps, Dagum Gini, Theil, convergence; spatial and club
+# beta convergence).
 
 
 rule index:
@@ -111,6 +112,32 @@ rule disparity:
         "logs/{study}/benchmarks/disparity.tsv"
     script:
         "../scripts/measure_disparity.py"
+
+
+rule spatial_convergence:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        weights=convergence_weights_files,
+    output:
+        estimates="results/{study}/disparity/spatial_convergence.csv",
+        left_out="results/{study}/disparity/spatial_convergence_left_out.csv",
+    log:
+        "logs/{study}/disparity/spatial_convergence.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=lambda wildcards: study(wildcards).disparity.to_config(),
+        code=code("estimate_convergence.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("spatial_convergence"),
+        runtime=job_runtime("spatial_convergence"),
+    benchmark:
+        "logs/{study}/benchmarks/spatial_convergence.tsv"
+    script:
+        "../scripts/estimate_convergence.py"
 
 
 rule disparity_figures:

@@ -18,6 +18,7 @@ JOB_RESOURCES = {
     "index": ((1000, 10), (1000, 15)),
     "coupling": ((1000, 10), (1000, 10)),
     "disparity": ((1000, 10), (1000, 15)),
+    "spatial_convergence": ((1000, 10), (2000, 15)),
     "dynamics": ((1000, 10), (2000, 15)),
     "markov_figure": ((1000, 10), (1000, 10)),
     "kernel_surface": ((1000, 10), (1000, 10)),

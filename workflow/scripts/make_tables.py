@@ -36,6 +36,8 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
     found = [key for key in given.keys() if key.startswith("geodetector_")]
     if found:
         sources.geodetector = {key.removeprefix("geodetector_"): pd.read_csv(given[key]) for key in found}
+    if "convergence" in given.keys():
+        sources.convergence = pd.read_csv(given.convergence, keep_default_na=False, na_values=[""])
     if "centrography" in given.keys():
         sources.centrography = pd.read_csv(given.centrography, keep_default_na=False, na_values=[""])
     dynamics = [key for key in given.keys() if key.startswith("dynamics_")]

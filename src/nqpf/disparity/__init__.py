@@ -1,5 +1,6 @@
 """Regional disparity: regional means and gaps, the Dagum Gini and Theil decompositions, dispersion, kernel
-densities, and sigma and beta convergence. The functions load when first used, so that reading the settings
+densities, sigma and beta convergence (spatial and club beta convergence, which estimate spatial models, are
+:mod:`nqpf.models.convergence`). The functions load when first used, so that reading the settings
 (:mod:`nqpf.disparity.settings`) stays light; ``theil`` is imported at once, since its module bears its name and
 would stand in its place once loaded."""
 
@@ -8,6 +9,7 @@ from nqpf.disparity.theil import theil as theil  # re-exported
 
 _FUNCTIONS = {
     "DisparitySettings": "settings",
+    "SpatialConvergenceSettings": "settings",
     "analyse": "regional",
     "coefficient_of_variation": "regional",
     "dagum_gini": "dagum",

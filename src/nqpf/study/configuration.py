@@ -484,6 +484,12 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
         ("esda", study.esda.weights),
         ("dynamics", study.dynamics.weights),
         ("models", study.models.weights if study.models else None),
+        (
+            "disparity.spatial_convergence",
+            [study.disparity.spatial_convergence.weights]
+            if study.disparity.spatial_convergence and study.disparity.spatial_convergence.weights
+            else None,
+        ),
     ):
         unknown = [w for w in named or [] if w not in defined]
         if unknown:
@@ -497,6 +503,12 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
                 + (f" ({hint})" if hint else ""),
                 f"name weights the study defines ({', '.join(defined) or 'none'}), or add them to `weights`",
             )
+    if study.disparity.spatial_convergence is not None and study.disparity.variables and not defined:
+        fail(
+            "disparity.spatial_convergence",
+            "disparity.spatial_convergence estimates spatial models, but the study defines no weights",
+            "add a W to `weights`, or remove disparity.spatial_convergence",
+        )
     from nqpf.study.frames import check_groupings
 
     check_groupings(study, file, f"{prefix}.")  # disparity.groups and heterogeneity.by name known groupings

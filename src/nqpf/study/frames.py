@@ -88,6 +88,9 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
         if spec.variable:
             wanted.append((f"weights[{i}].variable", spec.variable, list(variables)))
     wanted += [("disparity.variables", v, frame) for v in study.disparity.variables]
+    if study.disparity.spatial_convergence is not None:
+        controls = study.disparity.spatial_convergence.controls
+        wanted += [("disparity.spatial_convergence.controls", v, frame) for v in controls]
     wanted += [("dynamics.variables", v, frame) for v in study.dynamics.variables]
     wanted += [("centrography.variables", v, frame) for v in study.centrography.variables]
     if study.geodetector.active:

@@ -44,6 +44,7 @@ def study_pages(
     dynamics: bool = False,
     centrography: bool = False,
     geodetector: bool = False,
+    spatial_convergence: bool = False,
 ):
     """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
     models),
@@ -71,6 +72,15 @@ def study_pages(
             Page("disparity/theil.csv", "Disparity", "Theil index", "theil.rst"),
             Page("disparity/convergence.csv", "Disparity", "Convergence", "convergence.rst"),
         ]
+    if spatial_convergence:
+        pages.append(
+            Page(
+                "disparity/spatial_convergence.csv",
+                "Disparity",
+                "Spatial and club beta convergence",
+                "spatial_convergence.rst",
+            )
+        )
     if esda:
         pages += [
             Page("esda/global.csv", "ESDA", "Global spatial autocorrelation", "esda_global.rst"),

@@ -150,6 +150,17 @@ class StudySettings(Settings):
         return list(self.dynamics.weights) if self.dynamics.weights else self.esda_weights[:1]
 
     @property
+    def convergence_weights(self) -> list[str]:
+        """The W of the spatial beta convergence (disparity.spatial_convergence.weights, else the first W of the
+        models, else of the study), none when it is not estimated or the study has no W."""
+        spec = self.disparity.spatial_convergence
+        if spec is None or not self.disparity.variables:
+            return []
+        if spec.weights:
+            return [spec.weights]
+        return (self.model_weights or self.weights_names)[:1]
+
+    @property
     def esda_years(self) -> list[int]:
         return self.esda.years_of(self.years.first, self.years.last)
 

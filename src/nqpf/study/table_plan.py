@@ -16,7 +16,16 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.settings import StudySettings
-from nqpf.tables import centrography, descriptive, drivers, dynamics, gini, regression, spatial
+from nqpf.tables import (
+    centrography,
+    convergence,
+    descriptive,
+    drivers,
+    dynamics,
+    gini,
+    regression,
+    spatial,
+)
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
 from nqpf.tables.settings import EFFECT_MODELS
@@ -34,6 +43,8 @@ class Plan:
     esda_variables: tuple[str, ...]
     esda_weights: tuple[str, ...]
     disparity: tuple[str, ...]
+    convergence_weights: str | None
+    clubs: bool
     geodetector: str | None
     centrography: tuple[str, ...]
     centrography_sqrt2: bool
@@ -97,6 +108,8 @@ class Plan:
             esda_variables=tuple(study.esda.variables),
             esda_weights=tuple(study.esda_weights),
             disparity=tuple(study.disparity.variables),
+            convergence_weights=(study.convergence_weights or [None])[0],
+            clubs=bool(study.disparity.spatial_convergence and study.disparity.spatial_convergence.clubs),
             geodetector=study.geodetector.dependent if study.geodetector.active else None,
             centrography=tuple(study.centrography.variables),
             centrography_sqrt2=study.centrography.sqrt2,
@@ -138,6 +151,11 @@ def table_names(study: StudySettings) -> list[str]:
             if plan.models.groups:
                 names.append("heterogeneity")
     names += [f"dagum_gini_{v}" for v in plan.disparity]
+    if plan.convergence_weights:
+        for variable in plan.disparity:
+            names.append(f"beta_convergence_{variable}")
+            if plan.clubs:
+                names.append(f"club_convergence_{variable}")
     if plan.geodetector:
         names += ["geodetector_factors", "geodetector_interaction"]
     for variable in plan.dynamics:
@@ -163,6 +181,7 @@ class Sources:
     dynamics: dict[str, pd.DataFrame] | None = None  # dynamics/<name>.csv by name
     centrography: pd.DataFrame | None = None  # esda/centrography.csv
     geodetector: dict[str, pd.DataFrame] | None = None  # drivers/factor.csv and interaction.csv
+    convergence: pd.DataFrame | None = None  # disparity/spatial_convergence.csv
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -189,6 +208,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("centrography",)
     if name.startswith("geodetector_"):
         return ("geodetector",)
+    if name.startswith(("beta_convergence_", "club_convergence_")):
+        return ("convergence",)
     return ("results", "units")
 
 
@@ -240,6 +261,16 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         return drivers.factors(plan.geodetector, sources.geodetector["factor"], labels, notes)
     if name == "geodetector_interaction":
         return drivers.interactions(plan.geodetector, sources.geodetector["interaction"], labels, notes)
+    if name.startswith("beta_convergence_"):
+        variable = name.removeprefix("beta_convergence_")
+        return convergence.beta_convergence(
+            variable, sources.convergence, plan.convergence_weights, labels, notes
+        )
+    if name.startswith("club_convergence_"):
+        variable = name.removeprefix("club_convergence_")
+        return convergence.club_convergence(
+            variable, sources.convergence, plan.convergence_weights, labels, notes
+        )
     if name.startswith("centrography_"):
         return centrography.centrography(
             name.removeprefix("centrography_"),

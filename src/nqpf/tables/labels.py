@@ -69,6 +69,33 @@ TERMS: dict[str, tuple[str, str]] = {
         "障碍度 O = F(1 - x')/ΣF(1 - x') × 100，F 为指标权重，x' 为指数所用的标准化值；各年取研究单元均值，"
         "指标按平均障碍度排序。",
     ),
+    # spatial beta convergence
+    "beta_convergence": ("Spatial beta convergence of {variable}", "{variable}的空间β收敛检验"),
+    "club_convergence": ("Club convergence of {variable}", "{variable}的俱乐部收敛检验"),
+    "beta_absolute": ("Absolute β", "绝对β收敛"),
+    "beta_conditional": ("Conditional β", "条件β收敛"),
+    "beta_ln": ("ln {variable} (β)", "ln {variable}（β）"),
+    "theta_ln": ("W·ln {variable} (θ)", "W·ln {variable}（θ）"),
+    "beta_model": ("β ({model})", "β（{model}）"),
+    "direct_effect": ("Direct effect", "直接效应"),
+    "indirect_effect": ("Indirect effect", "间接效应"),
+    "speed_percent": ("Speed of convergence (%)", "收敛速度（%）"),
+    "half_life": ("Half-life (years)", "半生命周期（年）"),
+    "speed_model": ("Speed, {model} (%)", "收敛速度，{model}（%）"),
+    "half_life_model": ("Half-life, {model} (years)", "半生命周期，{model}（年）"),
+    "beta_convergence_note": (
+        "Absolute β: the cross-section of the yearly growth over {span} years on the initial level; conditional β: "
+        "the panel of the growth over {period}-year spans on the level at each span's start, unit and year fixed "
+        "effects (Lee-Yu corrected). Spatial models on {weights}. Speed -ln(1 + kβ)/k over k years, half-life "
+        "ln 2/speed; direct and indirect effects of the initial level (LeSage and Pace 2009).",
+        "绝对β收敛：以 {span} 年间的年均增长率对期初水平作截面回归；条件β收敛：以 {period} 年为一期的年均增长率对期初"
+        "水平作面板回归，控制个体与时间固定效应（Lee-Yu 偏误修正）。空间模型采用{weights}。收敛速度为 -ln(1 + kβ)/k"
+        "（k 为年数），半生命周期为 ln 2/收敛速度；直接效应与间接效应为期初水平的效应（LeSage and Pace, 2009）。",
+    ),
+    "club_convergence_note": (
+        "β of each group of units with the weights {weights} restricted to the group and standardised again.",
+        "各组别分别估计β，空间权重（{weights}）限于组内单元并重新标准化。",
+    ),
     # ESDA
     "moran": ("Global Moran's I of {variable} by year", "{variable}全局莫兰指数"),
     "moran_note": (
