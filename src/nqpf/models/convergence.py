@@ -3,8 +3,8 @@ spatial models, nationally and within groups of units (club convergence).
 
 For a positive variable y of units i over the years 0..T:
 
-- absolute beta, a cross-section (Barro and Sala-i-Martin 1992, eq. 1; spatial forms after Rey and Montouri
-  1999, Regional Studies 33: 143-156, eqs. 6 and 9):
+- absolute beta, a cross-section (Barro and Sala-i-Martin 1992, J. Political Economy 100: 223-251; the spatial
+  forms of Rey and Montouri 1999, Regional Studies 33: 143-156):
 
       g_i = (ln y_iT - ln y_i0) / T = a + b ln y_i0 + e_i                                   (OLS)
       g   = a + rho W g + b ln y_0 + e                                                     (SAR)
@@ -13,9 +13,9 @@ For a positive variable y of units i over the years 0..T:
 
   with the speed of convergence lambda_b = -ln(1 + b T) / T and the half-life ln 2 / lambda_b (Barro and
   Sala-i-Martin 1992, from b = -(1 - exp(-lambda_b T)) / T);
-- conditional beta, a panel with unit and year fixed effects (Elhorst, Piras and Arbia 2010, Int. Regional
-  Science Review 33(3): 339-363, eqs. 2-4, on the growth of k-year spans): with ``period`` k the spans start
-  in years 0, k, 2k, ... and end by year T; for the span from t,
+- conditional beta, a panel with unit and year fixed effects (the growth regression of Elhorst, Piras and Arbia
+  2010, Geographical Analysis 42: 338-355, without its temporal lags, on the growth of k-year spans): with
+  ``period`` k the spans start in years 0, k, 2k, ... and end by year T; for the span from t,
 
       g_it = (ln y_i,t+k - ln y_it) / k = b ln y_it + (controls_it) + mu_i + eta_t + e_it
 
@@ -27,7 +27,7 @@ For a positive variable y of units i over the years 0..T:
 
 In SAR and SDM, b is the coefficient of the own initial level, as the applied papers report it and compute the
 speed from; the effect of a unit's level on its own growth includes the feedback through its neighbours, the
-direct effect of LeSage and Pace (2009, eq. 2.46), which the tables give too, with the speed it implies
+direct effect of LeSage and Pace (2009, sec. 2.7), which the tables give too, with the speed it implies
 (``speed_direct_percent``), the indirect (spillover) and total effects, with simulated inference.
 
 Club convergence: the same regressions on the units of each group (a region, a region set's group), W
