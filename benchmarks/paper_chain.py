@@ -52,6 +52,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
+from nqpf.drivers.detectors import INTERACTION_TYPES
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
@@ -63,13 +65,6 @@ REPEATS = 3
 QUICK = 20.0  # a contender whose first process takes longer runs once
 # how strongly each factor follows the variable (the rest an independent SAR field)
 LOADINGS = (0.8, 0.6, 0.45, 0.3, 0.15, 0.0)
-INTERACTION_TYPES = (
-    "nonlinear_weaken",
-    "univariate_weaken",
-    "bivariate_enhance",
-    "independent",
-    "nonlinear_enhance",
-)
 
 
 def _load(name: str):

@@ -28,6 +28,20 @@ def _chain_rows(
     return tuple(rows)
 
 
+def _test_line(labels: Labels, key: str, row, **where) -> str:
+    """A homogeneity test (a row of ``dynamics/homogeneity.csv``) as a note: Q and LR with their p-values and the
+    degrees of freedom, and where it was tested (``where``: the W or the periods)."""
+    return labels.term(
+        key,
+        q=cells.number(row.q, 3),
+        lr=cells.number(row.lr, 3),
+        p_q=cells.number(row.p_q, 4),
+        p_lr=cells.number(row.p_lr, 4),
+        dof=int(row.dof),
+        **where,
+    )
+
+
 def markov(
     variable: str,
     transitions: pd.DataFrame,
@@ -57,27 +71,11 @@ def markov(
     every = homogeneity[homogeneity["variable"] == variable]
     tests, timed = every[every["test"] == "spatial"], every[every["test"] == "time"]
     lines = [
-        labels.term(
-            "homogeneity_row",
-            weights=labels.name(str(row.weights)),
-            q=cells.number(row.q, 3),
-            lr=cells.number(row.lr, 3),
-            p_q=cells.number(row.p_q, 4),
-            p_lr=cells.number(row.p_lr, 4),
-            dof=int(row.dof),
-        )
+        _test_line(labels, "homogeneity_row", row, weights=labels.name(str(row.weights)))
         for row in tests.itertuples()
     ]
     lines += [
-        labels.term(
-            "time_homogeneity_row",
-            periods=str(row.periods).replace("; ", ", "),
-            q=cells.number(row.q, 3),
-            lr=cells.number(row.lr, 3),
-            p_q=cells.number(row.p_q, 4),
-            p_lr=cells.number(row.p_lr, 4),
-            dof=int(row.dof),
-        )
+        _test_line(labels, "time_homogeneity_row", row, periods=str(row.periods).replace("; ", ", "))
         for row in timed.itertuples()
     ]
     skipped = int(every["skipped"].max()) if len(every) else 0
