@@ -28,6 +28,8 @@ _API = {
     "SpatialPanelResults": "nqpf.models.spatial_panel",
     "Impacts": "nqpf.models.spatial_panel",
     "spatial_beta": "nqpf.models.convergence",
+    "PanelRegression": "nqpf.models.baseline",
+    "PanelThreshold": "nqpf.models.threshold",
     "compare": "nqpf.tables.comparison",
     "Comparison": "nqpf.tables.comparison",
     "InputError": "nqpf.errors",
