@@ -33,6 +33,7 @@ _API = {
     "mediation": "nqpf.models.mechanisms",
     "moderation": "nqpf.models.mechanisms",
     "quadratic": "nqpf.models.mechanisms",
+    "spillover_boundary": "nqpf.models.boundary",
     "compare": "nqpf.tables.comparison",
     "Comparison": "nqpf.tables.comparison",
     "InputError": "nqpf.errors",
