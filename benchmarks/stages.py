@@ -72,12 +72,11 @@ STAGES = {
     "table": "tables",
     "tables": "tables",
     "weights_map": "figures",
-    "esda_maps": "figures",
+    "esda_figures": "figures",
     "moran_trend": "figures",
     "index_map": "figures",
     "disparity_figures": "figures",
-    "coefficient_plot": "figures",
-    "effects_plot": "figures",
+    "model_figures": "figures",
     "manifest": "manifest",
 }
 STAGE_ORDER = (

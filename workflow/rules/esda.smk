@@ -88,71 +88,66 @@ rule esda:
         "../scripts/esda_merge.py"
 
 
-rule esda_maps:
-    input:
-        boundaries=boundary_file,
-        display=display_file,
-        units="results/{study}/data/units.csv",
-        local="results/{study}/esda/parts/{variable}.{w}.local.csv",
-    output:
-        **figure_outputs("lisa", "results/{study}/esda/lisa_{variable}.{w}.png", "../report/lisa_map.rst", "ESDA"),
-    log:
-        "logs/{study}/esda/maps_{variable}.{w}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        settings=esda_settings,
-        years=lambda wildcards: study(wildcards).esda_years,
-        simulated=lambda wildcards: study(wildcards).simulated,
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        projection=lambda wildcards: study(wildcards).units.projection,
-        titles=lambda wildcards: study(wildcards).figures.titles,
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("esda_maps.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("esda_maps"),
-        runtime=job_runtime("esda_maps"),
-    benchmark:
-        "logs/{study}/benchmarks/esda_maps.{variable}.{w}.tsv"
-    script:
-        "../scripts/esda_maps.py"
+# The figures of one variable on one W in one job, since both read its local statistics: the Moran scatterplot,
+# and the LISA maps of a study with polygons. Rule esda_figures for the studies with polygons; the studies
+# without (units.level: table) get the scatterplot alone from rule esda_figures_without_maps.
+for _maps in sorted({s.units.has_polygons for s in STUDIES.values()}, reverse=True):
+    _names = [name for name, s in STUDIES.items() if s.units.has_polygons == _maps]
 
-
-rule esda_scatter:
-    input:
-        panel="results/{study}/data/panel.csv",
-        units="results/{study}/data/units.csv",
-        indices=index_files,
-        local="results/{study}/esda/parts/{variable}.{w}.local.csv",
-        global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
-        gwt="results/{study}/weights/{w}.gwt",
-        summary="results/{study}/weights/{w}.summary.json",
-    output:
-        **figure_outputs(
-            "scatter", "results/{study}/esda/scatter_{variable}.{w}.png", "../report/moran_scatter.rst", "ESDA"
-        ),
-    log:
-        "logs/{study}/esda/scatter_{variable}.{w}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        settings=esda_settings,
-        years=lambda wildcards: study(wildcards).esda_years,
-        simulated=lambda wildcards: study(wildcards).simulated,
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("esda_scatter.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("esda_scatter"),
-        runtime=job_runtime("esda_scatter"),
-    benchmark:
-        "logs/{study}/benchmarks/esda_scatter.{variable}.{w}.tsv"
-    script:
-        "../scripts/esda_scatter.py"
+    rule:
+        name:
+            "esda_figures" if _maps else "esda_figures_without_maps"
+        input:
+            panel="results/{study}/data/panel.csv",
+            units="results/{study}/data/units.csv",
+            indices=index_files,
+            local="results/{study}/esda/parts/{variable}.{w}.local.csv",
+            global_="results/{study}/esda/parts/{variable}.{w}.global.csv",
+            gwt="results/{study}/weights/{w}.gwt",
+            summary="results/{study}/weights/{w}.summary.json",
+            **({"boundaries": boundary_file, "display": display_file} if _maps else {}),
+        output:
+            **figure_outputs(
+                "scatter", "results/{study}/esda/scatter_{variable}.{w}.png", "../report/moran_scatter.rst", "ESDA"
+            ),
+            **(
+                figure_outputs(
+                    "lisa", "results/{study}/esda/lisa_{variable}.{w}.png", "../report/lisa_map.rst", "ESDA"
+                )
+                if _maps
+                else {}
+            ),
+        log:
+            "logs/{study}/esda/figures_{variable}.{w}.log",
+        conda:
+            "../envs/nqpf.yaml"
+        wildcard_constraints:
+            study="|".join(_names),
+        params:
+            settings=esda_settings,
+            years=lambda wildcards: study(wildcards).esda_years,
+            simulated=lambda wildcards: study(wildcards).simulated,
+            language=lambda wildcards: study(wildcards).tables.language,
+            labels=lambda wildcards: study(wildcards).tables.names(),
+            dpi=lambda wildcards: study(wildcards).figures.dpi,
+            # the maps' settings
+            **(
+                {
+                    "projection": lambda wildcards: study(wildcards).units.projection,
+                    "titles": lambda wildcards: study(wildcards).figures.titles,
+                }
+                if _maps
+                else {}
+            ),
+            code=code("esda_figures.py"),
+        threads: 1
+        resources:
+            mem_mb=job_memory("esda_figures"),
+            runtime=job_runtime("esda_figures"),
+        benchmark:
+            "logs/{study}/benchmarks/esda_figures.{variable}.{w}.tsv"
+        script:
+            "../scripts/esda_figures.py"
 
 
 rule moran_trend:
@@ -207,31 +202,41 @@ rule centrography:
         "../scripts/locate_centres.py"
 
 
-rule ellipse_map:
-    input:
-        track="results/{study}/esda/centrography.csv",
-        boundaries=boundary_file,
-        display=display_file,
-    output:
-        **figure_outputs("ellipse", "results/{study}/esda/ellipse_{variable}.png", "../report/ellipse_map.rst", "ESDA"),
-    log:
-        "logs/{study}/esda/ellipse_{variable}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        years=lambda wildcards: study(wildcards).centrography.map_years_of(study(wildcards).year_list),
-        projection=lambda wildcards: study(wildcards).units.projection,
-        simulated=lambda wildcards: study(wildcards).simulated,
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        titles=lambda wildcards: study(wildcards).figures.titles,
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("plot_ellipses.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("ellipse_map"),
-        runtime=job_runtime("ellipse_map"),
-    benchmark:
-        "logs/{study}/benchmarks/ellipse_map.{variable}.tsv"
-    script:
-        "../scripts/plot_ellipses.py"
+# The ellipse maps of a study in one job, since they all read its centre tracks. One rule per study with polygons
+# and centrography variables, since they differ: rule ellipse_maps_<study> (outputs: ellipse_outputs in
+# figure_targets.smk).
+for _name in [n for n, s in STUDIES.items() if s.units.has_polygons and s.centrography.variables]:
+
+    rule:
+        name:
+            f"ellipse_maps_{_name}"
+        input:
+            track="results/{study}/esda/centrography.csv",
+            boundaries=boundary_file,
+            display=display_file,
+        output:
+            **ellipse_outputs(_name),
+        log:
+            "logs/{study}/esda/ellipses.log",
+        conda:
+            "../envs/nqpf.yaml"
+        wildcard_constraints:
+            study=_name,
+        params:
+            variables=lambda wildcards: study(wildcards).centrography.variables,
+            years=lambda wildcards: study(wildcards).centrography.map_years_of(study(wildcards).year_list),
+            projection=lambda wildcards: study(wildcards).units.projection,
+            simulated=lambda wildcards: study(wildcards).simulated,
+            language=lambda wildcards: study(wildcards).tables.language,
+            labels=lambda wildcards: study(wildcards).tables.names(),
+            titles=lambda wildcards: study(wildcards).figures.titles,
+            dpi=lambda wildcards: study(wildcards).figures.dpi,
+            code=code("plot_ellipses.py"),
+        threads: 1
+        resources:
+            mem_mb=job_memory("ellipse_maps"),
+            runtime=job_runtime("ellipse_maps"),
+        benchmark:
+            "logs/{study}/benchmarks/ellipse_maps.tsv"
+        script:
+            "../scripts/plot_ellipses.py"

@@ -1,10 +1,7 @@
 # Figures a reader looks at rather than reads: maps of each composite index by year, and the coefficients and
 # effects of the spatial panel models with their intervals on every weights matrix. Each figure is a PNG at
 # figures.dpi, the files of figures.formats (PDF by default) and the report's copy (figure_outputs, common.smk).
-# figure_targets() and its helpers: figure_targets.smk.
-
-
-include: "figure_targets.smk"
+# figure_targets() and its helpers: figure_targets.smk (included by indices.smk).
 
 
 rule index_map:
@@ -81,54 +78,39 @@ rule index_map_year:
         "../scripts/plot_index_map.py"
 
 
-rule coefficient_plot:
-    input:
-        "results/{study}/models/estimates.csv",
-    output:
-        **figure_outputs("png", "results/{study}/figures/coefficients.png", "../report/coefficients.rst", "Models"),
-    log:
-        "logs/{study}/figures/coefficients.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        settings=lambda wildcards: study(wildcards).models.to_config(),
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        simulated=lambda wildcards: study(wildcards).simulated,
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("plot_coefficients.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("coefficient_plot"),
-        runtime=job_runtime("coefficient_plot"),
-    benchmark:
-        "logs/{study}/benchmarks/coefficient_plot.tsv"
-    script:
-        "../scripts/plot_coefficients.py"
+# The figures of the models of a study in one job, since they all read its merged tables (a model edit remakes them
+# all): the coefficients of every model, and the effects of each model that has them. One rule per study, since
+# its models differ: rule model_figures_<study> (outputs: model_figure_outputs in figure_targets.smk).
+for _name in [name for name, s in STUDIES.items() if s.models is not None]:
 
-
-rule effects_plot:
-    input:
-        "results/{study}/models/effects.csv",
-        "results/{study}/models/fit.csv",
-    output:
-        **figure_outputs("png", "results/{study}/figures/effects_{model}.png", "../report/effects_plot.rst", "Models"),
-    log:
-        "logs/{study}/figures/effects_{model}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        settings=lambda wildcards: study(wildcards).models.to_config(),
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        simulated=lambda wildcards: study(wildcards).simulated,
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("plot_effects.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("effects_plot"),
-        runtime=job_runtime("effects_plot"),
-    benchmark:
-        "logs/{study}/benchmarks/effects_plot.{model}.tsv"
-    script:
-        "../scripts/plot_effects.py"
+    rule:
+        name:
+            f"model_figures_{_name}"
+        input:
+            estimates="results/{study}/models/estimates.csv",
+            effects="results/{study}/models/effects.csv",
+            fit="results/{study}/models/fit.csv",
+        output:
+            **model_figure_outputs(_name),
+        log:
+            "logs/{study}/figures/models.log",
+        conda:
+            "../envs/nqpf.yaml"
+        wildcard_constraints:
+            study=_name,
+        params:
+            settings=lambda wildcards: study(wildcards).models.to_config(),
+            models=lambda wildcards: effect_models(study(wildcards)),
+            language=lambda wildcards: study(wildcards).tables.language,
+            labels=lambda wildcards: study(wildcards).tables.names(),
+            simulated=lambda wildcards: study(wildcards).simulated,
+            dpi=lambda wildcards: study(wildcards).figures.dpi,
+            code=code("plot_models.py"),
+        threads: 1
+        resources:
+            mem_mb=job_memory("model_figures"),
+            runtime=job_runtime("model_figures"),
+        benchmark:
+            "logs/{study}/benchmarks/model_figures.tsv"
+        script:
+            "../scripts/plot_models.py"

@@ -2,6 +2,10 @@
 # pairs, and the regional disparity of any variable (regional gaps, Dagum Gini, Theil, convergence; spatial and club
 # beta convergence).
 
+# The outputs of the jobs that draw several figures of a study (figure_targets.smk), for the rules here and in
+# esda.smk and figures.smk.
+include: "figure_targets.smk"
+
 
 rule index:
     input:
@@ -140,32 +144,40 @@ rule spatial_convergence:
         "../scripts/estimate_convergence.py"
 
 
-rule disparity_figures:
-    input:
-        panel="results/{study}/data/panel.csv",
-        units="results/{study}/data/units.csv",
-        indices=index_files,
-        gini="results/{study}/disparity/dagum_gini.csv",
-    output:
-        **figure_outputs("kernel", "results/{study}/disparity/kernel_{variable}.png", "../report/kernel.rst", "Disparity"),
-        **figure_outputs("gini", "results/{study}/disparity/gini_{variable}.png", "../report/gini.rst", "Disparity"),
-    log:
-        "logs/{study}/disparity/figures_{variable}.log",
-    conda:
-        "../envs/nqpf.yaml"
-    params:
-        settings=lambda wildcards: study(wildcards).disparity.to_config(),
-        years=lambda wildcards: study(wildcards).years.to_config(),
-        simulated=lambda wildcards: study(wildcards).simulated,
-        language=lambda wildcards: study(wildcards).tables.language,
-        labels=lambda wildcards: study(wildcards).tables.names(),
-        dpi=lambda wildcards: study(wildcards).figures.dpi,
-        code=code("plot_disparity.py"),
-    threads: 1
-    resources:
-        mem_mb=job_memory("disparity_figures"),
-        runtime=job_runtime("disparity_figures"),
-    benchmark:
-        "logs/{study}/benchmarks/disparity_figures.{variable}.tsv"
-    script:
-        "../scripts/plot_disparity.py"
+# The disparity figures of a study in one job, since they all read its panel and its Dagum Gini table. One rule per
+# study with disparity variables, since they differ: rule disparity_figures_<study> (outputs:
+# disparity_figure_outputs in figure_targets.smk).
+for _name in [n for n, s in STUDIES.items() if s.disparity.variables]:
+
+    rule:
+        name:
+            f"disparity_figures_{_name}"
+        input:
+            panel="results/{study}/data/panel.csv",
+            units="results/{study}/data/units.csv",
+            indices=index_files,
+            gini="results/{study}/disparity/dagum_gini.csv",
+        output:
+            **disparity_figure_outputs(_name),
+        log:
+            "logs/{study}/disparity/figures.log",
+        conda:
+            "../envs/nqpf.yaml"
+        wildcard_constraints:
+            study=_name,
+        params:
+            settings=lambda wildcards: study(wildcards).disparity.to_config(),
+            years=lambda wildcards: study(wildcards).years.to_config(),
+            simulated=lambda wildcards: study(wildcards).simulated,
+            language=lambda wildcards: study(wildcards).tables.language,
+            labels=lambda wildcards: study(wildcards).tables.names(),
+            dpi=lambda wildcards: study(wildcards).figures.dpi,
+            code=code("plot_disparity.py"),
+        threads: 1
+        resources:
+            mem_mb=job_memory("disparity_figures"),
+            runtime=job_runtime("disparity_figures"),
+        benchmark:
+            "logs/{study}/benchmarks/disparity_figures.tsv"
+        script:
+            "../scripts/plot_disparity.py"

@@ -7,7 +7,8 @@
 # rule: (memory MB, run time minutes) for provinces and prefectures, then for counties and a user's own polygons
 # (their number is not known before they are read). From the peak memory and the longest job of each rule at
 # each level (benchmarks/results/stages.md): memory with about 2x headroom (1 GB at least), run time with 5x or
-# more for slower nodes.
+# more for slower nodes. A rule made for each study (tables_<study>, model_figures_<study> ...) asks what the rule
+# it is named after does, and esda_figures_without_maps what esda_figures does.
 JOB_RESOURCES = {
     "boundaries": ((1000, 10), (2000, 15)),
     "custom_boundaries": ((1000, 10), (4000, 30)),
@@ -31,13 +32,12 @@ JOB_RESOURCES = {
     "esda_part": ((1000, 15), (2500, 60)),
     "esda_bivariate": ((1000, 10), (2000, 30)),
     "esda": ((1000, 10), (1000, 10)),
-    "esda_maps": ((1000, 10), (2500, 15)),
-    "esda_scatter": ((1000, 10), (1500, 10)),
+    "esda_figures": ((1000, 10), (2500, 15)),
     "moran_trend": ((1000, 10), (1000, 10)),
     "centrography": ((1000, 10), (1500, 10)),
     "geodetector": ((1000, 10), (1500, 15)),
     "geodetector_figure": ((1000, 10), (1000, 10)),
-    "ellipse_map": ((1000, 10), (1500, 15)),
+    "ellipse_maps": ((1000, 10), (1500, 15)),
     "model": ((1000, 15), (2000, 60)),
     "models": ((1000, 10), (1000, 10)),
     "tables": ((1000, 10), (1000, 10)),
@@ -45,8 +45,7 @@ JOB_RESOURCES = {
     "crosscheck": ((1000, 10), (2000, 15)),
     "index_map": ((1000, 10), (1500, 15)),
     "index_map_year": ((1000, 10), (1500, 15)),
-    "coefficient_plot": ((1000, 10), (1000, 10)),
-    "effects_plot": ((1000, 10), (1000, 10)),
+    "model_figures": ((1000, 10), (1000, 10)),
     "manifest": ((1000, 10), (1000, 10)),
     "stata_panel": ((1000, 10), (1000, 10)),
     "stata_models": ((1000, 10), (1000, 10)),
