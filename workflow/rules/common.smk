@@ -449,7 +449,40 @@ def model_targets(name, s):
     if s.models is None:
         return []
     files = ("estimates.csv", "effects.csv", "tests.csv", "fit.csv", "dropped_units.csv")
-    return [f"results/{name}/models/{f}" for f in files]
+    targets = [f"results/{name}/models/{f}" for f in files]
+    if s.models.baseline is not None:
+        targets += [f"results/{name}/baseline/{f}.csv" for f in ("estimates", "fit", "vif", "correlations")]
+    if s.models.threshold is not None:
+        targets += [f"results/{name}/threshold/{f}.csv" for f in THRESHOLD_FILES]
+        targets += figure_files(f"results/{name}/threshold/lr.png")
+    return targets
+
+
+THRESHOLD_FILES = ("thresholds", "tests", "regimes", "lr", "estimates", "fit")
+
+
+def baseline_settings(wildcards):
+    """What the baseline regression depends on: the dependent and explanatory variables, its own settings and the
+    balance policy."""
+    models = study(wildcards).models
+    return {
+        "dependent": models.dependent,
+        "explanatory": models.explanatory,
+        "balance": models.balance,
+        "baseline": models.baseline.to_config(),
+    }
+
+
+def threshold_settings(wildcards):
+    """What the threshold model's results depend on: the dependent and explanatory variables, the threshold
+    settings and the balance policy (not the spatial models' own settings)."""
+    models = study(wildcards).models
+    return {
+        "dependent": models.dependent,
+        "explanatory": models.explanatory,
+        "balance": models.balance,
+        "threshold": models.threshold.to_config(),
+    }
 
 
 STATA_MODEL_FILES = ("estimates", "effects", "tests", "fit")  # exported by rule stata_models (exports.smk)
@@ -553,6 +586,12 @@ def tables_inputs(wildcards):
         files["centrography"] = f"{base}/esda/centrography.csv"
     if "convergence" in needs:
         files["convergence"] = f"{base}/disparity/spatial_convergence.csv"
+    if "baseline" in needs:
+        files.update(
+            {f"baseline_{part}": f"{base}/baseline/{part}.csv" for part in ("estimates", "fit", "vif", "correlations")}
+        )
+    if "threshold" in needs:
+        files.update({f"threshold_{part}": f"{base}/threshold/{part}.csv" for part in THRESHOLD_FILES})
     if "dynamics" in needs:
         files.update(
             {
@@ -608,6 +647,8 @@ def report_pages(s):
         centrography=bool(s.centrography.variables),
         geodetector=s.geodetector.active,
         models=s.models is not None,
+        baseline=s.models is not None and s.models.baseline is not None,
+        threshold=s.models is not None and s.models.threshold is not None,
     )
 
 

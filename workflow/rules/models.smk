@@ -60,3 +60,88 @@ rule models:
         "logs/{study}/benchmarks/models.tsv"
     script:
         "../scripts/models_merge.py"
+
+
+# The non-spatial baseline of an effect paper (models.baseline) and Hansen's panel threshold model
+# (models.threshold), on the study's panel and indices: nqpf.models.baseline and nqpf.models.threshold.
+rule baseline:
+    input:
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+    output:
+        estimates="results/{study}/baseline/estimates.csv",
+        fit="results/{study}/baseline/fit.csv",
+        vif="results/{study}/baseline/vif.csv",
+        correlations="results/{study}/baseline/correlations.csv",
+    log:
+        "logs/{study}/baseline.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=baseline_settings,
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_baseline.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("baseline"),
+        runtime=job_runtime("baseline"),
+    benchmark:
+        "logs/{study}/benchmarks/baseline.tsv"
+    script:
+        "../scripts/estimate_baseline.py"
+
+
+rule threshold:
+    input:
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+    output:
+        thresholds="results/{study}/threshold/thresholds.csv",
+        tests="results/{study}/threshold/tests.csv",
+        regimes="results/{study}/threshold/regimes.csv",
+        lr="results/{study}/threshold/lr.csv",
+        estimates="results/{study}/threshold/estimates.csv",
+        fit="results/{study}/threshold/fit.csv",
+    log:
+        "logs/{study}/threshold.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=threshold_settings,
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_threshold.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("threshold"),
+        runtime=job_runtime("threshold"),
+    benchmark:
+        "logs/{study}/benchmarks/threshold.tsv"
+    script:
+        "../scripts/estimate_threshold.py"
+
+
+rule threshold_figure:
+    input:
+        lr="results/{study}/threshold/lr.csv",
+        thresholds="results/{study}/threshold/thresholds.csv",
+        fit="results/{study}/threshold/fit.csv",
+    output:
+        **figure_outputs("lr", "results/{study}/threshold/lr.png", "../report/threshold_lr.rst", "Models"),
+    log:
+        "logs/{study}/threshold_lr.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_threshold.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("threshold_figure"),
+        runtime=job_runtime("threshold_figure"),
+    benchmark:
+        "logs/{study}/benchmarks/threshold_figure.tsv"
+    script:
+        "../scripts/plot_threshold.py"

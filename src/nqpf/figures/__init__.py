@@ -34,6 +34,7 @@ _FUNCTIONS = {
     "index_maps": "choropleth",
     "coefficient_plot": "estimates",
     "effects_plot": "estimates",
+    "lr_plot": "threshold",
     "weights_colours": "estimates",
     "save": "style",
     "use_cjk_font": "style",

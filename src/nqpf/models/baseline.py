@@ -48,10 +48,8 @@ from nqpf.errors import InputError, listed
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.models.fixed_effects import demean, fixed_effect_parameters
 from nqpf.models.panel_data import DROPPED_COLUMNS, Panel, check_regressors, from_frame, incomplete_units
-from nqpf.models.settings import BALANCE, BALANCE_DEFAULT, FIXED_EFFECTS_DEFAULT
+from nqpf.models.settings import BALANCE, BALANCE_DEFAULT, COV_DEFAULT, COVARIANCES, FIXED_EFFECTS_DEFAULT
 
-COVARIANCES = ("clustered", "robust", "unadjusted")
-COV_DEFAULT = "clustered"
 ESTIMATE_COLUMNS = ["spec", "term", "estimate", "std_error", "z", "p"]
 
 
@@ -480,3 +478,52 @@ def correlations(data: pd.DataFrame, variables: Sequence[str]) -> tuple[pd.DataF
     return pd.DataFrame(r, index=variables, columns=variables), pd.DataFrame(
         p, index=variables, columns=variables
     )
+
+
+def baseline_tables(
+    data: pd.DataFrame,
+    dependent: str,
+    explanatory: Sequence[str],
+    *,
+    fixed_effects: str = FIXED_EFFECTS_DEFAULT,
+    cov: str = COV_DEFAULT,
+    entity: str = "code",
+    time: str = "year",
+    years: Sequence[int] | None = None,
+    balance: str = BALANCE_DEFAULT,
+    source: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The results of a study's baseline: ``estimates`` (spec, term, estimate, std_error, z, p) and ``fit`` (one
+    record per spec) of the regression on the first explanatory variable alone (spec ``(1)``) and on all of them
+    (``(2)``, when there are controls); ``vif`` of the explanatory variables (when there are two or more) and
+    ``correlations`` (a, b, r, p, n) of the dependent and explanatory variables, on the rows of the model's
+    years."""
+    explanatory = list(explanatory)
+    specs = {"(1)": explanatory[:1]}
+    if len(explanatory) > 1:
+        specs["(2)"] = explanatory
+    estimates, fits = [], []
+    for spec, variables in specs.items():
+        result = PanelRegression(
+            data, dependent, variables, fixed_effects=fixed_effects, cov=cov, entity=entity, time=time,
+            years=years, balance=balance, source=source,
+        ).fit()  # fmt: skip
+        estimates.append(result.estimates(spec))
+        fits.append(result.record(spec))
+    rows = data if years is None else data[data[time].astype(int).isin([int(y) for y in years])]
+    variables = [dependent, *explanatory]
+    r, p = correlations(rows, variables)
+    n = int(rows[variables].dropna().shape[0])
+    long = pd.DataFrame(
+        [(a, b, r.loc[a, b], p.loc[a, b], n) for a in variables for b in variables],
+        columns=["a", "b", "r", "p", "n"],
+    )
+    out = {
+        "estimates": pd.concat(estimates, ignore_index=True),
+        "fit": pd.DataFrame(fits),
+        "correlations": long,
+        "vif": vif(rows, explanatory, source)
+        if len(explanatory) > 1
+        else pd.DataFrame(columns=["variable", "vif", "tolerance"]),
+    }
+    return out

@@ -25,6 +25,11 @@ DRAWS = 1000
 LEVEL = 0.95
 INFERENCES = ("normal", "percentile")
 INFERENCE_DEFAULT = "normal"
+COVARIANCES = ("clustered", "robust", "unadjusted")
+COV_DEFAULT = "clustered"
+THRESHOLD_EFFECTS = ("unit", "two-way")
+THRESHOLD_TRIM = 0.01
+THRESHOLD_BOOTSTRAP = 300
 
 
 class EffectsSettings(Settings):
@@ -62,6 +67,49 @@ class HeterogeneitySettings(Settings):
     @classmethod
     def _known_grouping(cls, name: str) -> str:
         return region_sets.refuse_misspelt(name, GROUPINGS, "a region set or unit column")
+
+
+class BaselineSettings(Settings):
+    """The non-spatial fixed-effects regression papers print before the spatial models (nqpf.models.baseline):
+    the regressor of interest alone, then with the controls, and the correlations and VIF of the variables."""
+
+    fixed_effects: Literal[FIXED_EFFECTS] = FIXED_EFFECTS_DEFAULT
+    cov: Literal[COVARIANCES] = Field(
+        default=COV_DEFAULT,
+        description="standard errors: clustered by unit (as xtreg, fe vce(cluster) and reghdfe), robust (HC1) or "
+        "unadjusted",
+    )
+
+
+class ThresholdSettings(Settings):
+    """Hansen's (1999) panel threshold regression (nqpf.models.threshold)."""
+
+    variable: str = Field(description="the threshold variable q")
+    regime: list[str] | None = Field(
+        default=None,
+        description="the variables whose slopes change at the thresholds (default: the first explanatory "
+        "variable); the other explanatory variables are controls with one slope",
+    )
+    thresholds: Annotated[int, Field(ge=1, le=3)] = Field(
+        default=2, description="the number of thresholds estimated (tests of 1 .. this number)"
+    )
+    fixed_effects: Literal[THRESHOLD_EFFECTS] = Field(
+        default="unit", description="unit (Hansen's model) or two-way (year effects too)"
+    )
+    trim: Annotated[float, Field(gt=0, lt=0.17)] = Field(
+        default=THRESHOLD_TRIM, description="the least share of the observations in a regime"
+    )
+    grid: Annotated[int, Field(ge=10)] | None = Field(
+        default=None,
+        description="search this many candidate thresholds at evenly spaced ranks (xthreg's grid); all distinct "
+        "values of the threshold variable by default",
+    )
+    bootstrap: Annotated[int, Field(ge=0)] = Field(
+        default=THRESHOLD_BOOTSTRAP, description="bootstrap draws of each test (0: no p-values)"
+    )
+    seed: Annotated[int, Field(ge=0)] = 0
+    level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
+    cov: Literal[COVARIANCES] = COV_DEFAULT
 
 
 class ModelsSettings(Settings):
@@ -105,6 +153,24 @@ class ModelsSettings(Settings):
     )
     effects: EffectsSettings = EffectsSettings()
     heterogeneity: HeterogeneitySettings | None = None
+    baseline: BaselineSettings | None = Field(
+        default=BaselineSettings(),
+        description="the non-spatial baseline regression, correlation table and VIF (null: none)",
+    )
+    threshold: ThresholdSettings | None = None
+
+    @property
+    def threshold_regime(self) -> list[str]:
+        """The regime-dependent variables of the threshold model (the first explanatory one by default)."""
+        if self.threshold is None:
+            return []
+        return list(self.threshold.regime or self.explanatory[:1])
+
+    @property
+    def threshold_controls(self) -> list[str]:
+        """The explanatory variables with one slope in the threshold model."""
+        regime = self.threshold_regime
+        return [v for v in self.explanatory if v not in regime]
 
     @field_validator("method")
     @classmethod

@@ -52,12 +52,11 @@ from nqpf.errors import InputError
 from nqpf.models import baseline
 from nqpf.models.fixed_effects import demean
 from nqpf.models.panel_data import check_regressors
-from nqpf.models.settings import BALANCE_DEFAULT
+from nqpf.models.settings import BALANCE_DEFAULT, LEVEL
+from nqpf.models.settings import THRESHOLD_BOOTSTRAP as BOOTSTRAP
+from nqpf.models.settings import THRESHOLD_EFFECTS as FIXED_EFFECTS
+from nqpf.models.settings import THRESHOLD_TRIM as TRIM
 
-FIXED_EFFECTS = ("unit", "two-way")
-TRIM = 0.01
-BOOTSTRAP = 300
-LEVEL = 0.95
 MAX_THRESHOLDS = 3
 TEST_NAMES = ("single", "double", "triple")
 MEMORY_CELLS = 60_000_000
@@ -528,6 +527,40 @@ class ThresholdResults:
 
     def estimates(self, spec: str = "main") -> pd.DataFrame:
         return self._final.estimates(spec)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as the workflow writes them: ``thresholds``, ``tests``, ``regimes``, ``lr``, ``estimates``
+        of the final model and its ``fit`` (one record)."""
+        model, final = self.model, self._final
+        fit = pd.DataFrame(
+            [
+                {
+                    "dependent": model.dependent,
+                    "threshold_variable": model.threshold_variable,
+                    "regime": " ".join(model.regime),
+                    "thresholds": model.k,
+                    "fixed_effects": model.fixed_effects,
+                    "cov": model.cov,
+                    "trim": model.trim,
+                    "candidates": len(self.design.candidates),
+                    "bootstrap": model.bootstrap,
+                    "seed": model.seed,
+                    "level": model.level,
+                    "n_units": model.panel.n,
+                    "n_periods": model.panel.t,
+                    "n_obs": final.nobs,
+                    "r2_within": final.r2_within,
+                }
+            ]
+        )
+        return {
+            "thresholds": self.thresholds,
+            "tests": self.tests,
+            "regimes": self.regimes,
+            "lr": self.lr,
+            "estimates": self.estimates("threshold"),
+            "fit": fit,
+        }
 
     @property
     def summary(self):

@@ -102,6 +102,12 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
     if study.models is not None:
         wanted.append(("models.dependent", study.models.dependent, frame))
         wanted += [("models.explanatory", v, frame) for v in study.models.explanatory]
+        if study.models.threshold is not None:
+            wanted.append(("models.threshold.variable", study.models.threshold.variable, frame))
+            wanted += [
+                ("models.threshold.regime", v, study.models.explanatory)
+                for v in study.models.threshold_regime
+            ]
     unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
     if not unknown:
         return

@@ -41,6 +41,8 @@ def study_pages(
     esda: bool = False,
     disparity: bool = False,
     models: bool = False,
+    baseline: bool = False,
+    threshold: bool = False,
     dynamics: bool = False,
     centrography: bool = False,
     geodetector: bool = False,
@@ -138,6 +140,25 @@ def study_pages(
                 "Models",
                 "Units left out of the models",
                 "model_dropped_units.rst",
+            ),
+        ]
+    if baseline:
+        pages += [
+            Page("baseline/estimates.csv", "Models", "Baseline regression", "baseline.rst"),
+            Page(
+                "baseline/correlations.csv",
+                "Models",
+                "Correlations of the model variables",
+                "correlations.rst",
+            ),
+            Page("baseline/vif.csv", "Models", "Variance inflation factors", "vif.rst"),
+        ]
+    if threshold:
+        pages += [
+            Page("threshold/tests.csv", "Models", "Threshold effect tests", "threshold_tests.rst"),
+            Page("threshold/thresholds.csv", "Models", "Thresholds and their intervals", "thresholds.rst"),
+            Page(
+                "threshold/estimates.csv", "Models", "Panel threshold regression", "threshold_estimates.rst"
             ),
         ]
     return pages

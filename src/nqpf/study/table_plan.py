@@ -17,6 +17,7 @@ from nqpf.errors import InputError
 from nqpf.models.settings import ModelsSettings
 from nqpf.study.settings import StudySettings
 from nqpf.tables import (
+    baseline,
     centrography,
     convergence,
     descriptive,
@@ -140,6 +141,10 @@ def table_names(study: StudySettings) -> list[str]:
     names += [f"centrography_{v}" for v in plan.centrography]
     if plan.esda_variables:
         names += [f"moran_{v}" for v in plan.esda_variables] + ["named_clusters"]
+    if plan.models is not None and plan.models.baseline is not None:
+        names += (
+            ["correlation"] + (["vif"] if len(plan.models.explanatory) > 1 else []) + ["baseline_regression"]
+        )
     if plan.models is not None:
         names += ["model_selection"]
         if plan.main_models:
@@ -150,6 +155,8 @@ def table_names(study: StudySettings) -> list[str]:
                 names.append("robustness")
             if plan.models.groups:
                 names.append("heterogeneity")
+    if plan.models is not None and plan.models.threshold is not None:
+        names += ["threshold_tests", "threshold_regression"]
     names += [f"dagum_gini_{v}" for v in plan.disparity]
     if plan.convergence_weights:
         for variable in plan.disparity:
@@ -182,6 +189,8 @@ class Sources:
     centrography: pd.DataFrame | None = None  # esda/centrography.csv
     geodetector: dict[str, pd.DataFrame] | None = None  # drivers/factor.csv and interaction.csv
     convergence: pd.DataFrame | None = None  # disparity/spatial_convergence.csv
+    baseline: dict[str, pd.DataFrame] | None = None  # baseline/<name>.csv by name
+    threshold: dict[str, pd.DataFrame] | None = None  # threshold/<name>.csv by name
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -210,6 +219,10 @@ def needs(name: str) -> tuple[str, ...]:
         return ("geodetector",)
     if name.startswith(("beta_convergence_", "club_convergence_")):
         return ("convergence",)
+    if name in ("baseline_regression", "correlation", "vif"):
+        return ("baseline",)
+    if name.startswith("threshold_"):
+        return ("threshold",)
     return ("results", "units")
 
 
@@ -271,6 +284,22 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         return convergence.club_convergence(
             variable, sources.convergence, plan.convergence_weights, labels, notes
         )
+    if name == "baseline_regression":
+        return baseline.baseline_regression(
+            sources.baseline["estimates"], sources.baseline["fit"], labels, notes
+        )
+    if name == "correlation":
+        return baseline.correlation(sources.baseline["correlations"], labels, notes)
+    if name == "vif":
+        return baseline.vif(sources.baseline["vif"], labels, notes)
+    if name == "threshold_tests":
+        found = sources.threshold
+        variable = str(found["fit"]["threshold_variable"].iloc[0])
+        return baseline.threshold_tests(found["tests"], found["thresholds"], variable, labels, notes)
+    if name == "threshold_regression":
+        found = sources.threshold
+        facts = found["fit"].iloc[0].to_dict()
+        return baseline.threshold_regression(found["estimates"], found["regimes"], facts, labels, notes)
     if name.startswith("centrography_"):
         return centrography.centrography(
             name.removeprefix("centrography_"),

@@ -69,6 +69,64 @@ TERMS: dict[str, tuple[str, str]] = {
         "障碍度 O = F(1 - x')/ΣF(1 - x') × 100，F 为指标权重，x' 为指数所用的标准化值；各年取研究单元均值，"
         "指标按平均障碍度排序。",
     ),
+    # the baseline regression, correlations and VIF (nqpf.models.baseline)
+    "baseline_title": ("Baseline regression of {dependent}", "{dependent}的基准回归结果"),
+    "constant": ("Constant", "常数项"),
+    "r2_within": ("Within R²", "组内 R²"),
+    "baseline_cov_clustered": (
+        "Fixed-effects (within) estimates; standard errors clustered by unit.",
+        "固定效应模型估计结果，标准误聚类到个体层面。",
+    ),
+    "baseline_cov_robust": (
+        "Fixed-effects (within) estimates; heteroskedasticity-robust (HC1) standard errors.",
+        "固定效应模型估计结果，采用异方差稳健标准误（HC1）。",
+    ),
+    "baseline_cov_unadjusted": ("Fixed-effects (within) estimates.", "固定效应模型估计结果。"),
+    "correlation_title": ("Correlation coefficients", "主要变量的相关系数矩阵"),
+    "correlation_note": (
+        "Pearson correlations over the {n} unit-years with a value of every variable.",
+        "Pearson 相关系数，基于 {n} 个各变量均有取值的单元-年份观测值。",
+    ),
+    "vif_title": ("Variance inflation factors", "方差膨胀因子（VIF）检验"),
+    "mean_vif": ("Mean VIF", "平均 VIF"),
+    "vif_note": (
+        "VIF of each explanatory variable in a pooled regression on the others with a constant; values below 10 "
+        "are read as no serious multicollinearity.",
+        "各解释变量对其余解释变量（含常数项）的混合回归所得 VIF；小于 10 通常视为不存在严重的多重共线性。",
+    ),
+    # Hansen's panel threshold model (nqpf.models.threshold)
+    "threshold_tests_title": ("Threshold effect tests: {variable}", "门槛效应检验（门槛变量：{variable}）"),
+    "threshold_model": ("Model", "模型"),
+    "threshold_single": ("Single threshold", "单一门槛"),
+    "threshold_double": ("Double threshold", "双重门槛"),
+    "threshold_triple": ("Triple threshold", "三重门槛"),
+    "threshold": ("Threshold", "门槛"),
+    "threshold_name_g1": ("γ1", "γ1"),
+    "threshold_name_g1_refined": ("γ1 (refined)", "γ1（修正）"),
+    "threshold_name_g2": ("γ2", "γ2"),
+    "threshold_name_g3": ("γ3", "γ3"),
+    "estimate": ("Estimate", "估计值"),
+    "ci95": ("95% interval", "95% 置信区间"),
+    "f_statistic": ("F", "F 值"),
+    "bootstrap_draws": ("Bootstrap draws", "BS 次数"),
+    "critical_10": ("10% critical value", "10% 临界值"),
+    "critical_5": ("5% critical value", "5% 临界值"),
+    "critical_1": ("1% critical value", "1% 临界值"),
+    "threshold_tests_note": (
+        "F tests of one against none, two against one and three against two thresholds (Hansen 1999); p-values "
+        "and critical values from the bootstrap under each null model, units drawn with replacement; thresholds "
+        "with their likelihood-ratio intervals.",
+        "依次检验单一、双重与三重门槛（Hansen 1999）；P 值与临界值由原假设模型下按个体有放回抽样的自抽样"
+        "（Bootstrap）得到；门槛值的置信区间由似然比统计量构造。",
+    ),
+    "lr_plot_title": (
+        "Likelihood ratio of each threshold; dashed: the {level}% critical value {critical}",
+        "门槛估计值的似然比函数图（虚线为 {level}% 临界值 {critical}）",
+    ),
+    "threshold_regression_title": (
+        "Panel threshold regression: {variable}",
+        "面板门槛模型估计结果（门槛变量：{variable}）",
+    ),
     # spatial beta convergence
     "beta_convergence": ("Spatial beta convergence of {variable}", "{variable}的空间β收敛检验"),
     "club_convergence": ("Club convergence of {variable}", "{variable}的俱乐部收敛检验"),
