@@ -34,6 +34,7 @@ WORDS = {
     "esda_figures": 4,
     "moran_trend": 1,
     "model_figures_demo_province": 1,
+    "threshold_figure": 1,
     "stata_panel": 1,
     "crosscheck": 1,
     "manifest": 1,
@@ -145,6 +146,9 @@ def test_a_model_edit_reruns_the_models_and_what_shows_them(built):
     finally:
         restore(built)
     assert counts(listed) == {
+        "baseline": 1,
+        "threshold": 1,
+        "threshold_figure": 1,
         "model": 4,
         "models": 1,
         "model_figures_demo_province": 1,

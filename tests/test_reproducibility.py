@@ -115,6 +115,7 @@ def test_the_manifest_records_inputs_outputs_config_seeds_versions_and_code(demo
         "demo.seed": study["demo"]["seed"],
         "esda.seed": study["esda"]["seed"],
         "models.effects.seed": study["models"]["effects"]["seed"],
+        "models.threshold.seed": study["models"]["threshold"]["seed"],
         "disparity.spatial_convergence.seed": study["disparity"]["spatial_convergence"]["seed"],
     }
     assert record["boundaries"] == {
