@@ -82,7 +82,21 @@ def test_distances_without_neighbours_are_reported_not_estimated():
     table = spillover_boundary(data, "y", ["x"], DISTANCES, start=start + 1, stop=start + 1, mode="beyond")
     assert table["estimate"].isna().all()
     lonely = int((farthest < start + 1).sum())
-    assert table["note"].iloc[0].startswith(f"not estimated: {lonely} units have no other unit at least")
+    assert (
+        table["note"].iloc[0].startswith(f"not estimated: {lonely} of {N} units have no other unit at least")
+    )
+    # a unit alone in its ring keeps an empty row of W, named in the note
+    start = float(np.sort(farthest)[N // 4])
+    table = spillover_boundary(data, "y", ["x"], DISTANCES, start=start, stop=start, mode="beyond", draws=100)
+    assert table["estimate"].isna().all() and "Lee-Yu transformation" in table["note"].iloc[0]
+    table = spillover_boundary(
+        data, "y", ["x"], DISTANCES, start=start, stop=start, mode="beyond", method="direct", draws=100
+    )
+    lonely = int((farthest < start).sum())
+    assert (
+        table["estimate"].notna().all()
+        and f"{lonely} units have no other unit at least" in table["note"].iloc[0]
+    )
     with pytest.raises(InputError, match="not among the explanatory variables"):
         spillover_boundary(data, "y", ["x"], DISTANCES, variables=["z"])
     with pytest.raises(InputError, match="is empty"):

@@ -14,9 +14,11 @@ variables of interest are kept (LeSage and Pace 2009; :class:`nqpf.models.Spatia
   its spatial parameter can run to the edge of its interval (the row's note then says so, from the model's
   notes): read those distances with care.
 
-A distance at which some unit has no other unit in W (the farthest units in ``beyond``, empty rings in ``band``)
-is not estimated; its row says so and names how many units lack a neighbour, rather than estimating on a W with
-empty rows. Distances are in km between the units' locations (great-circle by default,
+A unit with no other unit in a distance's W (the farthest units in ``beyond``, an empty ring in ``band``) keeps an
+empty row of W (its neighbours' values do not enter its equation) under ``method="direct"`` or without time
+effects, and the row's note names it; a distance at which fewer than ``min_share`` of the units have a neighbour,
+or with any such unit under the Lee-Yu transformation of time effects (which needs every row of W to sum to 1),
+is not estimated, and its row says so. Distances are in km between the units' locations (great-circle by default,
 :func:`nqpf.weights.distance.distance_matrix`) or taken from a given matrix.
 """
 
@@ -76,6 +78,7 @@ def spillover_boundary(
     step: float = 50.0,
     mode: str = "band",
     power: float = 1.0,
+    min_share: float = 0.5,
     model: str = "sdm",
     fixed_effects: str = FIXED_EFFECTS_DEFAULT,
     method: str = "lee_yu",
@@ -140,11 +143,16 @@ def spillover_boundary(
         raw = distance_weights(matrix, d, mode, power, step)
         upper = d + step if mode == "band" else np.nan
         lonely = [ids[i] for i in np.flatnonzero(raw.sum(axis=1) == 0)]
-        if lonely:
+        where = f"at least {d:g} km away" if mode == "beyond" else f"{d:g}-{d + step:g} km away"
+        strict = method == "lee_yu" and fixed_effects in ("time", "two-way")
+        if lonely and (strict or len(lonely) > (1 - min_share) * len(ids)):
             note = (
-                f"not estimated: {len(lonely)} units have no other unit "
-                + (f"at least {d:g} km away" if mode == "beyond" else f"{d:g}-{d + step:g} km away")
-                + f" ({listed(lonely, 5)})"
+                f"not estimated: {len(lonely)} of {len(ids)} units have no other unit {where} ({listed(lonely, 5)})"
+                + (
+                    "; the Lee-Yu transformation of time effects needs a neighbour for every unit"
+                    if strict
+                    else ""
+                )
             )
             rows += [
                 [d, upper, v, e, *[np.nan] * 9, np.nan, note]
@@ -160,7 +168,12 @@ def spillover_boundary(
         impacts = result.impacts(draws=draws, seed=seed, level=level, inference=inference).table
         rho_p = float(result.pvalues["rho"])
         neighbours = float((raw > 0).sum(axis=1).mean())
-        note = "; ".join(result.notes)
+        notes = list(result.notes)
+        if lonely:
+            notes.append(
+                f"{len(lonely)} units have no other unit {where} and an empty row of W: {listed(lonely, 5)}"
+            )
+        note = "; ".join(notes)
         for row in impacts[impacts["variable"].isin(variables)].itertuples():
             rows.append([
                 d, upper, row.variable, row.effect, row.estimate, row.std_error, row.z, row.p, row.ci_low,
