@@ -94,3 +94,37 @@ def test_threshold_settings_default_to_the_first_explanatory_variable():
     assert ModelsSettings(dependent="y", explanatory=["x"], baseline=None).baseline is None
     with pytest.raises(ValueError):
         ModelsSettings(dependent="y", explanatory=["x"], threshold={"variable": "q", "thresholds": 4})
+
+
+def test_the_spillover_boundary_table_and_figure(tmp_path, monkeypatch):
+    from nqpf.models.boundary import spillover_boundary
+    from tests.test_spillover_boundary import DISTANCES, process
+
+    largest = float(DISTANCES.to_numpy().max())
+    effects = spillover_boundary(process(3), "y", ["x", "z"], DISTANCES, variables=["x"], start=100,
+                                 stop=largest, step=300, draws=100)  # fmt: skip
+    for language in ("en", "zh"):
+        labels = Labels(language, LABELS)
+        table = tables.spillover_boundary(effects, "x", "beyond", 1.0, labels)
+        rows = table.blocks[0].rows
+        first = effects[(effects["distance_km"] == 100) & (effects["effect"] == "indirect")].iloc[0]
+        assert rows[0].label.text == "≥ 100 km"
+        assert (
+            rows[0].cells[1].text == f"{first['estimate']:.{labels.style.decimals_of([first['estimate']])}f}"
+        )
+        assert rows[-1].cells[0].text == labels.term("not_estimated")  # the farthest distance: no neighbours
+    from nqpf.figures import boundary as figure
+
+    # a distance whose rho is at its bound: a dagger in the table, left out of the figure and named
+    effects.loc[effects["distance_km"] == 400, "at_bound"] = True
+    table = tables.spillover_boundary(effects, "x", "beyond", 1.0, Labels("en", LABELS))
+    assert table.blocks[0].rows[2].label.text == "≥ 400 km †" and any("†" in n for n in table.notes)
+    drawn = []
+    monkeypatch.setattr(figure, "save", lambda fig, path: drawn.append(fig))
+    figure.boundary_plot(effects, tmp_path / "b.png", labels=Labels("en", LABELS))
+    line = drawn[0].axes[0].lines[0]
+    indirect = effects[effects["effect"] == "indirect"]
+    estimated = indirect[indirect["estimate"].notna() & (indirect["distance_km"] != 400)]
+    np.testing.assert_allclose(line.get_xdata(), estimated["distance_km"])
+    np.testing.assert_allclose(line.get_ydata(), estimated["estimate"])
+    assert "left out: 400 km" in drawn[0]._suptitle.get_text()

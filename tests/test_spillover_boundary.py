@@ -40,7 +40,7 @@ def process(seed, reach=250.0, rho=0.4, beta=1.0, theta=0.8):
 def test_each_distance_is_the_model_on_its_own_w():
     data = process(1)
     table = spillover_boundary(
-        data, "y", ["x", "z"], DISTANCES, start=100, stop=200, step=100, power=2, draws=200
+        data, "y", ["x", "z"], DISTANCES, start=100, stop=200, step=100, power=2, mode="band", draws=200
     )
     d = DISTANCES.to_numpy()
     for distance in (100.0, 200.0):
@@ -63,7 +63,7 @@ def test_the_sweep_finds_a_spillover_near_and_loses_it_far():
     near, far, significant = [], [], 0
     for rep in range(5):
         table = spillover_boundary(process(10 + rep), "y", ["x", "z"], DISTANCES, variables=["x"], start=100,
-                                   stop=600, step=100, draws=100)  # fmt: skip
+                                   stop=600, step=100, mode="band", draws=100)  # fmt: skip
         indirect = table[table["effect"] == "indirect"].set_index("distance_km")
         significant += indirect.loc[100.0, "p"] < 0.01
         near.append(indirect.loc[100.0, "estimate"])
@@ -74,7 +74,9 @@ def test_the_sweep_finds_a_spillover_near_and_loses_it_far():
 
 def test_distances_without_neighbours_are_reported_not_estimated():
     data = process(2)
-    table = spillover_boundary(data, "y", ["x"], DISTANCES, start=100, stop=200, step=100, draws=100)
+    table = spillover_boundary(
+        data, "y", ["x"], DISTANCES, start=100, stop=200, step=100, mode="band", draws=100
+    )
     # rings of 100-200 and 200-300 km: every unit of the lattice has a neighbour in each
     assert table["estimate"].notna().all() and (table["upper_km"] == table["distance_km"] + 100).all()
     farthest = DISTANCES.to_numpy().max(axis=1)

@@ -455,6 +455,9 @@ def model_targets(name, s):
     if s.models.threshold is not None:
         targets += [f"results/{name}/threshold/{f}.csv" for f in THRESHOLD_FILES]
         targets += figure_files(f"results/{name}/threshold/lr.png")
+    if s.models.boundary is not None:
+        targets.append(f"results/{name}/boundary/effects.csv")
+        targets += figure_files(f"results/{name}/boundary/indirect.png")
     return targets
 
 
@@ -470,6 +473,21 @@ def baseline_settings(wildcards):
         "explanatory": models.explanatory,
         "balance": models.balance,
         "baseline": models.baseline.to_config(),
+    }
+
+
+def boundary_settings(wildcards):
+    """What the spillover boundary depends on: the model's variables, effects, balance, fixed effects and first
+    method, and the sweep's settings (not the study's W)."""
+    models = study(wildcards).models
+    return {
+        "dependent": models.dependent,
+        "explanatory": models.explanatory,
+        "balance": models.balance,
+        "fixed_effects": models.fixed_effects,
+        "method": models.methods[0],
+        "effects": models.effects.to_config(),
+        "boundary": models.boundary.to_config(),
     }
 
 
@@ -592,6 +610,8 @@ def tables_inputs(wildcards):
         )
     if "threshold" in needs:
         files.update({f"threshold_{part}": f"{base}/threshold/{part}.csv" for part in THRESHOLD_FILES})
+    if "boundary" in needs:
+        files["boundary"] = f"{base}/boundary/effects.csv"
     if "dynamics" in needs:
         files.update(
             {
@@ -649,6 +669,7 @@ def report_pages(s):
         models=s.models is not None,
         baseline=s.models is not None and s.models.baseline is not None,
         threshold=s.models is not None and s.models.threshold is not None,
+        boundary=s.models is not None and s.models.boundary is not None,
     )
 
 

@@ -145,3 +145,60 @@ rule threshold_figure:
         "logs/{study}/benchmarks/threshold_figure.tsv"
     script:
         "../scripts/plot_threshold.py"
+
+
+# The spillover boundary (models.boundary): the SDM's effects on a sweep of distance-based W, from the distances
+# between the study's units (nqpf.models.boundary).
+rule spillover_boundary:
+    input:
+        boundaries=boundary_file,
+        units="results/{study}/data/units.csv",
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+    output:
+        effects="results/{study}/boundary/effects.csv",
+    log:
+        "logs/{study}/boundary.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=boundary_settings,
+        years=lambda wildcards: study(wildcards).model_years,
+        projection=lambda wildcards: study(wildcards).units.projection,
+        code=code("estimate_boundary.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("spillover_boundary"),
+        runtime=job_runtime("spillover_boundary"),
+    benchmark:
+        "logs/{study}/benchmarks/spillover_boundary.tsv"
+    script:
+        "../scripts/estimate_boundary.py"
+
+
+rule boundary_figure:
+    input:
+        effects="results/{study}/boundary/effects.csv",
+    output:
+        **figure_outputs(
+            "boundary", "results/{study}/boundary/indirect.png", "../report/boundary_figure.rst", "Models"
+        ),
+    log:
+        "logs/{study}/boundary_figure.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        level=lambda wildcards: study(wildcards).models.effects.level,
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_boundary.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("boundary_figure"),
+        runtime=job_runtime("boundary_figure"),
+    benchmark:
+        "logs/{study}/benchmarks/boundary_figure.tsv"
+    script:
+        "../scripts/plot_boundary.py"

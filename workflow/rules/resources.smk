@@ -43,6 +43,8 @@ JOB_RESOURCES = {
     "baseline": ((1000, 10), (2000, 15)),
     "threshold": ((1000, 15), (4000, 60)),
     "threshold_figure": ((1000, 10), (1000, 10)),
+    "spillover_boundary": ((1000, 15), (4000, 120)),
+    "boundary_figure": ((1000, 10), (1000, 10)),
     "tables": ((1000, 10), (1000, 10)),
     "report_pages": ((1000, 10), (1000, 10)),
     "crosscheck": ((1000, 10), (2000, 15)),

@@ -40,6 +40,8 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
         sources.convergence = pd.read_csv(given.convergence, keep_default_na=False, na_values=[""])
     if "centrography" in given.keys():
         sources.centrography = pd.read_csv(given.centrography, keep_default_na=False, na_values=[""])
+    if "boundary" in given.keys():
+        sources.boundary = pd.read_csv(given.boundary, keep_default_na=False, na_values=[""])
     for part in ("baseline", "threshold"):
         found = [key for key in given.keys() if key.startswith(f"{part}_")]
         if found:

@@ -5,14 +5,14 @@ is estimated on a W of the units' distances, row-standardised, and the direct, i
 variables of interest are kept (LeSage and Pace 2009; :class:`nqpf.models.SpatialPanelModel` and its
 ``impacts()``). Two forms of W, as the field's papers use them:
 
-- ``band`` (the default): w_ij = d_ij^-power for the pairs with d <= d_ij < d + step: the spillover of each ring
-  of distances on its own; the distance beyond which the indirect effect stops being significant is read as the
-  boundary of the spillover;
-- ``beyond``: w_ij = d_ij^-power for the pairs at least d apart, 0 for nearer ones: as d grows the near
-  neighbours leave W (Yu Yongze 2013, 经济研究; the "spatial attenuation boundary" of many NQPF and
-  digital-economy papers). At the first distances this W links nearly every pair, and with time fixed effects
-  its spatial parameter can run to the edge of its interval (the row's note then says so, from the model's
-  notes): read those distances with care.
+- ``beyond`` (the default): w_ij = d_ij^-power for the pairs at least d apart, 0 for nearer ones: as d grows the
+  near neighbours leave W, and the distance beyond which the indirect effect stops being significant (or changes
+  sign) is read as the boundary of the spillover (Yu Yongze 2013, 经济研究; the "spatial attenuation boundary" of
+  many NQPF and digital-economy papers). Every unit keeps neighbours up to the largest distances, which the
+  Lee-Yu transformation of time effects needs. At the first distances this W links nearly every pair, and its
+  spatial parameter can run to the edge of its interval (the row's note then says so): read those with care;
+- ``band``: w_ij = d_ij^-power for the pairs with d <= d_ij < d + step: the spillover of each ring of distances
+  on its own; at the level of prefecture cities many units have no other unit in a narrow ring.
 
 A unit with no other unit in a distance's W (the farthest units in ``beyond``, an empty ring in ``band``) keeps an
 empty row of W (its neighbours' values do not enter its equation) under ``method="direct"`` or without time
@@ -36,8 +36,20 @@ MODES = ("beyond", "band")
 MODELS = ("sdm", "sar")
 COLUMNS = [
     "distance_km", "upper_km", "variable", "effect", "estimate", "std_error", "z", "p", "ci_low", "ci_high",
-    "rho", "rho_p", "loglik", "mean_neighbours", "note",
+    "rho", "rho_p", "at_bound", "loglik", "mean_neighbours", "note",
 ]  # fmt: skip
+
+
+def unit_distances(gdf, projection=None, metric: str = "great_circle") -> pd.DataFrame:
+    """The distances in km between the units of a boundary table (``code`` and polygons or points), as the
+    distance weights measure them (:func:`nqpf.weights.distance.centroids`, :func:`distance_matrix`): an N x N
+    frame labelled by the codes in their order."""
+    from nqpf.weights import distance
+
+    lonlat = distance.centroids(gdf, projection)
+    matrix = distance.distance_matrix(lonlat, metric, projection)
+    codes = [str(c) for c in gdf["code"]]
+    return pd.DataFrame(matrix, index=codes, columns=codes)
 
 
 def sweep(start: float, stop: float, step: float) -> list[float]:
@@ -76,7 +88,7 @@ def spillover_boundary(
     start: float = 50.0,
     stop: float = 1000.0,
     step: float = 50.0,
-    mode: str = "band",
+    mode: str = "beyond",
     power: float = 1.0,
     min_share: float = 0.5,
     model: str = "sdm",
@@ -155,7 +167,7 @@ def spillover_boundary(
                 )
             )
             rows += [
-                [d, upper, v, e, *[np.nan] * 9, np.nan, note]
+                [d, upper, v, e, *[np.nan] * 8, False, np.nan, np.nan, note]
                 for v in variables
                 for e in ("direct", "indirect", "total")
             ]
@@ -177,6 +189,6 @@ def spillover_boundary(
         for row in impacts[impacts["variable"].isin(variables)].itertuples():
             rows.append([
                 d, upper, row.variable, row.effect, row.estimate, row.std_error, row.z, row.p, row.ci_low,
-                row.ci_high, result.spatial, rho_p, result.loglik, neighbours, note,
+                row.ci_high, result.spatial, rho_p, result.at_bound, result.loglik, neighbours, note,
             ])  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.settings import Code, Identifier, Settings, YearSpan
@@ -112,6 +112,39 @@ class ThresholdSettings(Settings):
     cov: Literal[COVARIANCES] = COV_DEFAULT
 
 
+class BoundarySettings(Settings):
+    """The spillover boundary: the SDM's effects on a sweep of distance-based W (nqpf.models.boundary)."""
+
+    start: Annotated[float, Field(ge=0)] = Field(default=50.0, description="the first distance (km)")
+    stop: Annotated[float, Field(gt=0)] = Field(default=1000.0, description="the last distance (km)")
+    step: Annotated[float, Field(gt=0)] = Field(default=50.0, description="the step of the sweep (km)")
+    mode: Literal["beyond", "band"] = Field(
+        default="beyond",
+        description="beyond: W of the pairs at least d km apart; band: W of the pairs d to d + step km apart "
+        "(rings)",
+    )
+    power: Annotated[float, Field(gt=0)] = Field(
+        default=1.0, description="w_ij = d_ij^-power before row-standardising"
+    )
+    variables: list[str] | None = Field(
+        default=None, description="the explanatory variables whose effects are kept (default: the first)"
+    )
+    model: Literal["sdm", "sar"] = "sdm"
+    metric: Literal["great_circle", "projected"] = "great_circle"
+    min_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=0.5,
+        description="the least share of units with a neighbour at a distance for it to be estimated",
+    )
+    draws: Annotated[int, Field(ge=100)] = DRAWS
+    seed: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _a_sweep(self):
+        if self.stop < self.start:
+            raise ValueError(f"stop {self.stop:g} km is below start {self.start:g} km")
+        return self
+
+
 class ModelsSettings(Settings):
     """Spatial panel econometrics (one job per model and weights matrix)."""
 
@@ -158,6 +191,14 @@ class ModelsSettings(Settings):
         description="the non-spatial baseline regression, correlation table and VIF (null: none)",
     )
     threshold: ThresholdSettings | None = None
+    boundary: BoundarySettings | None = None
+
+    @property
+    def boundary_variables(self) -> list[str]:
+        """The explanatory variables whose effects the spillover boundary keeps (the first by default)."""
+        if self.boundary is None:
+            return []
+        return list(self.boundary.variables or self.explanatory[:1])
 
     @property
     def threshold_regime(self) -> list[str]:

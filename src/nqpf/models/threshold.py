@@ -59,6 +59,8 @@ from nqpf.models.settings import THRESHOLD_TRIM as TRIM
 
 MAX_THRESHOLDS = 3
 TEST_NAMES = ("single", "double", "triple")
+BATCH = 50
+"""Bootstrap draws whose first search shares one product with the candidates' columns."""
 MEMORY_CELLS = 60_000_000
 """The largest candidates x observations x regime variables searched at once (about 480 MB); beyond it the search
 asks for a ``grid``."""
@@ -179,10 +181,12 @@ def _search(
         h_inv = np.linalg.inv(h)
         ssr_fixed = ssr0 - float(fe @ h_inv @ fe)
         b = scores - cross @ (h_inv @ fe)
-        gram = gram - np.einsum("cmg,gh,clh->cml", cross, h_inv, cross)
+        gram = gram - (cross @ h_inv) @ cross.transpose(0, 2, 1)
     ok = _admissible(design, fixed)
     ssr = np.full(count, np.inf)
-    if ok.any():
+    if ok.any() and m == 1:
+        ssr[ok] = ssr_fixed - b[ok, 0] ** 2 / gram[ok, 0, 0]
+    elif ok.any():
         solved = np.linalg.solve(gram[ok], b[ok][:, :, None])[:, :, 0]
         ssr[ok] = ssr_fixed - np.einsum("cm,cm->c", b[ok], solved)
     return ssr, ssr_fixed
@@ -217,12 +221,23 @@ def _argmin(ssr: np.ndarray, design: _Design, what: str) -> int:
     return int(np.argmin(ssr))
 
 
-def _sequential(design: _Design, y: np.ndarray, k: int) -> _Sequence:
-    """Thresholds one to ``k`` on the demeaned dependent ``y`` (Hansen 1999, sec. 3.2)."""
-    out = _Sequence()
+def _first_scores(design: _Design, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the demeaned dependents ``y`` (n,) or (n, B): the linear model's S of each and D_c' M_B y, (C, m) or
+    (B, C, m), in one product with the candidates' columns (a bootstrap's draws at once)."""
     resid = _orthogonal(design, y)
-    out.ssr0 = float(resid @ resid)
-    scores = (design.columns @ resid).reshape(len(design.candidates), design.m)
+    ssr0 = np.sum(resid**2, axis=0)
+    scores = design.columns @ resid
+    if resid.ndim == 1:
+        return ssr0, scores.reshape(len(design.candidates), design.m)
+    return ssr0, scores.T.reshape(resid.shape[1], len(design.candidates), design.m)
+
+
+def _sequential(design: _Design, y: np.ndarray | None, k: int, first=None) -> _Sequence:
+    """Thresholds one to ``k`` on the demeaned dependent ``y`` (Hansen 1999, sec. 3.2); ``first``: its
+    (S_0, scores) when already computed (:func:`_first_scores`)."""
+    out = _Sequence()
+    ssr0, scores = first if first is not None else _first_scores(design, y)
+    out.ssr0 = float(ssr0)
     c = design.candidates
     s1, _ = _search(design, scores, out.ssr0, [])
     g1 = c[_argmin(s1, design, "first")]
@@ -373,11 +388,17 @@ class PanelThreshold:
             null = () if j == 0 else run.thresholds[j - 1]
             fitted, resid = _fitted(design, design.y, null, x_flat, self.fixed_effects, t, n)
             resid = resid.reshape(t, n)
-            for b in range(self.bootstrap):
-                units = rng.integers(0, n, size=n)  # the units whose residuals draw b takes
-                y_star = fitted + demean(resid[:, units], self.fixed_effects).reshape(-1)
-                replica = _sequential(design, y_star, j + 1)
-                draws[j][b] = _statistics(replica, dof)[j]
+            for start in range(0, self.bootstrap, BATCH):
+                count = min(BATCH, self.bootstrap - start)
+                # the units whose residuals each draw takes, draw by draw
+                picks = [rng.integers(0, n, size=n) for _ in range(count)]
+                stars = np.column_stack(
+                    [fitted + demean(resid[:, units], self.fixed_effects).reshape(-1) for units in picks]
+                )
+                ssr0, scores = _first_scores(design, stars)
+                for b in range(count):
+                    replica = _sequential(design, None, j + 1, first=(ssr0[b], scores[b]))
+                    draws[j][start + b] = _statistics(replica, dof)[j]
         lr = self._lr(design, run, dof)
         return ThresholdResults(self, design, run, stats, draws, lr)
 

@@ -543,6 +543,13 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
             "latitude",
             "set units.table.lon_field and lat_field, give the units' polygons, or drop the centrography block",
         )
+    if study.models is not None and study.models.boundary is not None and not units.has_coordinates:
+        fail(
+            "models.boundary",
+            "the spillover boundary measures the distances between the units; the units table gives no longitude "
+            "and latitude",
+            "set units.table.lon_field and lat_field, give the units' polygons, or drop models.boundary",
+        )
     produced = set(produced)
     files = [(f"statistics.files[{i}].path", t.path) for i, t in enumerate(study.statistics.files)]
     if study.units.file is not None and study.units.level == "file":

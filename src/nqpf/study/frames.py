@@ -108,6 +108,11 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
                 ("models.threshold.regime", v, study.models.explanatory)
                 for v in study.models.threshold_regime
             ]
+        if study.models.boundary is not None:
+            wanted += [
+                ("models.boundary.variables", v, study.models.explanatory)
+                for v in study.models.boundary_variables
+            ]
     unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
     if not unknown:
         return

@@ -43,6 +43,7 @@ def study_pages(
     models: bool = False,
     baseline: bool = False,
     threshold: bool = False,
+    boundary: bool = False,
     dynamics: bool = False,
     centrography: bool = False,
     geodetector: bool = False,
@@ -161,6 +162,8 @@ def study_pages(
                 "threshold/estimates.csv", "Models", "Panel threshold regression", "threshold_estimates.rst"
             ),
         ]
+    if boundary:
+        pages.append(Page("boundary/effects.csv", "Models", "Spillover boundary", "spillover_boundary.rst"))
     return pages
 
 

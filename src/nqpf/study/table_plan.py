@@ -157,6 +157,8 @@ def table_names(study: StudySettings) -> list[str]:
                 names.append("heterogeneity")
     if plan.models is not None and plan.models.threshold is not None:
         names += ["threshold_tests", "threshold_regression"]
+    if plan.models is not None and plan.models.boundary is not None:
+        names += [f"spillover_boundary_{v}" for v in plan.models.boundary_variables]
     names += [f"dagum_gini_{v}" for v in plan.disparity]
     if plan.convergence_weights:
         for variable in plan.disparity:
@@ -223,6 +225,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("baseline",)
     if name.startswith("threshold_"):
         return ("threshold",)
+    if name.startswith("spillover_boundary_"):
+        return ("boundary",)
     return ("results", "units")
 
 
@@ -300,6 +304,11 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         found = sources.threshold
         facts = found["fit"].iloc[0].to_dict()
         return baseline.threshold_regression(found["estimates"], found["regimes"], facts, labels, notes)
+    if name.startswith("spillover_boundary_"):
+        spec = plan.models.boundary
+        return baseline.spillover_boundary(
+            sources.boundary, name.removeprefix("spillover_boundary_"), spec.mode, spec.power, labels, notes
+        )
     if name.startswith("centrography_"):
         return centrography.centrography(
             name.removeprefix("centrography_"),

@@ -231,3 +231,61 @@ def _interval(bounds, name: str) -> str:
     if not np.isfinite(high):
         return f"{name} > {cells.number(low, places)}"
     return f"{cells.number(low, places)} < {name} ≤ {cells.number(high, places)}"
+
+
+def spillover_boundary(
+    table: pd.DataFrame, variable: str, mode: str, power: float, labels: Labels, notes=()
+) -> Table:
+    """The direct, indirect and total effects of ``variable`` at each distance of the sweep, with stars and
+    standard errors, and rho (``boundary/effects.csv``); a distance not estimated says so."""
+    data = table[table["variable"] == variable]
+    distances = list(dict.fromkeys(data["distance_km"]))
+    rows: list[Row] = []
+    flagged = False
+    for d in distances:
+        part = data[data["distance_km"] == d].set_index("effect")
+        upper = part["upper_km"].iloc[0]
+        low = cells.number(d, 0)
+        label = (
+            labels.term("distance_band", low=low, high=cells.number(upper, 0))
+            if np.isfinite(upper)
+            else labels.term("distance_beyond", low=low)
+        )
+        if part["estimate"].isna().all():
+            rows.append(Row(Cell(label), (Cell(labels.term("not_estimated")), Cell(""), Cell(""), Cell(""))))
+            continue
+        found = [part.loc[e] for e in ("direct", "indirect", "total")]
+        if bool(part["at_bound"].iloc[0]):
+            label += " †"
+            flagged = True
+        places = labels.style.decimals_of([r["estimate"] for r in found])
+        shown = "z" if labels.style.parentheses == "t" else "std_error"
+        rho = part["rho"].iloc[0]
+        rows.append(
+            Row(
+                Cell(label),
+                (
+                    *(cells.estimate(r["estimate"], r["p"], places, labels.style.stars) for r in found),
+                    cells.estimate(rho, part["rho_p"].iloc[0], 3, labels.style.stars),
+                ),
+            )
+        )
+        rows.append(Row(Cell(""), (*(cells.standard_error(r[shown], places) for r in found), Cell("")), "se"))
+    return Table(
+        f"spillover_boundary_{variable}",
+        Cell(labels.term("boundary_table_title", variable=labels.name(variable))),
+        (
+            Cell(labels.term("distance_km_axis")),
+            Cell(labels.term("direct_effect")),
+            Cell(labels.term("indirect_effect")),
+            Cell(labels.term("total_effect")),
+            labels.symbol("rho"),
+        ),
+        (Block(tuple(rows)),),
+        (
+            *notes,
+            labels.term(f"boundary_note_{mode}", power=f"{power:g}"),
+            *([labels.term("boundary_at_bound")] if flagged else []),
+            labels.se_note(),
+        ),
+    )

@@ -123,6 +123,35 @@ TERMS: dict[str, tuple[str, str]] = {
         "Likelihood ratio of each threshold; dashed: the {level}% critical value {critical}",
         "门槛估计值的似然比函数图（虚线为 {level}% 临界值 {critical}）",
     ),
+    "distance_km_axis": ("Distance (km)", "距离（km）"),
+    "boundary_title": (
+        "Indirect effect by distance, {level}% interval shaded; filled: significant",
+        "间接效应随距离的变化（阴影为 {level}% 置信区间，实心点为显著）",
+    ),
+    "boundary_table_title": (
+        "Spillover boundary: effects of {variable} by distance",
+        "空间溢出边界：{variable}的效应随距离的变化",
+    ),
+    "distance_band": ("{low}-{high} km", "{low}～{high} km"),
+    "distance_beyond": ("≥ {low} km", "≥ {low} km"),
+    "not_estimated": ("not estimated", "未估计"),
+    "boundary_at_bound": (
+        "† rho at the edge of W's interval: the effects at that distance are unreliable.",
+        "† 表示 ρ 位于该权重矩阵参数空间的边界，该距离下的效应估计不可靠。",
+    ),
+    "boundary_left_out": ("rho at its bound, left out: {distances} km", "ρ 位于边界而未绘出：{distances} km"),
+    "boundary_note_band": (
+        "The SDM on W of the pairs of units in each ring of distances (inverse distance to the power {power}, "
+        "row-standardised); effects with their standard errors; rho the spatial parameter.",
+        "以各距离区间内的单元对构建空间权重矩阵（距离的 {power} 次幂倒数，行标准化）估计空间杜宾模型；"
+        "括号内为效应的标准误，rho 为空间自回归系数。",
+    ),
+    "boundary_note_beyond": (
+        "The SDM on W of the pairs of units at least the given distance apart (inverse distance to the power "
+        "{power}, row-standardised); effects with their standard errors; rho the spatial parameter.",
+        "以不小于给定距离的单元对构建空间权重矩阵（距离的 {power} 次幂倒数，行标准化）估计空间杜宾模型；"
+        "括号内为效应的标准误，rho 为空间自回归系数。",
+    ),
     "threshold_regression_title": (
         "Panel threshold regression: {variable}",
         "面板门槛模型估计结果（门槛变量：{variable}）",
@@ -137,6 +166,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "beta_model": ("β ({model})", "β（{model}）"),
     "direct_effect": ("Direct effect", "直接效应"),
     "indirect_effect": ("Indirect effect", "间接效应"),
+    "total_effect": ("Total effect", "总效应"),
     "speed_percent": ("Speed of convergence (%)", "收敛速度（%）"),
     "half_life": ("Half-life (years)", "半生命周期（年）"),
     "speed_model": ("Speed, {model} (%)", "收敛速度，{model}（%）"),
