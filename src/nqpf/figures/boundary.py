@@ -45,13 +45,10 @@ def boundary_plot(
         if len(x):
             ax.set_xlim(float(np.min(x)), float(np.max(x)))
     separator = "，" if labels.language == "zh" else ", "
-    title = labels.term("boundary_title", level=f"{100 * level:g}")
+    lines = [labels.term("boundary_title", level=f"{100 * level:g}") + (separator + note if note else "")]
     if left_out:
-        shown = ", ".join(f"{d:g}" for d in left_out)
-        title += ("；" if labels.language == "zh" else "; ") + labels.term(
-            "boundary_left_out", distances=shown
-        )
-    fig.suptitle(title + (separator + note if note else ""), fontsize=9)
+        lines.append(labels.term("boundary_left_out", distances=", ".join(f"{d:g}" for d in left_out)))
+    fig.suptitle("\n".join(lines), fontsize=8)
     fig.tight_layout()
     save(fig, path)
     plt.close(fig)
