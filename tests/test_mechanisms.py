@@ -11,28 +11,23 @@ import pytest
 from nqpf import InputError
 from nqpf.models import mechanisms
 from nqpf.weights.core import SpatialWeights
+from tests.test_spatial_beta import rook
 
 ROWS, COLUMNS, YEARS = 6, 7, 8
 
 
-def rook(rows=ROWS, columns=COLUMNS):
-    n = rows * columns
-    dense = np.zeros((n, n))
-    for r in range(rows):
-        for c in range(columns):
-            i = r * columns + c
-            for dr, dc in ((0, 1), (1, 0)):
-                if r + dr < rows and c + dc < columns:
-                    j = (r + dr) * columns + c + dc
-                    dense[i, j] = dense[j, i] = 1.0
-    return dense
-
-
-DENSE = rook()
+DENSE = rook(ROWS, COLUMNS)
 N = len(DENSE)
 IDS = [f"U{i:03d}" for i in range(N)]
 W = DENSE / DENSE.sum(axis=1, keepdims=True)
 WEIGHTS = SpatialWeights.from_matrix(DENSE, ids=IDS, name="rook")
+
+
+def long_panel(**columns):
+    """A long panel (code, year, the columns) of (years, N) arrays, time-major."""
+    years = len(next(iter(columns.values())))
+    frame = {"code": np.tile(IDS, years), "year": np.repeat(np.arange(2011, 2011 + years), N)}
+    return pd.DataFrame({**frame, **{name: values.ravel() for name, values in columns.items()}})
 
 
 def lag_process(x_part, rho, rng, mu, years=YEARS, noise=0.3):
@@ -52,16 +47,7 @@ def mediation_panel(seed, a=0.6, b=0.5, c=0.3, rho_m=0.3, rho_y=0.25, t_xm=0.2, 
     y = lag_process(
         np.array([c * x[t] + b * m[t] + t_my * W @ m[t] - 0.1 * z[t] for t in range(years)]), rho_y, rng, mu_y
     )
-    return pd.DataFrame(
-        {
-            "code": np.tile(IDS, years),
-            "year": np.repeat(np.arange(2011, 2011 + years), N),
-            "y": y.ravel(),
-            "x": x.ravel(),
-            "m": m.ravel(),
-            "z": z.ravel(),
-        }
-    )
+    return long_panel(y=y, x=x, m=m, z=z)
 
 
 def dense_effects(matrix):
@@ -152,15 +138,7 @@ def moderation_panel(seed, b_x=0.5, b_m=0.2, b_xm=0.3, rho=0.3, t_x=0.1, t_xm=0.
         ]
     )
     y = lag_process(part, rho, rng, mu)
-    return pd.DataFrame(
-        {
-            "code": np.tile(IDS, years),
-            "year": np.repeat(np.arange(2011, 2011 + years), N),
-            "y": y.ravel(),
-            "x": x.ravel(),
-            "m": m.ravel(),
-        }
-    )
+    return long_panel(y=y, x=x, m=m)
 
 
 def test_moderation_marginal_effects_are_the_dense_effects_at_each_moderator_value():
@@ -206,14 +184,7 @@ def quadratic_panel(seed, b1=1.2, b2=-0.4, rho=0.3, t1=0.2, t2=-0.05, years=YEAR
     x = rng.uniform(0, 3, (years, N))
     part = np.array([b1 * x[t] + b2 * x[t] ** 2 + t1 * W @ x[t] + t2 * W @ x[t] ** 2 for t in range(years)])
     y = lag_process(part, rho, rng, mu)
-    return pd.DataFrame(
-        {
-            "code": np.tile(IDS, years),
-            "year": np.repeat(np.arange(2011, 2011 + years), N),
-            "y": y.ravel(),
-            "x": x.ravel(),
-        }
-    )
+    return long_panel(y=y, x=x)
 
 
 def test_turning_points_are_the_zeros_of_each_dense_effect():

@@ -464,43 +464,16 @@ def model_targets(name, s):
 THRESHOLD_FILES = ("thresholds", "tests", "regimes", "lr", "estimates", "fit")
 
 
-def baseline_settings(wildcards):
-    """What the baseline regression depends on: the dependent and explanatory variables, its own settings and the
-    balance policy."""
-    models = study(wildcards).models
-    return {
-        "dependent": models.dependent,
-        "explanatory": models.explanatory,
-        "balance": models.balance,
-        "baseline": models.baseline.to_config(),
-    }
+def models_slice(*keys):
+    """A params function: the slice of models.* that a non-spatial or sweeping stage's results depend on, the
+    dependent and explanatory variables and the balance policy with ``keys`` (its own block, say), not the
+    spatial models' W and specifications (baseline, threshold, spillover_boundary)."""
 
+    def settings(wildcards):
+        models = study(wildcards).models.to_config()
+        return {key: models[key] for key in ("dependent", "explanatory", "balance", *keys)}
 
-def boundary_settings(wildcards):
-    """What the spillover boundary depends on: the model's variables, effects, balance, fixed effects and first
-    method, and the sweep's settings (not the study's W)."""
-    models = study(wildcards).models
-    return {
-        "dependent": models.dependent,
-        "explanatory": models.explanatory,
-        "balance": models.balance,
-        "fixed_effects": models.fixed_effects,
-        "method": models.methods[0],
-        "effects": models.effects.to_config(),
-        "boundary": models.boundary.to_config(),
-    }
-
-
-def threshold_settings(wildcards):
-    """What the threshold model's results depend on: the dependent and explanatory variables, the threshold
-    settings and the balance policy (not the spatial models' own settings)."""
-    models = study(wildcards).models
-    return {
-        "dependent": models.dependent,
-        "explanatory": models.explanatory,
-        "balance": models.balance,
-        "threshold": models.threshold.to_config(),
-    }
+    return settings
 
 
 STATA_MODEL_FILES = ("estimates", "effects", "tests", "fit")  # exported by rule stata_models (exports.smk)

@@ -78,7 +78,7 @@ rule baseline:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=baseline_settings,
+        settings=models_slice("baseline"),
         years=lambda wildcards: study(wildcards).model_years,
         code=code("estimate_baseline.py"),
     threads: 1
@@ -107,7 +107,7 @@ rule threshold:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=threshold_settings,
+        settings=models_slice("threshold"),
         years=lambda wildcards: study(wildcards).model_years,
         code=code("estimate_threshold.py"),
     threads: 1
@@ -162,7 +162,7 @@ rule spillover_boundary:
     conda:
         "../envs/nqpf.yaml"
     params:
-        settings=boundary_settings,
+        settings=models_slice("fixed_effects", "method", "effects", "boundary"),
         years=lambda wildcards: study(wildcards).model_years,
         projection=lambda wildcards: study(wildcards).units.projection,
         code=code("estimate_boundary.py"),

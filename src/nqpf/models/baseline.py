@@ -47,10 +47,48 @@ from scipy import special
 from nqpf.errors import InputError, listed
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.models.fixed_effects import demean, fixed_effect_parameters
-from nqpf.models.panel_data import DROPPED_COLUMNS, Panel, check_regressors, from_frame, incomplete_units
+from nqpf.models.panel_data import (
+    DROPPED_COLUMNS,
+    Panel,
+    check_regressors,
+    dropped_note,
+    from_frame,
+    incomplete_units,
+    long_frame,
+    require_columns,
+)
 from nqpf.models.settings import BALANCE, BALANCE_DEFAULT, COV_DEFAULT, COVARIANCES, FIXED_EFFECTS_DEFAULT
 
 ESTIMATE_COLUMNS = ["spec", "term", "estimate", "std_error", "z", "p"]
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """A model's balanced panel, the long frame it was cut from (with ``code`` and ``year``), the cells of the
+    units ``balance="drop_units"`` left out (code, name, variable, year) and the notes on them."""
+
+    panel: Panel
+    frame: pd.DataFrame
+    dropped: pd.DataFrame
+    notes: list[str]
+
+    def values(self, name: str, source: str | None = None) -> np.ndarray:
+        """The (T, N) values of the frame's column ``name`` on the panel's units and years; a gap stops with its
+        unit-year."""
+        panel = self.panel
+        index = pd.MultiIndex.from_product([list(panel.years), list(panel.ids)], names=["year", "code"])
+        values = self.frame.set_index(["year", "code"])[name].reindex(index)
+        if values.isna().any():
+            year, code = values[values.isna()].index[0]
+            raise InputError(
+                f"{int(values.isna().sum())} unit-years lack a value of {name}",
+                file=source,
+                unit=code,
+                row=f"year {year}",
+                column=name,
+                fix=f"supply {name} for every unit and year of the model (or balance='drop_units')",
+            )
+        return values.to_numpy(float).reshape(panel.t, panel.n)
 
 
 def panel_of(
@@ -64,30 +102,14 @@ def panel_of(
     balance: str = BALANCE_DEFAULT,
     source: str | None = None,
     extra: Sequence[str] = (),
-) -> tuple[Panel, pd.DataFrame, list[str]]:
-    """The balanced panel of ``dependent`` and ``explanatory`` (units in the order of their codes), the cells of
-    the units ``balance="drop_units"`` left out (code, name, variable, year) and the notes on them. ``extra``
-    names further variables the units must have in every year (a threshold variable, say)."""
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(
-            f"data is a {type(data).__name__}, not a DataFrame", key="data", fix="pass a pandas DataFrame"
-        )
+) -> PanelData:
+    """The balanced panel of ``dependent`` and ``explanatory`` (units in the order of their codes) of the long
+    ``data``. ``extra`` names further variables the units must have in every year (a threshold variable, say):
+    with ``balance="drop_units"`` a unit without one leaves too."""
     if balance not in BALANCE:
         raise InputError(f"balance is {balance!r}", key="balance", fix="error or drop_units")
-    for key, column in (("entity", entity), ("time", time)):
-        if column not in data.columns:
-            raise InputError(
-                f"the data have no column {column!r} ({key})",
-                file=source,
-                column=column,
-                fix=f"set {key} to the column of the unit {'ids' if key == 'entity' else 'years'}; the columns: "
-                + ", ".join(map(str, data.columns)),
-            )
-    from nqpf.units.codes import normalise_code
-
-    frame = data.copy()
-    frame["code"] = [normalise_code(v) or str(v) for v in frame[entity]]
-    frame["year"] = frame[time].astype(int)
+    frame = long_frame(data, entity, time, source)
+    require_columns(frame, extra, source)
     repeated = frame[frame.duplicated(["code", "year"], keep=False)]
     if len(repeated):
         cells = [f"unit {c}, year {y}" for c, y in repeated[["code", "year"]].drop_duplicates().to_numpy()]
@@ -109,44 +131,9 @@ def panel_of(
         if not dropped.empty:
             out = set(dropped["code"])
             ids = [c for c in ids if c not in out]
-            notes.append(
-                f"balance: {len(out)} units dropped for gaps in the model variables, the model estimated on the "
-                f"other {len(ids)} units: {listed(dict.fromkeys(dropped['code']))}"
-            )
+            notes.append(dropped_note(dropped, len(ids)))
     panel = from_frame(frame, dependent, list(explanatory), ids, years, source)
-    for name in extra:
-        if name not in frame.columns:
-            raise InputError(
-                f"the data have no column {name!r}",
-                file=source,
-                column=name,
-                fix="name a variable of the panel; the columns: " + ", ".join(map(str, frame.columns)),
-            )
-    return panel, dropped, notes
-
-
-def extra_values(
-    data: pd.DataFrame, panel: Panel, name: str, entity: str, time: str, source=None
-) -> np.ndarray:
-    """The (T, N) values of ``name`` on the units and years of ``panel``; a gap stops with its unit-year."""
-    from nqpf.units.codes import normalise_code
-
-    frame = data.assign(
-        code=[normalise_code(v) or str(v) for v in data[entity]], year=data[time].astype(int)
-    ).set_index(["year", "code"])
-    index = pd.MultiIndex.from_product([list(panel.years), list(panel.ids)], names=["year", "code"])
-    values = frame[name].reindex(index)
-    if values.isna().any():
-        year, code = values[values.isna()].index[0]
-        raise InputError(
-            f"{int(values.isna().sum())} unit-years lack a value of {name}",
-            file=source,
-            unit=code,
-            row=f"year {year}",
-            column=name,
-            fix=f"supply {name} for every unit and year of the model (or balance='drop_units')",
-        )
-    return values.to_numpy(float).reshape(panel.t, panel.n)
+    return PanelData(panel, frame, dropped, notes)
 
 
 @dataclass(frozen=True)
@@ -236,7 +223,7 @@ class PanelRegression:
             )
         if cov not in COVARIANCES:
             raise InputError(f"cov is {cov!r}", key="cov", fix=", ".join(COVARIANCES))
-        self.panel, self.dropped, self.notes = panel_of(
+        found = panel_of(
             data,
             dependent,
             explanatory,
@@ -246,14 +233,29 @@ class PanelRegression:
             balance=balance,
             source=source,
         )
-        self.fixed_effects, self.cov = fixed_effects, cov
-        if self.panel.t == 1 and fixed_effects in ("unit", "two-way"):
+        self._setup(found.panel, fixed_effects, cov, found.notes)
+        self.dropped = found.dropped
+
+    def _setup(self, panel: Panel, fixed_effects: str, cov: str, notes) -> None:
+        self.panel, self.fixed_effects, self.cov, self.notes = panel, fixed_effects, cov, list(notes)
+        self.dropped = pd.DataFrame(columns=DROPPED_COLUMNS)
+        if panel.t == 1 and fixed_effects in ("unit", "two-way"):
             raise InputError(
                 "one year cannot have unit fixed effects",
                 key="fixed_effects",
                 fix="give more years, or fixed_effects none",
             )
-        check_regressors(self.panel, fixed_effects)
+        check_regressors(panel, fixed_effects)
+
+    @classmethod
+    def from_panel(
+        cls, panel: Panel, *, fixed_effects: str = FIXED_EFFECTS_DEFAULT, cov: str = COV_DEFAULT, notes=()
+    ) -> PanelRegression:
+        """The regression on data already arranged as a :class:`~nqpf.models.panel_data.Panel` (the regime
+        columns of a threshold model, say)."""
+        self = cls.__new__(cls)
+        self._setup(panel, fixed_effects, cov, notes)
+        return self
 
     @property
     def dependent(self) -> str:
@@ -429,14 +431,7 @@ def vif(data: pd.DataFrame, variables: Sequence[str], source: str | None = None)
             key="variables",
             fix="list the model's explanatory variables",
         )
-    missing = [v for v in variables if v not in data.columns]
-    if missing:
-        raise InputError(
-            f"the data have no column {', '.join(missing)}",
-            file=source,
-            column=", ".join(missing),
-            fix="name columns of the data: " + ", ".join(map(str, data.columns)),
-        )
+    require_columns(data, variables, source)
     x = data[variables].dropna().to_numpy(float)
     rows = []
     for j, name in enumerate(variables):

@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from nqpf.errors import InputError, listed
-from nqpf.models.settings import BALANCE_DEFAULT, DRAWS, FIXED_EFFECTS_DEFAULT, INFERENCE_DEFAULT, LEVEL
+from nqpf.models.settings import (
+    BALANCE_DEFAULT,
+    DRAWS,
+    FIXED_EFFECTS_DEFAULT,
+    INFERENCE_DEFAULT,
+    LEVEL,
+    METHOD_DEFAULT,
+)
 
 MODES = ("beyond", "band")
 MODELS = ("sdm", "sar")
@@ -93,7 +100,7 @@ def spillover_boundary(
     min_share: float = 0.5,
     model: str = "sdm",
     fixed_effects: str = FIXED_EFFECTS_DEFAULT,
-    method: str = "lee_yu",
+    method: str = METHOD_DEFAULT,
     draws: int = DRAWS,
     seed: int = 0,
     level: float = LEVEL,

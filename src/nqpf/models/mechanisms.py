@@ -51,7 +51,8 @@ from nqpf.models import baseline
 from nqpf.models import effects as effects_
 from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
-from nqpf.models.settings import BALANCE_DEFAULT, DRAWS, FIXED_EFFECTS_DEFAULT, LEVEL
+from nqpf.models.panel_data import require_columns
+from nqpf.models.settings import BALANCE_DEFAULT, DRAWS, FIXED_EFFECTS_DEFAULT, LEVEL, METHOD_DEFAULT
 
 SPATIAL_MODELS = ("sdm", "sar")
 BOOTSTRAP = 500
@@ -167,7 +168,7 @@ def mediation(
     time: str = "year",
     years: Sequence[int] | None = None,
     balance: str = BALANCE_DEFAULT,
-    method: str = "lee_yu",
+    method: str = METHOD_DEFAULT,
     source: str | None = None,
 ) -> Mediation:
     """Mediation of ``treatment``'s effect on ``dependent`` through ``mediator`` (module docstring): the
@@ -253,7 +254,7 @@ def _bootstrap_indirect(data, dependent, treatment, mediator, controls, fixed_ef
     equation has in common."""
     if draws <= 0:
         return np.empty(0)
-    panel, _, _ = baseline.panel_of(data, dependent, [treatment, mediator, *controls], **options)
+    panel = baseline.panel_of(data, dependent, [treatment, mediator, *controls], **options).panel
     rng = np.random.default_rng(seed)
     x = panel.x  # treatment, mediator, controls
     a_columns = [0, *range(2, x.shape[2])]
@@ -345,21 +346,14 @@ def moderation(
     time: str = "year",
     years: Sequence[int] | None = None,
     balance: str = BALANCE_DEFAULT,
-    method: str = "lee_yu",
+    method: str = METHOD_DEFAULT,
     source: str | None = None,
 ) -> Moderation:
     """Moderation of ``treatment``'s effect by ``moderator`` (module docstring): the model with the centred
     product ``<treatment>_x_<moderator>`` and the marginal effect of X at ``points`` values of the moderator from
     its 5th to its 95th percentile (its mean among them)."""
     controls = [controls] if isinstance(controls, str) else list(controls)
-    for name in (treatment, moderator):
-        if name not in data.columns:
-            raise InputError(
-                f"the data have no column {name!r}",
-                file=source,
-                column=name,
-                fix="name a variable of the panel: " + ", ".join(map(str, data.columns)),
-            )
+    require_columns(data, [treatment, moderator], source)
     term = interaction_name(treatment, moderator)
     centres = {treatment: float(data[treatment].mean()), moderator: float(data[moderator].mean())}
     frame = data.assign(
@@ -444,19 +438,13 @@ def quadratic(
     time: str = "year",
     years: Sequence[int] | None = None,
     balance: str = BALANCE_DEFAULT,
-    method: str = "lee_yu",
+    method: str = METHOD_DEFAULT,
     source: str | None = None,
 ) -> Quadratic:
     """The effect of ``variable`` and its square ``<variable>_sq`` on ``dependent`` and its turning point(s)
     (module docstring)."""
     controls = [controls] if isinstance(controls, str) else list(controls)
-    if variable not in data.columns:
-        raise InputError(
-            f"the data have no column {variable!r}",
-            file=source,
-            column=variable,
-            fix="name a variable of the panel: " + ", ".join(map(str, data.columns)),
-        )
+    require_columns(data, [variable], source)
     square = square_name(variable)
     frame = data.assign(**{square: data[variable] ** 2})
     explanatory = [variable, square, *controls]

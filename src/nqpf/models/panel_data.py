@@ -133,6 +133,62 @@ DROPPED_COLUMNS = ["code", "name", "variable", "year"]
 """The columns of the cells that made a unit drop out of a model (``models/dropped_units.csv``)."""
 
 
+def long_frame(data, entity: str, time: str | None, source: str | None = None) -> pd.DataFrame:
+    """A copy of the long ``data`` with the columns ``code`` (each unit id normalised as W writes it) and
+    ``year`` (the periods of ``time``; 0 for a cross-section, ``time=None``). Not a DataFrame, or no column
+    ``entity`` or ``time``, stops naming it."""
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(
+            f"data is a {type(data).__name__}, not a DataFrame", key="data", fix="pass a pandas DataFrame"
+        )
+    for key, column in (("entity", entity), ("time", time)):
+        if column is not None and column not in data.columns:
+            raise InputError(
+                f"the data have no column {column!r} ({key})",
+                file=source,
+                column=column,
+                fix=f"set {key} to the column of the unit "
+                + ("ids" if key == "entity" else "periods (None for a cross-section)")
+                + f"; the columns: {', '.join(map(str, data.columns))}",
+            )
+    from nqpf.units.codes import normalise_code
+
+    frame = data.copy()
+    frame["code"] = [normalise_code(v) or str(v) for v in frame[entity]]
+    frame["year"] = frame[time].astype(int) if time is not None else 0
+    return frame
+
+
+def require_columns(data: pd.DataFrame, names, source: str | None = None) -> None:
+    """Stop when ``data`` lacks any of the columns ``names``, naming them and the columns it has."""
+    missing = [name for name in names if name not in data.columns]
+    if missing:
+        raise InputError(
+            f"the data have no column {', '.join(map(repr, missing))}",
+            file=source,
+            column=", ".join(missing),
+            fix="name variables of the panel; its columns: " + ", ".join(map(str, data.columns)),
+        )
+
+
+def dropped_note(dropped: pd.DataFrame, kept: int, weights: str | None = None) -> str:
+    """The note that names every unit ``balance: drop_units`` left out, with the variable-years that made it
+    (and, for a spatial model, that W was restricted to the units kept)."""
+    units = []
+    for code, cells in dropped.groupby("code", sort=False):
+        name = cells["name"].iloc[0]
+        missing = "; ".join(
+            f"{variable} {', '.join(str(y) for y in part['year'])}"
+            for variable, part in cells.groupby("variable", sort=False)
+        )
+        units.append(f"{code}{f' {name}' if name else ''} ({missing})")
+    restricted = f" with W {weights!r} restricted to them and standardised again" if weights else ""
+    return (
+        f"balance: {len(units)} units dropped for gaps in the model variables, the model estimated on the other "
+        f"{kept} units{restricted}: " + ", ".join(units)
+    )
+
+
 def incomplete_units(frame: pd.DataFrame, variables: list[str], ids, years) -> pd.DataFrame:
     """Every cell without a value of ``variables`` in ``years`` for the units ``ids``, a unit-year without a row
     counting as missing in every variable: one row per cell (code, name, variable, year), units in the order of

@@ -32,7 +32,15 @@ from nqpf.models import subsample
 from nqpf.models.estimation import Fit, fit
 from nqpf.models.fixed_effects import KINDS as FIXED_EFFECTS
 from nqpf.models.operator import SpatialOperator
-from nqpf.models.panel_data import DROPPED_COLUMNS, Panel, check_regressors, from_frame, incomplete_units
+from nqpf.models.panel_data import (
+    DROPPED_COLUMNS,
+    Panel,
+    check_regressors,
+    dropped_note,
+    from_frame,
+    incomplete_units,
+    long_frame,
+)
 from nqpf.models.random_effects import fit_random
 from nqpf.models.settings import (
     BALANCE,
@@ -271,22 +279,6 @@ class SpatialPanelModel:
         )
 
 
-def dropped_note(dropped: pd.DataFrame, kept: int, weights: str) -> str:
-    """The note that names every unit ``balance: drop_units`` left out, with the variable-years that made it."""
-    units = []
-    for code, cells in dropped.groupby("code", sort=False):
-        name = cells["name"].iloc[0]
-        missing = "; ".join(
-            f"{variable} {', '.join(str(y) for y in part['year'])}"
-            for variable, part in cells.groupby("variable", sort=False)
-        )
-        units.append(f"{code}{f' {name}' if name else ''} ({missing})")
-    return (
-        f"balance: {len(units)} units dropped for gaps in the model variables, the model estimated on the other "
-        f"{kept} units with W {weights!r} restricted to them and standardised again: " + ", ".join(units)
-    )
-
-
 def _balanced(frame, dependent, explanatory, w: SpatialWeights, years, dropped: pd.DataFrame, source):
     """(panel, operator, bounds, notes) on the units of W without a gap, W restricted to them."""
     out = set(dropped["code"])
@@ -326,25 +318,7 @@ def _balanced(frame, dependent, explanatory, w: SpatialWeights, years, dropped: 
 def _frame(data, entity: str, time: str | None, w: SpatialWeights, source) -> tuple[pd.DataFrame, list[str]]:
     """The data with ``code`` (ids as W writes them) and ``year`` columns; units W does not hold left out with a
     note."""
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(
-            f"data is a {type(data).__name__}, not a DataFrame", key="data", fix="pass a pandas DataFrame"
-        )
-    for key, column in (("entity", entity), ("time", time)):
-        if column is not None and column not in data.columns:
-            raise InputError(
-                f"the data have no column {column!r} ({key})",
-                file=source,
-                column=column,
-                fix=f"set {key} to the column of the unit "
-                + ("ids" if key == "entity" else "periods (None for a cross-section)")
-                + f"; the columns: {', '.join(map(str, data.columns))}",
-            )
-    from nqpf.units.codes import normalise_code
-
-    frame = data.copy()
-    frame["code"] = [normalise_code(v) or str(v) for v in frame[entity]]
-    frame["year"] = frame[time].astype(int) if time is not None else 0
+    frame = long_frame(data, entity, time, source)
     if time is None and frame["code"].duplicated().any():
         repeated = sorted(set(frame.loc[frame["code"].duplicated(), "code"]))
         raise InputError(

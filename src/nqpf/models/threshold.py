@@ -51,7 +51,7 @@ import pandas as pd
 from nqpf.errors import InputError
 from nqpf.models import baseline
 from nqpf.models.fixed_effects import demean
-from nqpf.models.panel_data import check_regressors
+from nqpf.models.panel_data import Panel, check_regressors
 from nqpf.models.settings import BALANCE_DEFAULT, LEVEL
 from nqpf.models.settings import THRESHOLD_BOOTSTRAP as BOOTSTRAP
 from nqpf.models.settings import THRESHOLD_EFFECTS as FIXED_EFFECTS
@@ -343,7 +343,7 @@ class PanelThreshold:
         for key, ok, fix in checks:
             if not ok:
                 raise InputError(f"{key} is {locals().get(key)!r}", key=key, fix=fix)
-        self.panel, self.dropped, self.notes = baseline.panel_of(
+        found = baseline.panel_of(
             data,
             dependent,
             [*regime, *controls],
@@ -354,7 +354,8 @@ class PanelThreshold:
             source=source,
             extra=[threshold_variable],
         )
-        self.q = baseline.extra_values(data, self.panel, threshold_variable, entity, time, source)
+        self.panel, self.dropped, self.notes = found.panel, found.dropped, found.notes
+        self.q = found.values(threshold_variable, source)
         if self.panel.t < 2:
             raise InputError(
                 "a panel threshold model needs at least two years", key="years", fix="give more years"
@@ -400,7 +401,22 @@ class PanelThreshold:
                     replica = _sequential(design, None, j + 1, first=(ssr0[b], scores[b]))
                     draws[j][start + b] = _statistics(replica, dof)[j]
         lr = self._lr(design, run, dof)
-        return ThresholdResults(self, design, run, stats, draws, lr)
+        return ThresholdResults(self, design, run, stats, draws, lr, self._slopes(run.thresholds[-1]))
+
+    def _slopes(self, thresholds: Sequence[float]) -> baseline.PanelRegressionResults:
+        """The within regression of the final model: each regime variable in each regime, then the controls."""
+        panel, m = self.panel, len(self.regime)
+        x, z = panel.x[:, :, :m], panel.x[:, :, m:]
+        edges = [-np.inf, *thresholds, np.inf]
+        parts, names = [], []
+        for j in range(len(edges) - 1):
+            parts.append(x * ((self.q > edges[j]) & (self.q <= edges[j + 1]))[:, :, None])
+            names += [f"{v}_regime{j + 1}" for v in self.regime]
+        regimes = Panel(panel.y, np.concatenate([*parts, z], axis=2), (*names, *self.controls), panel.ids,
+                        panel.years, panel.dependent)  # fmt: skip
+        model = baseline.PanelRegression.from_panel(regimes, fixed_effects=self.fixed_effects, cov=self.cov,
+                                                    notes=self.notes)  # fmt: skip
+        return model.fit()
 
     def _lr(self, design: _Design, run: _Sequence, dof: int) -> pd.DataFrame:
         """LR(g) of each search over the candidates (NaN where not admitted)."""
@@ -437,6 +453,7 @@ class ThresholdResults:
     statistics: list[float]
     draws: list[np.ndarray] = field(repr=False)
     lr: pd.DataFrame = field(repr=False)
+    slopes: baseline.PanelRegressionResults = field(repr=False)  # the within regression of the final model
 
     @property
     def estimates_of_thresholds(self) -> tuple[float, ...]:
@@ -503,56 +520,31 @@ class ThresholdResults:
         return pd.DataFrame(rows, columns=["regime", "lower", "upper", "label", "n_obs", "share"])
 
     @property
-    def _final(self) -> baseline.PanelRegressionResults:
-        return self._slopes()
-
-    def _slopes(self) -> baseline.PanelRegressionResults:
-        model, panel = self.model, self.model.panel
-        t, n, m = panel.t, panel.n, len(model.regime)
-        x, z = panel.x[:, :, :m], panel.x[:, :, m:]
-        edges = [-np.inf, *self.estimates_of_thresholds, np.inf]
-        parts, names = [], []
-        for j in range(len(edges) - 1):
-            inside = ((model.q > edges[j]) & (model.q <= edges[j + 1]))[:, :, None]
-            parts.append(x * inside)
-            names += [f"{v}_regime{j + 1}" for v in model.regime]
-        parts.append(z)
-        names += list(model.controls)
-        design = demean(np.concatenate(parts, axis=2), model.fixed_effects)
-        y = demean(panel.y, model.fixed_effects)
-        fit = baseline.least_squares(y, design)
-        k = design.shape[2]
-        df = baseline.residual_df(n, t, k, model.fixed_effects)
-        cov = baseline.covariance(fit, design, model.cov, df, baseline.clustered_k(t, k, model.fixed_effects))
-        holder = _SlopeModel(panel, model.cov, model.fixed_effects, model.notes)
-        return baseline.PanelRegressionResults(names, fit.coef, cov, fit.resid, df, holder)
-
-    @property
     def params(self) -> pd.Series:
-        return self._final.params
+        return self.slopes.params
 
     @property
     def std_errors(self) -> pd.Series:
-        return self._final.std_errors
+        return self.slopes.std_errors
 
     @property
     def pvalues(self) -> pd.Series:
-        return self._final.pvalues
+        return self.slopes.pvalues
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        return self._final.conf_int(level)
+        return self.slopes.conf_int(level)
 
     @property
     def r2_within(self) -> float:
-        return self._final.r2_within
+        return self.slopes.r2_within
 
     def estimates(self, spec: str = "main") -> pd.DataFrame:
-        return self._final.estimates(spec)
+        return self.slopes.estimates(spec)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The results as the workflow writes them: ``thresholds``, ``tests``, ``regimes``, ``lr``, ``estimates``
         of the final model and its ``fit`` (one record)."""
-        model, final = self.model, self._final
+        model, final = self.model, self.slopes
         fit = pd.DataFrame(
             [
                 {
@@ -605,7 +597,7 @@ class ThresholdResults:
             )
         for _, row in tests.iterrows():
             header.append((f"F ({row['test']})", f"{row['f']:.4f} (p = {row['p']:.3f})"))
-        final = self._final
+        final = self.slopes
         interval = final.conf_int()
         rows = pd.DataFrame(
             {
@@ -622,17 +614,3 @@ class ThresholdResults:
             *[f"regime {r.regime}: {r.label} ({r.n_obs} obs.)" for r in self.regimes.itertuples()],
         ]
         return Summary("Panel threshold regression", header, rows, notes)
-
-
-@dataclass(frozen=True)
-class _SlopeModel:
-    """What :class:`~nqpf.models.baseline.PanelRegressionResults` reads of its model, for the threshold slopes."""
-
-    panel: object
-    cov: str
-    fixed_effects: str
-    notes: list
-
-    @property
-    def dependent(self) -> str:
-        return self.panel.dependent

@@ -11,27 +11,15 @@ import pandas as pd
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
+from nqpf.tables.regression import EFFECTS as KINDS
+from nqpf.tables.regression import estimate_rows
 
 
 def _coefficient_rows(term: str, label: Cell, columns: list[pd.DataFrame], labels: Labels) -> list[Row]:
-    """The estimate of ``term`` in each column (stars) and its standard error (or t) under it."""
+    """The estimate of ``term`` in each column (stars) and its standard error (or t) under it, as the model
+    tables print them."""
     found = [c.set_index("term").loc[term] if term in set(c["term"]) else None for c in columns]
-    values = [r["estimate"] for r in found if r is not None]
-    places = labels.style.decimals_of(values)
-    shown = "z" if labels.style.parentheses == "t" else "std_error"
-    first = Row(
-        label,
-        tuple(
-            cells.estimate(r["estimate"], r["p"], places, labels.style.stars) if r is not None else Cell("")
-            for r in found
-        ),
-    )
-    under = Row(
-        Cell(""),
-        tuple(cells.standard_error(r[shown], places) if r is not None else Cell("") for r in found),
-        "se",
-    )
-    return [first, under]
+    return estimate_rows(label, found, labels.style)
 
 
 def _cov_note(cov: str, labels: Labels) -> str:
@@ -254,23 +242,15 @@ def spillover_boundary(
         if part["estimate"].isna().all():
             rows.append(Row(Cell(label), (Cell(labels.term("not_estimated")), Cell(""), Cell(""), Cell(""))))
             continue
-        found = [part.loc[e] for e in ("direct", "indirect", "total")]
         if bool(part["at_bound"].iloc[0]):
             label += " †"
             flagged = True
-        places = labels.style.decimals_of([r["estimate"] for r in found])
-        shown = "z" if labels.style.parentheses == "t" else "std_error"
-        rho = part["rho"].iloc[0]
-        rows.append(
-            Row(
-                Cell(label),
-                (
-                    *(cells.estimate(r["estimate"], r["p"], places, labels.style.stars) for r in found),
-                    cells.estimate(rho, part["rho_p"].iloc[0], 3, labels.style.stars),
-                ),
-            )
-        )
-        rows.append(Row(Cell(""), (*(cells.standard_error(r[shown], places) for r in found), Cell("")), "se"))
+        estimate, under = estimate_rows(Cell(label), [part.loc[e] for e in KINDS], labels.style)
+        rho = cells.estimate(part["rho"].iloc[0], part["rho_p"].iloc[0], 3, labels.style.stars)
+        rows += [
+            Row(estimate.label, (*estimate.cells, rho)),
+            Row(under.label, (*under.cells, Cell("")), "se"),
+        ]
     return Table(
         f"spillover_boundary_{variable}",
         Cell(labels.term("boundary_table_title", variable=labels.name(variable))),

@@ -110,7 +110,7 @@ def _pair(row: pd.Series | None, decimals: int, style: cells.Style) -> tuple[Cel
     )
 
 
-def _estimate_rows(label: Cell, found: list[pd.Series | None], style: cells.Style) -> list[Row]:
+def estimate_rows(label: Cell, found: list[pd.Series | None], style: cells.Style) -> list[Row]:
     """An estimate row with stars and the row in parentheses under it, with the decimals of the style (at least
     its decimals, more where the row needs them, unless fixed)."""
     decimals = style.decimals_of([r["estimate"] for r in found if r is not None])
@@ -250,7 +250,7 @@ def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> 
         rows = []
         for term in terms:
             name = label(term)
-            rows += _estimate_rows(
+            rows += estimate_rows(
                 name if isinstance(name, Cell) else Cell(name),
                 [_lookup(part, "term", term) for part in parts],
                 labels.style,
@@ -261,7 +261,7 @@ def _coefficient_blocks(results: Results, keys: list[tuple], labels: Labels) -> 
     for term in SPATIAL:
         found = [_lookup(part, "term", term) for part in parts]
         if any(f is not None for f in found):
-            spatial += _estimate_rows(labels.symbol(term), found, labels.style)
+            spatial += estimate_rows(labels.symbol(term), found, labels.style)
     if spatial:
         blocks.append(Block(tuple(spatial)))
     return blocks
@@ -323,7 +323,7 @@ def comparison(
                     part = results.pick("effects", model, w)
                     part = part[(part["variable"] == variable) & (part["effect"] == effect)]
                     found.append(None if part.empty else part.iloc[0])
-                rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
+                rows += estimate_rows(Cell(labels.name(variable)), found, labels.style)
             blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
     fits = [results.fit_of(model, w) for model, w in keys]
     blocks += [Block(tuple(_fixed_effect_rows(fits, labels))), Block(tuple(_fit_rows(fits, labels)))]
@@ -405,7 +405,7 @@ def effects(
         for part in data:
             part = part[part["variable"] == variable]
             found += [_lookup(part, "effect", e) for e in EFFECTS]
-        rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
+        rows += estimate_rows(Cell(labels.name(variable)), found, labels.style)
     columns = (Cell(labels.term("variable")), *(Cell(labels.term(e)) for _ in methods for e in EFFECTS))
     title = labels.term("effects", model=model.upper(), weights=labels.name(weights))
     fits = [results.fit_of(model, weights, method=method) for method in methods]
@@ -451,7 +451,7 @@ def _effects_by_column(
                 part = results.pick("effects", model, w, spec, method)
                 part = part[(part["variable"] == variable) & (part["effect"] == effect)]
                 found.append(None if part.empty else part.iloc[0])
-            rows += _estimate_rows(Cell(labels.name(variable)), found, labels.style)
+            rows += estimate_rows(Cell(labels.name(variable)), found, labels.style)
         blocks.append(Block(tuple(rows), title=Cell(labels.term(f"{effect}_block"))))
     spatial = []
     for term in SPATIAL:
@@ -460,7 +460,7 @@ def _effects_by_column(
             for w, spec, method in keys
         ]
         if any(f is not None for f in found):
-            spatial += _estimate_rows(labels.symbol(term), found, labels.style)
+            spatial += estimate_rows(labels.symbol(term), found, labels.style)
     fits = [results.fit_of(model, w, spec, method) for w, spec, method in keys]
     blocks.append(Block((*spatial, *_fit_rows(fits, labels)), title=Cell(labels.term("fit_block"))))
     return blocks
