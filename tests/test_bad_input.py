@@ -233,6 +233,19 @@ def unknown_variable_in_model(workdir, gdf, east):
     return config
 
 
+def unknown_threshold_variable(workdir, gdf, east):
+    config = study()
+    config["models"]["threshold"] = {"variable": "opennes", "bootstrap": 0}
+    return config
+
+
+def threshold_variable_without_spread(workdir, gdf, east):
+    """The threshold variable is one value in every unit-year: no threshold can split the observations."""
+    config = study(derived={"flat": "investment * 0 + 1"})
+    config["models"]["threshold"] = {"variable": "flat", "bootstrap": 0}
+    return config
+
+
 def unbalanced_panel(workdir, gdf, east):
     """Tibet lacks 2021; a linear fill cannot extrapolate, so the gap stays."""
     edit_csv(workdir, lambda f: f[~((f["地区"] == "西藏") & (f["年份"] == "2021"))])
@@ -503,6 +516,32 @@ CASES = {
             "did you mean 'openness'?",
             "fix: correct the names",
         ],
+    ),
+    "unknown_threshold_variable": Case(
+        unknown_threshold_variable,
+        MODEL[3:],
+        [
+            "the study names 1 variables it does not have: opennes",
+            f"file {CONFIG}",
+            "key studies[0].models.threshold.variable",
+            "did you mean 'openness'?",
+            "fix: correct the names",
+        ],
+    ),
+    "threshold_variable_without_spread": Case(
+        threshold_variable_without_spread,
+        [f"results/{STUDY}/threshold/tests.csv"],
+        [
+            "no value of the threshold variable flat leaves 1% of the observations on each side",
+            "column flat",
+            "key trim",
+            "fix: use a threshold variable with more distinct values, or a smaller trim",
+        ],
+        [
+            f"results/{STUDY}/threshold/{f}.csv"
+            for f in ("thresholds", "tests", "regimes", "lr", "estimates", "fit")
+        ],
+        f"logs/{STUDY}/threshold.log",
     ),
     "unbalanced_panel_for_model": Case(
         unbalanced_panel,

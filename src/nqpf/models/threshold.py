@@ -96,8 +96,9 @@ class _Design:
         return self.crosses[index]
 
 
-def _build(y, x, z, q, fixed_effects, trim, grid, t, n) -> _Design:
-    """The design of the search (see the module docstring); ``x`` (T, N, m), ``z`` (T, N, c), ``q`` (T, N)."""
+def _build(y, x, z, q, fixed_effects, trim, grid, t, n, name: str = "q") -> _Design:
+    """The design of the search (see the module docstring); ``x`` (T, N, m), ``z`` (T, N, c), ``q`` (T, N), the
+    threshold variable ``name``."""
     nobs = t * n
     m = x.shape[2]
     minimum = max(int(math.ceil(trim * nobs)), 1)
@@ -109,7 +110,8 @@ def _build(y, x, z, q, fixed_effects, trim, grid, t, n) -> _Design:
         admitted = admitted[np.unique(np.round(np.linspace(0, len(admitted) - 1, grid)).astype(int))]
     if len(admitted) == 0:
         raise InputError(
-            f"no value of the threshold variable leaves {trim:.0%} of the observations on each side",
+            f"no value of the threshold variable {name} leaves {trim:.0%} of the observations on each side",
+            column=name,
             key="trim",
             fix="use a threshold variable with more distinct values, or a smaller trim",
         )
@@ -378,7 +380,9 @@ class PanelThreshold:
         panel, m = self.panel, len(self.regime)
         t, n = panel.t, panel.n
         x, z = panel.x[:, :, :m], panel.x[:, :, m:]
-        design = _build(panel.y, x, z, self.q, self.fixed_effects, self.trim, self.grid, t, n)
+        design = _build(
+            panel.y, x, z, self.q, self.fixed_effects, self.trim, self.grid, t, n, self.threshold_variable
+        )
         dof = n * (t - 1)
         run = _sequential(design, design.y, self.k)
         stats = _statistics(run, dof)
