@@ -239,6 +239,12 @@ def unknown_threshold_variable(workdir, gdf, east):
     return config
 
 
+def unknown_mediator(workdir, gdf, east):
+    config = study()
+    config["models"]["mechanisms"] = {"mediators": ["opennes"], "bootstrap": 0}
+    return config
+
+
 def threshold_variable_without_spread(workdir, gdf, east):
     """The threshold variable is one value in every unit-year: no threshold can split the observations."""
     config = study(derived={"flat": "investment * 0 + 1"})
@@ -524,6 +530,17 @@ CASES = {
             "the study names 1 variables it does not have: opennes",
             f"file {CONFIG}",
             "key studies[0].models.threshold.variable",
+            "did you mean 'openness'?",
+            "fix: correct the names",
+        ],
+    ),
+    "unknown_mediator": Case(
+        unknown_mediator,
+        MODEL[3:],
+        [
+            "the study names 1 variables it does not have: opennes",
+            f"file {CONFIG}",
+            "key studies[0].models.mechanisms.mediators",
             "did you mean 'openness'?",
             "fix: correct the names",
         ],

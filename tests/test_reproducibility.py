@@ -115,7 +115,9 @@ def test_the_manifest_records_inputs_outputs_config_seeds_versions_and_code(demo
         "demo.seed": study["demo"]["seed"],
         "esda.seed": study["esda"]["seed"],
         "models.effects.seed": study["models"]["effects"]["seed"],
+        "demo.mechanisms.seed": 1,  # the default stream of the mechanisms' draws
         "models.threshold.seed": study["models"]["threshold"]["seed"],
+        "models.mechanisms.seed": study["models"]["mechanisms"]["seed"],
         "disparity.spatial_convergence.seed": study["disparity"]["spatial_convergence"]["seed"],
     }
     assert record["boundaries"] == {

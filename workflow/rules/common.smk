@@ -458,10 +458,34 @@ def model_targets(name, s):
     if s.models.boundary is not None:
         targets.append(f"results/{name}/boundary/effects.csv")
         targets += figure_files(f"results/{name}/boundary/indirect.png")
-    return targets
+    return targets + mechanism_targets(name, s)
 
 
 THRESHOLD_FILES = ("thresholds", "tests", "regimes", "lr", "estimates", "fit")
+MEDIATION_FILES = ("steps", "indirect", "effects", "estimates", "fit")
+MODERATION_FILES = ("estimates", "fit", "marginal", "effects")
+QUADRATIC_FILES = ("estimates", "fit", "turning", "slopes")
+
+
+def mechanism_targets(name, s):
+    """The results of the mechanism tests of study ``name`` (models.mechanisms)."""
+    spec = s.models.mechanisms if s.models is not None else None
+    if spec is None:
+        return []
+    base = f"results/{name}/mechanisms"
+    targets = [f"{base}/mediation_{v}/{f}.csv" for v in spec.mediators for f in MEDIATION_FILES]
+    for v in spec.moderators:
+        targets += [f"{base}/moderation_{v}/{f}.csv" for f in MODERATION_FILES]
+        targets += figure_files(f"{base}/moderation_{v}/marginal.png")
+    targets += [f"{base}/quadratic_{v}/{f}.csv" for v in spec.quadratic for f in QUADRATIC_FILES]
+    return targets
+
+
+def mechanism_weights_files(wildcards):
+    """The stored W of the spatial mechanism models (none when they are non-spatial)."""
+    w = study(wildcards).mechanism_weights
+    base = f"results/{wildcards.study}/weights"
+    return [] if w is None else [f"{base}/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
 
 
 def models_slice(*keys):
@@ -559,6 +583,9 @@ def tables_inputs(wildcards):
             stem = f"{base}/indices/{name.removeprefix('index_robustness_')}"
             files[name] = f"{stem}.csv"
             files[f"{name}_weights"] = f"{stem}.weights.csv"
+        elif _table_plan.mechanism_files(name) is not None:
+            for part, path in _table_plan.mechanism_files(name).items():
+                files[f"{name}__{part}"] = f"{base}/{path}"
     if needs & {"esda_global", "clusters"}:
         files["esda_global"] = f"{base}/esda/global.csv"
     if "clusters" in needs:
@@ -628,6 +655,13 @@ def report_captions(pages):
     return texts
 
 
+def _mechanism_lists(s):
+    spec = s.models.mechanisms if s.models is not None else None
+    if spec is None:
+        return {}
+    return {"mediators": spec.mediators, "moderators": spec.moderators, "quadratic": spec.quadratic}
+
+
 def report_pages(s):
     """The report pages of a study (nqpf.study.pages.Page), in the order of the chain."""
     return _pages.study_pages(
@@ -643,6 +677,7 @@ def report_pages(s):
         baseline=s.models is not None and s.models.baseline is not None,
         threshold=s.models is not None and s.models.threshold is not None,
         boundary=s.models is not None and s.models.boundary is not None,
+        mechanisms=_mechanism_lists(s),
     )
 
 

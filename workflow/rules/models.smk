@@ -147,6 +147,100 @@ rule threshold_figure:
         "../scripts/plot_threshold.py"
 
 
+# Mechanism tests of the regressor of interest (models.mechanisms): mediation through each mediator, moderation
+# by each moderator and the square of each listed variable, each a fixed-effects regression and a spatial lag
+# model on the mechanisms' W (nqpf.models.mechanisms).
+rule mediation:
+    input:
+        panel="results/{study}/data/panel.csv",
+        indices=index_files,
+        weights=mechanism_weights_files,
+    output:
+        **{part: f"results/{{study}}/mechanisms/mediation_{{variable}}/{part}.csv" for part in MEDIATION_FILES},
+    log:
+        "logs/{study}/mechanisms/mediation_{variable}.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        kind="mediation",
+        settings=models_slice("fixed_effects", "method", "mechanisms"),
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_mechanism.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("mediation"),
+        runtime=job_runtime("mediation"),
+    benchmark:
+        "logs/{study}/benchmarks/mediation.{variable}.tsv"
+    script:
+        "../scripts/estimate_mechanism.py"
+
+
+use rule mediation as moderation with:
+    output:
+        **{part: f"results/{{study}}/mechanisms/moderation_{{variable}}/{part}.csv" for part in MODERATION_FILES},
+    log:
+        "logs/{study}/mechanisms/moderation_{variable}.log",
+    params:
+        kind="moderation",
+        settings=models_slice("fixed_effects", "method", "mechanisms"),
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_mechanism.py"),
+    resources:
+        mem_mb=job_memory("moderation"),
+        runtime=job_runtime("moderation"),
+    benchmark:
+        "logs/{study}/benchmarks/moderation.{variable}.tsv"
+
+
+use rule mediation as quadratic with:
+    output:
+        **{part: f"results/{{study}}/mechanisms/quadratic_{{variable}}/{part}.csv" for part in QUADRATIC_FILES},
+    log:
+        "logs/{study}/mechanisms/quadratic_{variable}.log",
+    params:
+        kind="quadratic",
+        settings=models_slice("fixed_effects", "method", "mechanisms"),
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_mechanism.py"),
+    resources:
+        mem_mb=job_memory("quadratic"),
+        runtime=job_runtime("quadratic"),
+    benchmark:
+        "logs/{study}/benchmarks/quadratic.{variable}.tsv"
+
+
+rule moderation_figure:
+    input:
+        marginal="results/{study}/mechanisms/moderation_{variable}/marginal.csv",
+        fit="results/{study}/mechanisms/moderation_{variable}/fit.csv",
+    output:
+        **figure_outputs(
+            "marginal",
+            "results/{study}/mechanisms/moderation_{variable}/marginal.png",
+            "../report/moderation_marginal.rst",
+            "Models",
+        ),
+    log:
+        "logs/{study}/mechanisms/moderation_{variable}.figure.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_moderation.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("moderation_figure"),
+        runtime=job_runtime("moderation_figure"),
+    benchmark:
+        "logs/{study}/benchmarks/moderation_figure.{variable}.tsv"
+    script:
+        "../scripts/plot_moderation.py"
+
+
 # The spillover boundary (models.boundary): the SDM's effects on a sweep of distance-based W, from the distances
 # between the study's units (nqpf.models.boundary).
 rule spillover_boundary:

@@ -35,6 +35,7 @@ _FUNCTIONS = {
     "coefficient_plot": "estimates",
     "effects_plot": "estimates",
     "lr_plot": "threshold",
+    "marginal_plot": "mechanisms",
     "boundary_plot": "boundary",
     "weights_colours": "estimates",
     "save": "style",

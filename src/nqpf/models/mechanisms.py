@@ -52,12 +52,21 @@ from nqpf.models import effects as effects_
 from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import require_columns
-from nqpf.models.settings import BALANCE_DEFAULT, DRAWS, FIXED_EFFECTS_DEFAULT, LEVEL, METHOD_DEFAULT
+from nqpf.models.settings import (
+    BALANCE_DEFAULT,
+    DRAWS,
+    FIXED_EFFECTS_DEFAULT,
+    LEVEL,
+    MARGINAL_POINTS,
+    MEDIATION_BOOTSTRAP,
+    METHOD_DEFAULT,
+)
 
 SPATIAL_MODELS = ("sdm", "sar")
-BOOTSTRAP = 500
+BOOTSTRAP = MEDIATION_BOOTSTRAP
 KINDS = effects_.KINDS
 EFFECT_COLUMNS = ["path", "effect", "estimate", "std_error", "z", "p", "ci_low", "ci_high"]
+SLOPE_COLUMNS = ["at", "value", "slope", "std_error", "t", "p"]
 
 
 # -- spectral averages ------------------------------------------------------------------------------------------
@@ -131,6 +140,28 @@ def _panel_options(entity, time, years, balance, source) -> dict:
     return {"entity": entity, "time": time, "years": years, "balance": balance, "source": source}
 
 
+def _fit_frames(fits: dict, extra: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates (spec, dependent, term, estimate, std_error, z, p) and the facts (one row per spec) of the
+    fitted equations ``fits`` (spec -> a fixed-effects or spatial lag model's results); ``extra`` adds columns
+    to the facts."""
+    estimates = pd.concat(
+        [fit.estimates(spec).assign(dependent=fit.model.dependent) for spec, fit in fits.items()],
+        ignore_index=True,
+    )
+    columns = ["spec", "dependent", "term", "estimate", "std_error", "z", "p"]
+    records = [
+        {**fit.record(spec), "dependent": fit.model.dependent, "model": _model_name(fit), **(extra or {})}
+        for spec, fit in fits.items()
+    ]
+    return estimates[columns], pd.DataFrame(records)
+
+
+def _model_name(fit) -> str:
+    """fe for a fixed-effects regression, else the spatial model's name (sdm, sar)."""
+    model = getattr(fit.model, "model", None)
+    return model if isinstance(model, str) else "fe"
+
+
 # -- mediation --------------------------------------------------------------------------------------------------
 
 
@@ -147,6 +178,21 @@ class Mediation:
     indirect: pd.DataFrame
     spatial: pd.DataFrame | None = None
     fits: dict = field(default_factory=dict, repr=False)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as the mediation stage writes them (``mechanisms/mediation_<mediator>/``): ``steps``,
+        ``indirect``, ``effects`` (the spatial decomposition; no rows without W), and the ``estimates`` and
+        ``fit`` of every equation, spec total, a and direct (the stepwise equations (1)-(3)) and spatial_m,
+        spatial_y (the lag models of M and Y)."""
+        estimates, fit = _fit_frames(self.fits, {"treatment": self.treatment, "mediator": self.mediator})
+        effects = self.spatial if self.spatial is not None else pd.DataFrame(columns=EFFECT_COLUMNS)
+        return {
+            "steps": self.steps,
+            "indirect": self.indirect,
+            "effects": effects,
+            "estimates": estimates,
+            "fit": fit,
+        }
 
 
 def mediation(
@@ -321,6 +367,33 @@ class Moderation:
     centres: dict
     fit: object = field(repr=False)
     marginal: pd.DataFrame = field(repr=False)
+    effects: pd.DataFrame | None = field(default=None, repr=False)
+    level: float = LEVEL
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as the moderation stage writes them, spec ``fe`` (the fixed-effects regression) or the
+        lag model's name: ``estimates``, ``fit`` (with the centres and the level), ``marginal`` (the effect of X
+        at each moderator value) and ``effects`` (the lag model's direct, indirect and total effects of every
+        explanatory variable, the product included; no rows without W)."""
+        spec = _model_name(self.fit)
+        estimates, fit = _fit_frames(
+            {spec: self.fit},
+            {
+                "treatment": self.treatment,
+                "moderator": self.moderator,
+                "term": self.term,
+                "treatment_mean": self.centres[self.treatment],
+                "moderator_mean": self.centres[self.moderator],
+                "level": self.level,
+            },
+        )
+        effects = self.effects if self.effects is not None else pd.DataFrame(columns=["variable", "effect"])
+        return {
+            "estimates": estimates,
+            "fit": fit,
+            "marginal": self.marginal.assign(spec=spec)[["spec", *self.marginal.columns]],
+            "effects": effects.assign(spec=spec)[["spec", *effects.columns]],
+        }
 
 
 def interaction_name(treatment: str, moderator: str) -> str:
@@ -338,7 +411,7 @@ def moderation(
     model: str = "sdm",
     fixed_effects: str = FIXED_EFFECTS_DEFAULT,
     cov: str = baseline.COV_DEFAULT,
-    points: int = 21,
+    points: int = MARGINAL_POINTS,
     draws: int = DRAWS,
     seed: int = 0,
     level: float = LEVEL,
@@ -380,7 +453,7 @@ def moderation(
                 "ci_low": estimate - crit * se, "ci_high": estimate + crit * se,
             }
         )  # fmt: skip
-        return Moderation(treatment, moderator, term, centres, fit, marginal)
+        return Moderation(treatment, moderator, term, centres, fit, marginal, level=level)
     fit = _spatial_model(
         frame, dependent, explanatory, w, model, fixed_effects, {**options, "method": method}
     )
@@ -398,7 +471,8 @@ def moderation(
     marginal = pd.DataFrame(
         rows, columns=["moderator", "effect", "estimate", "std_error", "p", "ci_low", "ci_high"]
     )
-    return Moderation(treatment, moderator, term, centres, fit, marginal)
+    effects = fit.impacts(draws=draws, seed=seed, level=level).table
+    return Moderation(treatment, moderator, term, centres, fit, marginal, effects, level)
 
 
 # -- quadratic term ---------------------------------------------------------------------------------------------
@@ -415,6 +489,20 @@ class Quadratic:
     fit: object = field(repr=False)
     turning: pd.DataFrame
     slopes: pd.DataFrame | None = None
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as the quadratic stage writes them, spec ``fe`` or the lag model's name: ``estimates``,
+        ``fit``, ``turning`` (the turning point of each effect) and ``slopes`` (Lind and Mehlum's slopes at the
+        smallest and largest value; fixed effects only, no rows with W)."""
+        spec = _model_name(self.fit)
+        estimates, fit = _fit_frames({spec: self.fit}, {"variable": self.variable, "square": self.square})
+        slopes = self.slopes if self.slopes is not None else pd.DataFrame(columns=SLOPE_COLUMNS)
+        return {
+            "estimates": estimates,
+            "fit": fit,
+            "turning": self.turning.assign(spec=spec)[["spec", *self.turning.columns]],
+            "slopes": slopes.assign(spec=spec)[["spec", *slopes.columns]],
+        }
 
 
 def square_name(variable: str) -> str:
@@ -471,7 +559,7 @@ def quadratic(
             var = block[0, 0] + 4 * x * block[0, 1] + 4 * x**2 * block[1, 1]
             t = slope / np.sqrt(var)
             rows.append((where, x, slope, float(np.sqrt(var)), t, 2 * special.stdtr(fit.df, -abs(t))))
-        slopes = pd.DataFrame(rows, columns=["at", "value", "slope", "std_error", "t", "p"])
+        slopes = pd.DataFrame(rows, columns=SLOPE_COLUMNS)
         return Quadratic(variable, square, fit, turning, slopes)
     fit = _spatial_model(
         frame, dependent, explanatory, w, model, fixed_effects, {**options, "method": method}

@@ -22,6 +22,8 @@ FIXED_EFFECTS_DEFAULT = "two-way"
 METHOD_DEFAULT = "lee_yu"
 BALANCE_DEFAULT = "error"
 DRAWS = 1000
+MEDIATION_BOOTSTRAP = 500  # draws of units for the bootstrap interval of a mediated effect
+MARGINAL_POINTS = 21  # moderator values of a moderation's marginal effects
 LEVEL = 0.95
 INFERENCES = ("normal", "percentile")
 INFERENCE_DEFAULT = "normal"
@@ -145,6 +147,52 @@ class BoundarySettings(Settings):
         return self
 
 
+class MechanismsSettings(Settings):
+    """Mechanism tests of the regressor of interest (nqpf.models.mechanisms): mediation through each mediator,
+    moderation by each moderator and a quadratic term of each listed variable, each as a non-spatial
+    fixed-effects regression and, on one W, as a spatial lag model with its effects."""
+
+    treatment: str | None = Field(
+        default=None, description="the regressor whose mechanisms are tested (default: the first explanatory)"
+    )
+    mediators: list[str] = Field(default=[], description="a mediation analysis through each")
+    moderators: list[str] = Field(default=[], description="a moderation analysis by each")
+    quadratic: list[str] = Field(default=[], description="a model with the square of each")
+    weights: str | None = Field(
+        default=None,
+        description="the W of the spatial versions (default: tables.weights, else the models' first W)",
+    )
+    spatial: bool = Field(default=True, description="false: the non-spatial regressions alone")
+    model: Literal["sdm", "sar"] = "sdm"
+    cov: Literal[COVARIANCES] = COV_DEFAULT
+    bootstrap: Annotated[int, Field(ge=0)] = Field(
+        default=MEDIATION_BOOTSTRAP,
+        description="draws of units for the bootstrap interval of the indirect effect",
+    )
+    draws: Annotated[int, Field(ge=100)] = Field(
+        default=DRAWS, description="parameter draws for the spatial effects' inference"
+    )
+    points: Annotated[int, Field(ge=3)] = Field(
+        default=MARGINAL_POINTS,
+        description="moderator values (5th to 95th percentile) of the marginal effects",
+    )
+    seed: Annotated[int, Field(ge=0)] = 0
+    level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
+
+    @model_validator(mode="after")
+    def _each_once(self):
+        for name in ("mediators", "moderators", "quadratic"):
+            values = getattr(self, name)
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"{name} lists {', '.join(repeated)} more than once")
+        if not (self.mediators or self.moderators or self.quadratic):
+            raise ValueError(
+                "lists no mediators, moderators or quadratic terms: list one or remove the block"
+            )
+        return self
+
+
 class ModelsSettings(Settings):
     """Spatial panel econometrics (one job per model and weights matrix)."""
 
@@ -192,6 +240,20 @@ class ModelsSettings(Settings):
     )
     threshold: ThresholdSettings | None = None
     boundary: BoundarySettings | None = None
+    mechanisms: MechanismsSettings | None = None
+
+    @property
+    def treatment(self) -> str:
+        """The regressor whose mechanisms are tested (mechanisms.treatment, else the first explanatory)."""
+        if self.mechanisms is not None and self.mechanisms.treatment:
+            return self.mechanisms.treatment
+        return self.explanatory[0]
+
+    def mechanism_controls(self, *roles: str) -> list[str]:
+        """The explanatory variables that are controls of a mechanism model whose variables are the treatment
+        and ``roles`` (a mediator, a moderator)."""
+        taken = {self.treatment, self.dependent, *roles}
+        return [v for v in self.explanatory if v not in taken]
 
     @property
     def boundary_variables(self) -> list[str]:

@@ -490,6 +490,12 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
             if study.disparity.spatial_convergence and study.disparity.spatial_convergence.weights
             else None,
         ),
+        (
+            "models.mechanisms",
+            [study.models.mechanisms.weights]
+            if study.models and study.models.mechanisms and study.models.mechanisms.weights
+            else None,
+        ),
     ):
         unknown = [w for w in named or [] if w not in defined]
         if unknown:
@@ -508,6 +514,13 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
             "disparity.spatial_convergence",
             "disparity.spatial_convergence estimates spatial models, but the study defines no weights",
             "add a W to `weights`, or remove disparity.spatial_convergence",
+        )
+    mechanisms = study.models.mechanisms if study.models else None
+    if mechanisms is not None and mechanisms.spatial and not defined:
+        fail(
+            "models.mechanisms.spatial",
+            "models.mechanisms estimates spatial lag models, but the study defines no weights",
+            "add a W to `weights`, or set models.mechanisms.spatial: false",
         )
     from nqpf.study.frames import check_groupings
 

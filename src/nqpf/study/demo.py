@@ -262,6 +262,10 @@ ECONOMY_COLUMNS = {
     "budget_expenditure": "一般公共预算支出(亿元)",
     "trade": "进出口总额(亿元)",
     "schooling_years": "平均受教育年限(年)",
+    # the mechanisms' statistics, written when the study's demo block sets them
+    "digital_finance": "数字普惠金融指数",
+    "marketisation": "市场化指数",
+    "loans": "金融机构人民币贷款余额(亿元)",
 }
 CONTROLS = ("urbanisation", "openness", "government", "industrial_structure", "human_capital")
 _MISSING_PRONE = ("industrial_robots", "green_patents", "ecommerce_sales", "data_centre_racks")
@@ -301,12 +305,138 @@ def sdm_effects(w: sp.csr_matrix, rho: float, beta: float, theta: float) -> dict
 
     S(W) = (I - rho W)^-1 (beta I + theta W); direct = tr(S)/n, total = 1' S 1 / n, indirect = total - direct.
     """
+    return panel_sdm_effects(w, rho, np.full((1, w.shape[0]), beta), theta)
+
+
+def panel_sdm_effects(
+    w: sp.csr_matrix, rho: float, slopes: np.ndarray, theta: float, inverse: np.ndarray | None = None
+) -> dict[str, float]:
+    """Exact average effects of an SDM whose own slope differs by unit and year, ``slopes`` (T, n): the mean over
+    the years of S_t = (I - rho W)^-1 (diag(b_t) + theta W) (LeSage and Pace 2009, eq. 2.46, with B_t for beta I):
+    direct = (sum_i d_i bbar_i + theta tr(A^-1 W)) / n, total = sum_j c_j (bbar_j + theta r_j) / n, with d the
+    diagonal and c the column sums of A^-1 = (I - rho W)^-1, bbar the slopes' means over the years and r W's row
+    sums; ``inverse``, A^-1 if already computed."""
     n = w.shape[0]
-    dense = np.linalg.inv(np.eye(n) - rho * w.toarray())
-    s = dense @ (beta * np.eye(n) + theta * w.toarray())
-    direct = float(np.trace(s) / n)
-    total = float(s.sum() / n)
+    dense = w.toarray()
+    if inverse is None:
+        inverse = np.linalg.inv(np.eye(n) - rho * dense)
+    bbar = np.asarray(slopes, dtype=float).mean(axis=0)
+    direct = float((np.diag(inverse) @ bbar + theta * np.sum(inverse * dense.T)) / n)
+    total = float(inverse.sum(axis=0) @ (bbar + theta * dense.sum(axis=1)) / n)
     return {"direct": direct, "indirect": total - direct, "total": total}
+
+
+def _lag_effects(w: sp.csr_matrix, rho: float, slope: float, inverse: np.ndarray) -> dict[str, float]:
+    """Average effects of (I - rho W)^-1 slope I: a path through the own unit alone, then the spatial
+    multiplier."""
+    return panel_sdm_effects(w, rho, np.full((1, w.shape[0]), slope), 0.0, inverse)
+
+
+@dataclass
+class Mechanisms:
+    """The mechanisms of the NQPF process (step 5): ``slope`` (T, n), new infrastructure's own slope (sdm.beta,
+    plus delta above the threshold); ``level`` (T, n), the mediator's and moderator's terms; ``marginal`` (T, n),
+    the derivative of the right-hand side with respect to the unit's own x through every path (slope + a b +
+    kappa (Z - Zbar)); ``raw``, the mechanism statistics written to the economy file."""
+
+    slope: np.ndarray
+    level: np.ndarray
+    marginal: np.ndarray
+    raw: dict[str, np.ndarray]
+    parameters: dict
+
+    def truth(self, w: sp.csr_matrix, rho: float, inverse: np.ndarray) -> dict:
+        """The parameters with the exact effects of each path on the latent NQPF (``inverse``:
+        (I - rho W)^-1)."""
+        out = {name: dict(values) for name, values in self.parameters.items()}
+        if "mediator" in out:
+            a, b = out["mediator"]["a"], out["mediator"]["b"]
+            out["mediator"]["effects_of_mediator"] = _lag_effects(w, rho, b, inverse)
+            out["mediator"]["mediated_effects_of_infrastructure_index"] = _lag_effects(w, rho, a * b, inverse)
+        return out
+
+
+def _orthogonal(values: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """``values`` less their projection on the columns of ``basis``, scaled to unit standard deviation."""
+    residual = values - basis @ np.linalg.lstsq(basis, values, rcond=None)[0]
+    return residual / residual.std()
+
+
+def _mechanisms(
+    settings: DemoSettings, p: np.ndarray, x: np.ndarray, beta: float, w: sp.csr_matrix
+) -> Mechanisms:
+    """The mechanisms of ``settings.mechanisms`` (drawn from their own stream, so the other draws of a study are
+    those without them):
+
+    - threshold: new infrastructure's slope is beta where financial development F (loans over GDP) is at most the
+      threshold and beta + delta above it (a Hansen 1999 single threshold). F is a unit level 1.3 + 0.35 u_i,
+      rising 0.02 a year with N(0, 0.05^2) noise, within [0.4, 3.5]; u is drawn independently of the potential
+      and the neighbours (see below): a regime clustered in space would pass for a spillover in a linear SDM;
+    - mediator M, a digital financial inclusion index in points (about 90 in 2012 rising by 24 a year, higher
+      with the potential): M = 90 + 20 p_i + 24 t + a x + e, e ~ N(0, sigma^2); NQPF gains b (M - its year's
+      mean), the year effects absorbing M's national trend, so x acts on NQPF through M by a b;
+    - moderator Z, a marketisation index in points: a unit level 6.5 + 1.6 v_i, v independent of the
+      potential, rising 0.08 a year with N(0, 0.3^2) noise, within [0.5, 12.5]; NQPF gains
+      kappa (x - xbar)(Z - Zbar) + main Z, the means over the panel.
+    """
+    T, n = x.shape
+    t = np.arange(T)[:, None]
+    slope = np.full((T, n), float(beta))
+    level = np.zeros((T, n))
+    raw: dict[str, np.ndarray] = {}
+    parameters: dict = {}
+    spec = settings.mechanisms
+    if spec is None:
+        return Mechanisms(slope, level, slope.copy(), raw, parameters)
+    rng = np.random.default_rng([settings.seed, spec.seed])
+    # The unit levels of the threshold variable and the moderator are drawn orthogonal (over the units) to new
+    # infrastructure's unit means l, their squares and their products with the neighbours' W l, and the
+    # moderator's also to the threshold variable's level and regime: on a few dozen units a chance correlation
+    # would let the slope heterogeneity they make pass for a spillover in a linear SDM, or the threshold for a
+    # moderation.
+    mean_x = x.mean(axis=0)
+    lagged = w @ mean_x
+    basis = np.column_stack([np.ones(n), mean_x, mean_x**2, mean_x * lagged, lagged])
+    finance_level = _orthogonal(rng.normal(size=n), basis)
+    regime = finance_level > (spec.threshold.value - 1.3) / 0.35 if spec.threshold is not None else mean_x * 0
+    market_level = _orthogonal(rng.normal(size=n), np.column_stack([basis, finance_level, regime]))
+    if spec.threshold is not None:
+        finance = 1.3 + 0.35 * finance_level[None, :] + 0.02 * t + rng.normal(0.0, 0.05, (T, n))
+        finance = np.clip(finance, 0.4, 3.5)
+        raw["financial_development"] = finance
+        above = finance > spec.threshold.value
+        slope = slope + spec.threshold.delta * above
+        parameters["threshold"] = {
+            "variable": "financial_development",
+            "value": spec.threshold.value,
+            "slope_below": float(beta),
+            "slope_above": float(beta + spec.threshold.delta),
+            "share_above": float(above.mean()),
+        }
+    marginal = slope.copy()
+    if spec.mediator is not None:
+        med = spec.mediator
+        m = 90.0 + 20.0 * p[None, :] + 24.0 * t + med.a * x + rng.normal(0.0, med.sigma, (T, n))
+        raw["digital_finance"] = m
+        level += med.b * (m - m.mean(axis=1, keepdims=True))
+        marginal += med.a * med.b
+        parameters["mediator"] = {"variable": "digital_finance", "a": med.a, "b": med.b, "sigma": med.sigma}
+    if spec.moderator is not None:
+        mod = spec.moderator
+        z = 6.5 + 1.6 * market_level[None, :] + 0.08 * t + rng.normal(0.0, 0.3, (T, n))
+        z = np.clip(z, 0.5, 12.5)
+        raw["marketisation"] = z
+        centred = z - z.mean()
+        level += mod.kappa * (x - x.mean()) * centred + mod.main * z
+        marginal += mod.kappa * centred
+        parameters["moderator"] = {
+            "variable": "marketisation",
+            "kappa": mod.kappa,
+            "main": mod.main,
+            "moderator_mean": float(z.mean()),
+            "infrastructure_mean": float(x.mean()),
+        }
+    return Mechanisms(slope, level, marginal, raw, parameters)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -445,17 +575,18 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
     }
     controls_std = {k: (v - v.mean()) / v.std() for k, v in raw_controls.items()}
 
-    # 5. NQPF from the two-way FE SDM
+    # 5. NQPF from the two-way FE SDM, with the mechanisms (a mediator, a moderator, a threshold) if configured
     sdm = settings.sdm.model_dump()
     mu = sdm["unit_effect"] * p
     lam = sdm["time_trend"] * t
     gamma = settings.controls.model_dump()
+    mechanisms = _mechanisms(settings, p, x, sdm["beta"], w)
     solver = splu(sp.csc_matrix(sp.eye(n) - sdm["rho"] * w))
     q = np.empty((T, n))
     eps = rng.normal(scale=sdm["sigma"], size=(T, n))
     for k in range(T):
-        rhs = sdm["beta"] * x[k] + sdm["theta"] * (w @ x[k]) + mu + lam[k] + eps[k]
-        rhs += sum(gamma[name] * controls_std[name][k] for name in CONTROLS)
+        rhs = mechanisms.slope[k] * x[k] + sdm["theta"] * (w @ x[k]) + mu + lam[k] + eps[k]
+        rhs += sum(gamma[name] * controls_std[name][k] for name in CONTROLS) + mechanisms.level[k]
         q[k] = solver.solve(rhs)
 
     # economy responding to NQPF
@@ -481,7 +612,10 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
         "budget_expenditure": gdp * raw_controls["government"],
         "trade": gdp * raw_controls["openness"],
         "schooling_years": raw_controls["human_capital"],
+        **{k: v for k, v in mechanisms.raw.items() if k != "financial_development"},
     }
+    if "financial_development" in mechanisms.raw:  # written as loans outstanding, 10^8 yuan
+        economy["loans"] = mechanisms.raw["financial_development"] * gdp
 
     # 6. NQPF indicators, linear in q scaled to [0, 1] over the panel
     qn = (q - q.min()) / (q.max() - q.min())
@@ -498,9 +632,12 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
             "infrastructure_index": x.ravel(),
             "nqpf_latent": q.ravel(),
             **{f"control_{k}": v.ravel() for k, v in controls_std.items()},
+            **{name: v.ravel() for name, v in mechanisms.raw.items()},
+            "infrastructure_slope": mechanisms.slope.ravel(),
         }
     )
-    effects = sdm_effects(w, sdm["rho"], sdm["beta"], sdm["theta"])
+    inverse = np.linalg.inv(np.eye(n) - sdm["rho"] * w.toarray())
+    effects = panel_sdm_effects(w, sdm["rho"], mechanisms.marginal, sdm["theta"], inverse)
     parameters = {
         "note": SIMULATED_NOTE,
         "seed": settings.seed,
@@ -516,6 +653,8 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
         "w_island_links": island_links,
         "effects_of_infrastructure_index": effects,
     }
+    if mechanisms.parameters:
+        parameters["mechanisms"] = mechanisms.truth(w, sdm["rho"], inverse)
     tables = _yearbook_tables(gdf, years, economy, indicators, rng, settings.missing_share)
     return DemoData(tables=tables, truth=truth, parameters=parameters)
 
@@ -585,7 +724,8 @@ def _yearbook_tables(gdf, years, economy, indicators, rng, missing_share) -> dic
     elif not level_is_province:
         economy_rows["省份"] = np.tile(labels["province"], T)
     for variable, column in ECONOMY_COLUMNS.items():
-        economy_rows[column] = _rounded(economy[variable], 2).ravel()
+        if variable in economy:
+            economy_rows[column] = _rounded(economy[variable], 2).ravel()
     economy_table = pd.DataFrame(economy_rows)
 
     # science and technology: XLSX, one sheet per year, a title row, official (province) or short names

@@ -113,6 +113,12 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
                 ("models.boundary.variables", v, study.models.explanatory)
                 for v in study.models.boundary_variables
             ]
+        mechanisms = study.models.mechanisms
+        if mechanisms is not None:
+            if mechanisms.treatment:
+                wanted.append(("models.mechanisms.treatment", mechanisms.treatment, frame))
+            for key in ("mediators", "moderators", "quadratic"):
+                wanted += [(f"models.mechanisms.{key}", v, frame) for v in getattr(mechanisms, key)]
     unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
     if not unknown:
         return

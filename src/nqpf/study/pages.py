@@ -44,6 +44,7 @@ def study_pages(
     baseline: bool = False,
     threshold: bool = False,
     boundary: bool = False,
+    mechanisms: dict | None = None,
     dynamics: bool = False,
     centrography: bool = False,
     geodetector: bool = False,
@@ -51,7 +52,8 @@ def study_pages(
 ):
     """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
     models),
-    for its composite ``indices``, coupling pairs ``couplings`` and the stages it runs."""
+    for its composite ``indices``, coupling pairs ``couplings`` and the stages it runs; ``mechanisms`` lists the
+    variables of each mechanism test (mediators, moderators, quadratic)."""
     pages = [
         Page("data/panel.csv", "Data", "Study panel", "panel.rst"),
         Page("data/validation.md", "Data", "Data validation", "validation.rst"),
@@ -164,6 +166,50 @@ def study_pages(
         ]
     if boundary:
         pages.append(Page("boundary/effects.csv", "Models", "Spillover boundary", "spillover_boundary.rst"))
+    mechanisms = mechanisms or {}
+    for v in mechanisms.get("mediators", ()):
+        base = f"mechanisms/mediation_{v}"
+        pages += [
+            Page(
+                f"{base}/steps.csv",
+                "Models",
+                f"Mediation by {v}: stepwise equations",
+                "mediation_steps.rst",
+                v,
+            ),
+            Page(
+                f"{base}/indirect.csv",
+                "Models",
+                f"Mediation by {v}: indirect effect",
+                "mediation_indirect.rst",
+                v,
+            ),
+            Page(
+                f"{base}/effects.csv",
+                "Models",
+                f"Mediation by {v}: spatial effects",
+                "mediation_effects.rst",
+                v,
+            ),
+        ]
+    for v in mechanisms.get("moderators", ()):
+        base = f"mechanisms/moderation_{v}"
+        pages += [
+            Page(f"{base}/estimates.csv", "Models", f"Moderation by {v}", "moderation_estimates.rst", v),
+            Page(
+                f"{base}/marginal.csv",
+                "Models",
+                f"Moderation by {v}: marginal effects",
+                "moderation_values.rst",
+                v,
+            ),
+        ]
+    for v in mechanisms.get("quadratic", ()):
+        base = f"mechanisms/quadratic_{v}"
+        pages += [
+            Page(f"{base}/estimates.csv", "Models", f"Quadratic term of {v}", "quadratic_estimates.rst", v),
+            Page(f"{base}/turning.csv", "Models", f"Turning points of {v}", "quadratic_turning.rst", v),
+        ]
     return pages
 
 
@@ -176,7 +222,7 @@ def caption_html(page: Page, captions, study: str) -> str:
         text = captions[page.caption]
     else:
         text = (Path(captions) / page.caption).read_text(encoding="utf-8")
-    for key, value in {"study": study, "index": page.name, "pair": page.name}.items():
+    for key, value in {"study": study, "index": page.name, "pair": page.name, "variable": page.name}.items():
         text = re.sub(r"\{\{\s*snakemake\.wildcards\." + key + r"\s*\}\}", value, text)
     return publish_parts(text, writer="html", settings_overrides={"report_level": 5})["body"]
 

@@ -61,6 +61,44 @@ class Controls(Settings):
     human_capital: float
 
 
+class MediatorParameters(Settings):
+    """The mediator of the demo: a digital financial inclusion index (points), M = level_i + trend + a x + noise,
+    entering NQPF with slope b per point."""
+
+    a: float = Field(description="points of the mediator per unit of the new-infrastructure index")
+    b: float = Field(description="latent NQPF per point of the mediator")
+    sigma: Annotated[float, Field(gt=0)] = Field(
+        default=6.0, description="sd of the mediator's noise (points)"
+    )
+
+
+class ModeratorParameters(Settings):
+    """The moderator of the demo: a marketisation index (points), drawn independently of the potential; NQPF
+    gains kappa (x - xbar)(Z - Zbar) + main Z."""
+
+    kappa: float = Field(description="change of new infrastructure's slope per point of the moderator")
+    main: float = Field(default=0.0, description="latent NQPF per point of the moderator")
+
+
+class ThresholdParameters(Settings):
+    """A threshold of the demo: new infrastructure's slope is sdm.beta where financial development (loans over
+    GDP) is at most ``value`` and sdm.beta + delta above it."""
+
+    value: float = Field(description="the threshold (loans outstanding over GDP)")
+    delta: float = Field(description="the change of new infrastructure's slope above the threshold")
+
+
+class MechanismParameters(Settings):
+    """Mechanisms of the demo's NQPF process, each optional: a mediator, a moderator and a threshold."""
+
+    seed: Annotated[int, Field(ge=0)] = Field(
+        default=1, description="the stream of their draws (the other draws of the study stay as they are)"
+    )
+    mediator: MediatorParameters | None = None
+    moderator: ModeratorParameters | None = None
+    threshold: ThresholdParameters | None = None
+
+
 class DemoSettings(Settings):
     """A demo study's simulated raw statistics: the data-generating process and its seed."""
 
@@ -72,6 +110,7 @@ class DemoSettings(Settings):
     local_variation: Annotated[float, Field(ge=0)] = 0.08
     indicator_noise: Annotated[float, Field(ge=0)] = 0.02
     missing_share: Annotated[float, Field(ge=0, le=0.2)] = 0.01
+    mechanisms: MechanismParameters | None = None
 
 
 # -- a study ---------------------------------------------------------------------------------------------------
@@ -170,6 +209,15 @@ class StudySettings(Settings):
         if self.models is None:
             return []
         return list(self.models.weights) if self.models.weights else self.weights_names
+
+    @property
+    def mechanism_weights(self) -> str | None:
+        """The W of the spatial mechanism models: models.mechanisms.weights, else the main W of the model tables
+        (tables.weights, else the models' first W); none when the mechanisms are non-spatial."""
+        spec = self.models.mechanisms if self.models else None
+        if spec is None or not spec.spatial:
+            return None
+        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
 
     @property
     def model_years(self) -> list[int]:

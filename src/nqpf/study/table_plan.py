@@ -24,6 +24,7 @@ from nqpf.tables import (
     drivers,
     dynamics,
     gini,
+    mechanisms,
     regression,
     spatial,
 )
@@ -159,6 +160,12 @@ def table_names(study: StudySettings) -> list[str]:
         names += ["threshold_tests", "threshold_regression"]
     if plan.models is not None and plan.models.boundary is not None:
         names += [f"spillover_boundary_{v}" for v in plan.models.boundary_variables]
+    spec = plan.models.mechanisms if plan.models is not None else None
+    if spec is not None:
+        for v in spec.mediators:
+            names += [f"mediation_{v}"] + ([f"spatial_mediation_{v}"] if spec.spatial else [])
+        names += [f"moderation_{v}" for v in spec.moderators]
+        names += [f"quadratic_{v}" for v in spec.quadratic]
     names += [f"dagum_gini_{v}" for v in plan.disparity]
     if plan.convergence_weights:
         for variable in plan.disparity:
@@ -193,6 +200,24 @@ class Sources:
     convergence: pd.DataFrame | None = None  # disparity/spatial_convergence.csv
     baseline: dict[str, pd.DataFrame] | None = None  # baseline/<name>.csv by name
     threshold: dict[str, pd.DataFrame] | None = None  # threshold/<name>.csv by name
+    mechanisms: dict[str, pd.DataFrame] | None = None  # one mechanism test's files by name (mechanism_files)
+
+
+MECHANISM_TABLES = {  # table prefix: (the folder's prefix below mechanisms/, the files the table reads)
+    "spatial_mediation_": ("mediation_", ("effects", "fit")),
+    "mediation_": ("mediation_", ("estimates", "fit", "indirect")),
+    "moderation_": ("moderation_", ("estimates", "fit", "effects")),
+    "quadratic_": ("quadratic_", ("estimates", "fit", "turning", "slopes")),
+}
+
+
+def mechanism_files(name: str) -> dict[str, str] | None:
+    """The files below ``results/<study>/`` a mechanism table is made from, by name; None for another table."""
+    for prefix, (folder, parts) in MECHANISM_TABLES.items():
+        if name.startswith(prefix):
+            base = f"mechanisms/{folder}{name.removeprefix(prefix)}"
+            return {part: f"{base}/{part}.csv" for part in parts}
+    return None
 
 
 def needs(name: str) -> tuple[str, ...]:
@@ -227,6 +252,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("threshold",)
     if name.startswith("spillover_boundary_"):
         return ("boundary",)
+    if mechanism_files(name) is not None:
+        return ("mechanisms",)
     return ("results", "units")
 
 
@@ -304,6 +331,41 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         found = sources.threshold
         facts = found["fit"].iloc[0].to_dict()
         return baseline.threshold_regression(found["estimates"], found["regimes"], facts, labels, notes)
+    if name.startswith("spatial_mediation_"):
+        found = sources.mechanisms
+        mediator = name.removeprefix("spatial_mediation_")
+        return mechanisms.spatial_mediation(mediator, found["effects"], found["fit"], labels, notes)
+    if name.startswith("mediation_"):
+        found = sources.mechanisms
+        return mechanisms.mediation(
+            name.removeprefix("mediation_"),
+            found["estimates"],
+            found["fit"],
+            found["indirect"],
+            labels,
+            notes,
+        )
+    if name.startswith("moderation_"):
+        found = sources.mechanisms
+        return mechanisms.moderation(
+            name.removeprefix("moderation_"),
+            found["estimates"],
+            found["fit"],
+            found["effects"],
+            labels,
+            notes,
+        )
+    if name.startswith("quadratic_"):
+        found = sources.mechanisms
+        return mechanisms.quadratic(
+            name.removeprefix("quadratic_"),
+            found["estimates"],
+            found["fit"],
+            found["turning"],
+            found["slopes"],
+            labels,
+            notes,
+        )
     if name.startswith("spillover_boundary_"):
         spec = plan.models.boundary
         return baseline.spillover_boundary(

@@ -587,6 +587,62 @@ TERMS: dict[str, tuple[str, str]] = {
         "†{parameter} 位于 W 取值区间的边界：这些效应不宜解读",
     ),
     # shared
+    # mechanism tests
+    "mediation_title": ("Mediation through {mediator}: stepwise test", "中介效应检验：{mediator}"),
+    "mediation_test": ("Test of the mediated effect", "中介效应检验"),
+    "mediated_effect": ("Mediated effect", "中介效应"),
+    "share_mediated": ("Share of the total effect (%)", "中介效应占总效应比重（%）"),
+    "sobel_z": ("Sobel z (p)", "Sobel 检验 z 值（p 值）"),
+    "bootstrap_interval": ("Bootstrap 95% interval ({draws} draws)", "Bootstrap 95% 置信区间（{draws} 次）"),
+    "mediation_note": (
+        "Column (2) is the effect of the treatment on the mediator, the step many journals ask for alone (Jiang "
+        "2022); columns (1)-(3) are the stepwise test (Wen and Ye 2014). The mediated effect a × b is tested by "
+        "Sobel's z and a bootstrap of the units.",
+        "第（2）列为核心解释变量对中介变量的影响，即许多期刊仅要求报告的一步（江艇，2022）；第（1）—（3）列为逐步回归"
+        "检验（温忠麟和叶宝娟，2014）。中介效应 a × b 以 Sobel 检验和按单元抽样的 Bootstrap 检验。",
+    ),
+    "spatial_mediation_title": (
+        "Spatial mediation through {mediator}: effects of each path ({model})",
+        "空间中介效应分解：{mediator}（{model}）",
+    ),
+    "path": ("Path", "路径"),
+    "path_x_m": ("{x} → {m}", "{x} → {m}"),
+    "path_x_y": ("{x} → {y} (direct path)", "{x} → {y}（直接路径）"),
+    "path_m_y": ("{m} → {y}", "{m} → {y}"),
+    "path_mediated": ("{x} → {m} → {y} (mediated)", "{x} → {m} → {y}（中介路径）"),
+    "path_total": ("{x} → {y} (both paths)", "{x} → {y}（总路径）"),
+    "equation_of": ("equation of {variable}", "{variable}方程"),
+    "spatial_mediation_note": (
+        "The mediator's and the outcome's equations are {model}s with two-way fixed effects; each effect is the "
+        "average of a matrix of partial derivatives, exact from W's eigenvalues (LeSage and Pace 2009), with the "
+        "standard deviation of draws of the parameters.",
+        "中介变量方程与被解释变量方程均为双向固定效应 {model}；各效应为偏导数矩阵的平均值，由 W 的特征值精确计算"
+        "（LeSage 和 Pace，2009），标准误为参数抽样的标准差。",
+    ),
+    "fe_model": ("FE", "固定效应"),
+    "moderation_title": ("Moderation by {moderator}", "调节效应检验：{moderator}"),
+    "moderation_note": (
+        "{treatment} × {moderator} is the product of the variables centred at their means ({x_mean} and "
+        "{m_mean}; Aiken and West 1991).",
+        "{treatment} × {moderator} 为两变量中心化（均值分别为 {x_mean} 和 {m_mean}）后的交互项（Aiken 和 West，1991）。",
+    ),
+    "quadratic_title": ("Non-linear effect of {variable}", "{variable}的非线性效应检验"),
+    "turning_point": ("Turning point", "拐点"),
+    "turning_point_of": ("{model}: {effect}", "{model}：{effect}"),
+    "turning_coefficients": ("coefficients", "系数"),
+    "turning_direct": ("direct effect", "直接效应"),
+    "turning_indirect": ("indirect effect", "间接效应"),
+    "turning_total": ("total effect", "总效应"),
+    "slope_at_min": ("Slope at the smallest value ({value})", "最小值处斜率（{value}）"),
+    "slope_at_max": ("Slope at the largest value ({value})", "最大值处斜率（{value}）"),
+    "quadratic_note": (
+        "Turning point -b1 / (2 b2), with a delta-method interval (fixed effects) or the draws' percentile "
+        "interval (spatial effects); an inverted U (or U) needs slopes of opposite signs at the smallest and "
+        "largest value (Lind and Mehlum 2010).",
+        "拐点为 -b1 / (2 b2)，固定效应模型以 Delta 方法、空间效应以参数抽样分位数给出置信区间；倒 U 型（或 U 型）"
+        "关系要求最小值与最大值处斜率符号相反（Lind 和 Mehlum，2010）。",
+    ),
+    "turning_outside": ("‡ the turning point lies outside the data.", "‡ 拐点位于样本取值范围之外。"),
     "demo": ("Simulated demo data.", "模拟演示数据（simulated demo data）。"),
     "fixed_effects_none": ("no", "无"),
     "fixed_effects_unit": ("unit", "个体"),
