@@ -36,6 +36,8 @@ _FUNCTIONS = {
     "effects_plot": "estimates",
     "lr_plot": "threshold",
     "marginal_plot": "mechanisms",
+    "event_study_plot": "policy",
+    "placebo_plot": "policy",
     "boundary_plot": "boundary",
     "weights_colours": "estimates",
     "save": "style",
