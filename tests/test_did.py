@@ -473,3 +473,82 @@ def test_a_window_the_panel_does_not_cover_stops():
     with pytest.raises(InputError) as error:
         nqpf.event_study(frame, "y", policy, leads=2, lags=6, bin_ends=False)
     assert error.value.key == "lags" and "6" in str(error.value)
+
+
+# -- spatial DID ---------------------------------------------------------------------------------------------
+
+
+def spatial_panel(seed, rho=0.3, beta=1.0, theta=0.6, years=8, noise=0.5):
+    """y_t = (I - rho W)^-1 (beta D_t + theta W D_t + 0.5 x_t + mu + eta_t + e_t) on a 6 x 7 rook lattice, two
+    cohorts (2004, 2006) of 7 units each, the rest never treated."""
+    from tests.test_mechanisms import IDS, N, W
+
+    rng = np.random.default_rng(seed)
+    first = np.full(N, np.inf)
+    chosen = rng.permutation(N)
+    first[chosen[:7]], first[chosen[7:14]] = START + 3, START + 5
+    spread = np.linalg.inv(np.eye(N) - rho * W)
+    mu = rng.normal(0, 1, N)
+    x = rng.normal(0, 1, (years, N))
+    d = (np.arange(START, START + years)[:, None] >= first[None, :]).astype(float)
+    y = np.array(
+        [
+            spread @ (beta * d[t] + theta * W @ d[t] + 0.5 * x[t] + mu + 0.2 * t + rng.normal(0, noise, N))
+            for t in range(years)
+        ]
+    )
+    frame = pd.DataFrame(
+        {
+            "code": np.tile(IDS, years),
+            "year": np.repeat(np.arange(START, START + years), N),
+            "y": y.ravel(),
+            "x": x.ravel(),
+        }
+    )
+    policy = {IDS[i]: int(first[i]) for i in chosen[:14]}
+    truth_matrix = spread @ (beta * np.eye(N) + theta * W)
+    direct = np.trace(truth_matrix) / N
+    total = truth_matrix.sum() / N
+    return frame, policy, {"direct": direct, "indirect": total - direct, "total": total}
+
+
+def test_the_spatial_did_recovers_the_direct_and_spillover_effects_of_the_policy():
+    """Monte Carlo: the SDM's effects of D cover the true direct, indirect and total effects of a policy with a
+    spillover (the dense N x N matrix of partial derivatives (I - rho W)^-1 (beta I + theta W))."""
+    from tests.test_mechanisms import WEIGHTS
+
+    covered = {kind: 0 for kind in ("direct", "indirect", "total")}
+    estimates = {kind: [] for kind in covered}
+    reps = 40
+    for seed in range(reps):
+        frame, policy, truth = spatial_panel(seed)
+        res = nqpf.spatial_did(frame, "y", policy, ["x"], WEIGHTS, draws=300, seed=seed)
+        effects = res.effects.set_index("effect")
+        for kind in covered:
+            row = effects.loc[kind]
+            covered[kind] += row["ci_low"] <= truth[kind] <= row["ci_high"]
+            estimates[kind].append(row["estimate"])
+    for kind in covered:
+        assert 0.85 <= covered[kind] / reps <= 1.0, (kind, covered[kind])
+        bias = np.mean(estimates[kind]) - truth[kind]
+        assert abs(bias) < 3 * np.std(estimates[kind]) / np.sqrt(reps), (kind, bias)
+    assert res.n_treated == 14 and res.n_cohorts == 2 and res.n_never_treated == 28
+    frames = res.frames()
+    assert {"did", "W.did"} <= set(frames["estimates"]["term"])
+    assert frames["fit"]["n_treated"].iloc[0] == 14
+
+
+def test_the_spatial_did_is_the_lag_model_with_the_treatment_dummy():
+    from tests.test_mechanisms import WEIGHTS
+
+    frame, policy, _ = spatial_panel(1)
+    res = nqpf.spatial_did(frame, "y", policy, ["x"], WEIGHTS, model="sar", draws=200)
+    first = frame["code"].map(policy).astype(float)
+    manual = nqpf.SpatialPanelModel(
+        frame.assign(did=(frame["year"] >= first).astype(float)), "y", ["did", "x"], WEIGHTS, model="sar"
+    ).fit()
+    assert_allclose(res.fit.params.to_numpy(), manual.params.to_numpy(), rtol=1e-12)
+    with pytest.raises(InputError, match="needs spatial weights"):
+        nqpf.spatial_did(frame, "y", policy, ["x"])
+    with pytest.raises(InputError, match="lag model"):
+        nqpf.spatial_did(frame, "y", policy, ["x"], WEIGHTS, model="sem")

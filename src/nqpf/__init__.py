@@ -36,6 +36,7 @@ _API = {
     "did": "nqpf.models.did",
     "event_study": "nqpf.models.did",
     "placebo": "nqpf.models.did",
+    "spatial_did": "nqpf.models.did",
     "spillover_boundary": "nqpf.models.boundary",
     "compare": "nqpf.tables.comparison",
     "Comparison": "nqpf.tables.comparison",

@@ -78,7 +78,15 @@ from nqpf.errors import InputError, listed
 from nqpf.models import baseline
 from nqpf.models.fixed_effects import demean
 from nqpf.models.panel_data import Panel
-from nqpf.models.settings import BALANCE_DEFAULT, COV_DEFAULT, COVARIANCES, LEVEL
+from nqpf.models.settings import (
+    BALANCE_DEFAULT,
+    COV_DEFAULT,
+    COVARIANCES,
+    DRAWS,
+    INFERENCE_DEFAULT,
+    LEVEL,
+    METHOD_DEFAULT,
+)
 from nqpf.units.codes import normalise_code
 
 EFFECTS = "two-way"
@@ -985,4 +993,119 @@ def placebo(
         assignments=first,
         ids=design.panel.ids,
         df=actual.regression.df,
+    )
+
+
+# -- spatial DID -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpatialDidResults:
+    """The results of :func:`spatial_did`: ``effects`` (the direct, indirect and total effects of the treatment,
+    rows of the lag model's effects table), the fitted lag model ``fit`` (its ``params`` hold b_D and, in an SDM,
+    theta_D of W D), ``impacts`` (the effects of every regressor) and the policy's counts."""
+
+    effects: pd.DataFrame
+    fit: object = field(repr=False)
+    impacts: object = field(repr=False)
+    n_treated: int
+    n_cohorts: int
+    n_never_treated: int
+    notes: list[str] = field(default_factory=list)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as a stage writes them: ``effects`` (of every regressor, D first), ``estimates`` and
+        ``fit``."""
+        record = self.fit.record(
+            "spatial_did",
+            {
+                "n_treated": self.n_treated,
+                "n_cohorts": self.n_cohorts,
+                "n_never_treated": self.n_never_treated,
+            },
+        )
+        return {
+            "effects": self.impacts.table,
+            "estimates": self.fit.estimates("spatial_did"),
+            "fit": pd.DataFrame([record]),
+        }
+
+
+def spatial_did(
+    data: pd.DataFrame,
+    dependent: str,
+    policy,
+    controls: Sequence[str] = (),
+    w=None,
+    *,
+    model: str = "sdm",
+    method: str = METHOD_DEFAULT,
+    draws: int = DRAWS,
+    seed: int = 0,
+    level: float = LEVEL,
+    inference: str = INFERENCE_DEFAULT,
+    entity: str = "code",
+    time: str = "year",
+    years: Sequence[int] | None = None,
+    balance: str = BALANCE_DEFAULT,
+    source: str | None = None,
+) -> SpatialDidResults:
+    """The spatial DID: the treatment D_it = 1(t >= first year of unit i) in a two-way fixed-effects spatial lag
+    model, y = rho W y + b_D D + theta_D W D + X c + W X t + mu + eta + e (an SDM; ``model="sar"`` without the W
+    lags), whose effects of D (LeSage and Pace 2009, sec. 2.7) split the policy's effect into the pilot units'
+    own (direct) and their neighbours' (indirect, spillover) parts: the effect of the policy on a pilot unit
+    through its own and its neighbours' feedback, and on units near the pilots, as the field's spatial DID papers
+    report them (the policy's "siphon" or "demonstration" effect on neighbours). The policy is checked as by
+    :func:`did` (units in the panel, a comparison group, no unit treated in every year). ``w``: the spatial
+    weights; the effects' inference (``draws``, ``seed``, ``level``, ``inference``) as
+    :meth:`nqpf.SpatialPanelModel.impacts`.
+
+        res = nqpf.spatial_did(df, "nqpf", {"110000": 2014, "310000": 2015}, ["gdp_per_capita"], w)
+        res.effects  # direct, indirect and total effects of the policy
+    """
+    from nqpf.models.spatial_panel import SpatialPanelModel
+
+    if w is None:
+        raise InputError(
+            "the spatial DID needs spatial weights",
+            key="w",
+            fix="pass w (nqpf.SpatialWeights), or use nqpf.did for the non-spatial DID",
+        )
+    if model not in ("sdm", "sar"):
+        raise InputError(
+            f"model is {model!r}: the spatial DID is a lag model", key="model", fix="use sdm or sar"
+        )
+    controls = [controls] if isinstance(controls, str) else list(controls)
+    design = _prepare(data, dependent, policy, controls, entity, time, years, balance, source)
+    _require_comparison(design)
+    first = dict(zip(design.panel.ids, design.first, strict=True))
+    frame = data.assign(**{entity: data[entity].map(normalise_code)})
+    first_year = frame[entity].map(first).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        treated = (frame[time].to_numpy(dtype=float) >= first_year).astype(float)
+    frame = frame.assign(**{TERM: treated})
+    fit = SpatialPanelModel(
+        frame,
+        dependent,
+        [TERM, *controls],
+        w,
+        model=model,
+        fixed_effects=EFFECTS,
+        method=method,
+        entity=entity,
+        time=time,
+        years=years,
+        balance=balance,
+        source=source,
+    ).fit()
+    impacts = fit.impacts(draws=draws, seed=seed, level=level, inference=inference)
+    table = impacts.table
+    return SpatialDidResults(
+        effects=table[table["variable"] == TERM].reset_index(drop=True),
+        fit=fit,
+        impacts=impacts,
+        n_treated=int(design.treated.sum()),
+        n_cohorts=len(design.cohorts),
+        n_never_treated=int((~design.treated).sum()),
+        notes=[*design.notes, *fit.notes],
     )
