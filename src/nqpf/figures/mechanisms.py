@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from nqpf.figures.style import as_labels, require_columns, save, subplots, use_cjk_font
-from nqpf.tables.labels import LANGUAGES, Labels
+from nqpf.tables.labels import Labels
 
 COLUMNS = ["spec", "moderator", "effect", "estimate", "ci_low", "ci_high"]
 SPATIAL = ("sdm", "sar")
@@ -23,28 +23,10 @@ COLOUR = "#2b6cb0"
 TITLE_SIZE = 8.5
 RUG_BINS = 1000  # rug ticks closer than 1/1000 of the axis are drawn once: the same picture, a lighter file
 
-# The figure's words, (English, Chinese) as in nqpf.tables.labels.TERMS.
-TERMS: dict[str, tuple[str, str]] = {
-    "marginal_effect": ("Marginal effect of {variable}", "{variable}的边际效应"),
-    "marginal_title": (
-        "Marginal effect of {treatment} against {moderator}",
-        "{treatment}的边际效应随{moderator}的变化",
-    ),
-    "shaded": ("shaded: {level}% interval", "阴影为 {level}% 置信区间"),
-    "centre_line": ("dotted line: mean of {moderator}", "虚线为{moderator}均值"),
-    "rug": ("ticks at the bottom: observed values", "横轴上方短线为观测值分布"),
-    "fe": ("Fixed effects (non-spatial)", "固定效应模型（非空间）"),
-    "sdm": ("SDM", "空间杜宾模型"),
-    "sar": ("SAR", "空间滞后模型"),
-    "direct": ("direct effect", "直接效应"),
-    "indirect": ("indirect (spillover) effect", "间接效应（溢出效应）"),
-    "total": ("total effect", "总效应"),
-}
-
 
 def term(labels: Labels, key: str, **values) -> str:
-    """A word of :data:`TERMS` in the language of ``labels``."""
-    return TERMS[key][LANGUAGES.index(labels.language)].format(**values)
+    """A word of this figure in the language of ``labels``: ``marginal_plot_<key>`` of the tables' TERMS."""
+    return labels.term(f"marginal_plot_{key}", **values)
 
 
 def _panels(marginal: pd.DataFrame) -> list[tuple[str, str]]:
@@ -68,7 +50,7 @@ def _panels(marginal: pd.DataFrame) -> list[tuple[str, str]]:
 def _title(spec: str, effect: str, labels: Labels) -> str:
     if spec == "fe":
         return term(labels, "fe")
-    model = term(labels, spec) if spec in TERMS else spec.upper()
+    model = term(labels, spec) if spec in SPATIAL else spec.upper()
     colon = "：" if labels.language == "zh" else ": "
     words = term(labels, effect) if effect in SPATIAL_EFFECTS else effect
     return f"{model}{colon}{words}"

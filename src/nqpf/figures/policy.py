@@ -21,7 +21,7 @@ from nqpf.errors import InputError
 from nqpf.figures.mechanisms import _measure, _packed
 from nqpf.figures.style import as_labels, require_columns, save, subplots, use_cjk_font
 from nqpf.tables import cells
-from nqpf.tables.labels import LANGUAGES, Labels
+from nqpf.tables.labels import Labels
 
 EVENT_COLUMNS = ["period", "estimate", "ci_low", "ci_high"]
 PRETREND_COLUMNS = ["f", "df_num", "df_den", "p"]
@@ -35,36 +35,10 @@ CORNER_SIZE = 7.5
 MINUS = "\N{MINUS SIGN}"  # as matplotlib writes the negative numbers of the y axis
 KDE_POINTS = 512
 
-# The figure's words, (English, Chinese) as in nqpf.tables.labels.TERMS.
-TERMS: dict[str, tuple[str, str]] = {
-    "event_title": ("Event study of {dependent}", "{dependent}的平行趋势检验（事件研究法）"),
-    "relative_years": ("Years relative to the policy", "政策实施相对年份"),
-    "effect_on": ("Effect on {dependent}", "对{dependent}的影响"),
-    "points": ("points: estimates", "圆点为估计系数"),
-    "bars": ("bars: {level}% confidence intervals", "竖线为{level}%置信区间"),
-    "hollow": ("hollow point: reference period ({period})", "空心点为基期（{period}）"),
-    "policy_line": ("dashed vertical line: adoption of the policy", "竖虚线为政策实施时点"),
-    "pretrend": ("Joint test of the leads", "政策前各期系数联合检验"),
-    "twfe": ("TWFE", "双向固定效应"),
-    "sun_abraham": ("Sun and Abraham (2021)", "Sun 和 Abraham（2021）"),
-    "main": ("Estimate", "基准估计"),
-    "placebo_title": (
-        "Placebo test: the DID over {draws} random assignments of the policy",
-        "安慰剂检验：随机分配政策 {draws} 次的 DID 估计",
-    ),
-    "placebo_estimate": ("Estimated coefficient of the placebo treatment", "安慰剂处理的估计系数"),
-    "placebo_t": ("t statistic of the placebo treatment", "安慰剂处理估计系数的 t 值"),
-    "density": ("Density", "核密度"),
-    "actual_estimate": ("dashed line: actual estimate {value}", "竖虚线为真实估计系数 {value}"),
-    "actual_t": ("dashed line: actual t statistic {value}", "竖虚线为真实 t 值 {value}"),
-    "p_randomisation": ("randomisation {p}", "随机化检验 {p}"),
-    "histogram": ("bars: histogram of the draws; curve: kernel density", "柱为抽样分布直方图，曲线为核密度"),
-}
-
 
 def term(labels: Labels, key: str, **values) -> str:
-    """A word of :data:`TERMS` in the language of ``labels``."""
-    return TERMS[key][LANGUAGES.index(labels.language)].format(**values)
+    """A word of this figure in the language of ``labels``: ``policy_plot_<key>`` of the tables' TERMS."""
+    return labels.term(f"policy_plot_{key}", **values)
 
 
 def _minus(text: str) -> str:
