@@ -27,6 +27,7 @@ _API = {
     "SpatialPanelModel": "nqpf.models.spatial_panel",
     "SpatialPanelResults": "nqpf.models.spatial_panel",
     "Impacts": "nqpf.models.spatial_panel",
+    "DynamicSpatialPanelModel": "nqpf.models.dynamic",
     "spatial_beta": "nqpf.models.convergence",
     "PanelRegression": "nqpf.models.baseline",
     "PanelThreshold": "nqpf.models.threshold",

@@ -41,7 +41,7 @@ from nqpf.errors import InputError
 from nqpf.models.estimation import Fit
 from nqpf.models.operator import SpatialOperator
 
-EFFECT_MODELS = ("sar", "sdm", "slx", "sdem")
+EFFECT_MODELS = ("sar", "sdm", "slx", "sdem", "sac")
 KINDS = ("direct", "indirect", "total")
 INFERENCES = ("normal", "percentile")
 COLUMNS = ["variable", "effect", "estimate", "mean", "std_error", "z", "p", "ci_low", "ci_high"]

@@ -63,7 +63,7 @@ from nqpf.errors import InputError
 from nqpf.models.fixed_effects import demean, effective_size, fixed_effect_parameters
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import Panel, collinear_relations, lag
-from nqpf.models.settings import MAX_ITERATIONS, MODELS
+from nqpf.models.settings import LIBRARY_MODELS, MAX_ITERATIONS
 
 
 @dataclass
@@ -299,17 +299,37 @@ def fit_lag(
 
 def _lag_covariance(panel, op, d, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff):
     k = len(coef)
-    zb = (d.z @ coef).reshape(panel.t, panel.n)
+    info = lag_information(op, d.z, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff)
+    return np.linalg.inv(info)[: k + 1, : k + 1]
+
+
+def lag_information(
+    op: SpatialOperator,
+    z: np.ndarray,
+    coef: np.ndarray,
+    rho: float,
+    sigma2: float,
+    fixed_effects: str,
+    adjust: bool,
+    n_eff: int,
+    t_eff: int,
+) -> np.ndarray:
+    """The information matrix of (coef, rho, sigma^2) of a lag model with the demeaned regressors ``z`` (NT x K,
+    time-major), the module docstring's formula; ``n_eff`` and ``t_eff`` are the units and periods the likelihood
+    counts, ``adjust`` whether the traces are those of the Lee-Yu transformation of time effects."""
+    k = len(coef)
+    t = z.shape[0] // op.n
+    zb = (z @ coef).reshape(t, op.n)
     # H: the expected demeaned W y given X, G X b, period by period
     h = demean((op.w @ op.solve(rho, zb.T)).T, fixed_effects).reshape(-1)
     tr_g, tr_gg, tr_gtg = transformed_traces(op, rho, adjust)
     info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = d.z.T @ d.z / sigma2
-    info[:k, k] = info[k, :k] = d.z.T @ h / sigma2
+    info[:k, :k] = z.T @ z / sigma2
+    info[:k, k] = info[k, :k] = z.T @ h / sigma2
     info[k, k] = t_eff * (tr_gg + tr_gtg) + h @ h / sigma2
     info[k, k + 1] = info[k + 1, k] = t_eff * tr_g / sigma2
     info[k + 1, k + 1] = n_eff * t_eff / (2 * sigma2**2)
-    return np.linalg.inv(info)[: k + 1, : k + 1]
+    return info
 
 
 def lag_covariance_at(
@@ -382,6 +402,129 @@ def fit_error(
     )
 
 
+def fit_sac(
+    panel: Panel,
+    op: SpatialOperator,
+    fixed_effects: str,
+    method: str,
+    bounds,
+    max_iterations: int = MAX_ITERATIONS,
+) -> Fit:
+    """SAC (spatial lag and spatial error with the same W; Elhorst 2014, sec. 3.2; xsmle's ``model(sac)``),
+        y_t = rho W y_t + X_t b + mu + alpha_t + u_t,   u_t = lambda W u_t + e_t,
+    by maximum likelihood (Lee and Yu 2010, J. Econometrics 154, sec. 4, the SARAR model; the transformation
+    approach of the module docstring for ``lee_yu``): with S = I - rho W and R = I - lambda W,
+        ln L = -(n t / 2) ln(2 pi sigma^2) + t (ln|S| + ln|R|) - e'e / (2 sigma^2),   e = R (S y - X b)
+    (demeaned; minus ln(1 - rho) + ln(1 - lambda) per period under the time transformation). Given lambda the
+    likelihood is that of a lag model on R y and R X, concentrated exactly in rho; lambda is found by the same
+    bracketed Brent search over W's interval on that profile. The information matrix (normal errors), with
+    G = W S^-1, H = W R^-1, G_R = R G R^-1 and h = R G X b:
+        I_bb = X_R'X_R / s2,  I_b,rho = X_R' h / s2,  I_b,lambda = 0,
+        I_rho,rho = h'h / s2 + t (tr(G_R G_R) + tr(G_R' G_R)),  I_rho,lambda = t (tr(H G_R) + tr(H' G_R)),
+        I_lambda,lambda = t (tr(H H) + tr(H' H)),  I_rho,s2 = t tr(G) / s2,  I_lambda,s2 = t tr(H) / s2,
+        I_s2,s2 = n t / (2 s2^2),
+    its traces those of the transformed matrices under time effects (F_N' A F_N: tr(A* B*) = tr(A B) - a b for
+    A l = a l, B l = b l, and tr(A*' B*) = tr(A'B) - (A'l)'(B'l) / N). The coefficients returned are b and
+    lambda (a coefficient named ``lambda``), the spatial parameter rho: the effects are those of the lag part."""
+    d = design(panel, op, "sem", fixed_effects)
+    adjust = logdet_adjustment(op, fixed_effects, method)
+    n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
+    nt = n_eff * t_eff
+    wwy = demean(lag(op.w, lag(op.w, panel.y)), fixed_effects).reshape(-1)
+
+    def logdet(value):
+        return op.logdet(value) - (np.log(1 - value) if adjust else 0.0)
+
+    def lag_part(lam):
+        """The residuals of R y and R W y on R X: the lag model's quadratic SSR(rho) given lambda."""
+        zl = d.z - lam * d.wz
+        yl, wyl = d.y - lam * d.wy, d.wy - lam * wwy
+        b0, *_ = np.linalg.lstsq(zl, yl, rcond=None)
+        b1, *_ = np.linalg.lstsq(zl, wyl, rcond=None)
+        return zl, b0, b1, yl - zl @ b0, wyl - zl @ b1
+
+    def profile(lam):
+        _, _, _, e0, e1 = lag_part(lam)
+        a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+        def loglik(rho):
+            return -nt / 2 * np.log((a - 2 * rho * b + rho * rho * c) / nt) + t_eff * (
+                logdet(rho) + logdet(lam)
+            )
+
+        rho, ok = _maximise(loglik, *bounds, max_iterations)
+        return loglik(rho), rho, ok
+
+    lam, converged = _maximise(lambda value: profile(value)[0], *bounds, max_iterations)
+    best, rho, inner = profile(lam)
+    zl, b0, b1, e0, e1 = lag_part(lam)
+    coef = b0 - rho * b1
+    e = e0 - rho * e1
+    sigma2 = e @ e / nt
+    full = best - nt / 2 * (np.log(2 * np.pi) + 1)
+    info = _sac_information(op, panel, d, zl, coef, rho, lam, sigma2, fixed_effects, adjust, n_eff, t_eff)
+    k = len(coef)
+    # (b, rho, lambda) -> (b, lambda, rho): lambda is a coefficient, rho the spatial parameter
+    order = [*range(k), k + 1, k]
+    cov = np.linalg.inv(info)[np.ix_(order, order)]
+    return Fit(
+        "sac",
+        fixed_effects,
+        method,
+        [*d.terms, "lambda"],
+        np.append(coef, lam),
+        rho,
+        "rho",
+        sigma2,
+        cov,
+        full,
+        panel.n,
+        panel.t,
+        nt,
+        _r2(d.y, rho * d.wy + d.z @ coef),
+        bool(converged and inner),
+        {"lambda": float(lam), "at_bound": at_bound(rho, bounds), "lambda_at_bound": at_bound(lam, bounds)},
+    )
+
+
+def _sac_information(op, panel, d, zl, coef, rho, lam, sigma2, fixed_effects, adjust, n_eff, t_eff):
+    """The information matrix of (b, rho, lambda, sigma^2) of :func:`fit_sac` (its docstring), from dense
+    matrices."""
+    n = op.n
+    w = op.w.toarray()
+    eye = np.eye(n)
+    s_inv = np.linalg.inv(eye - rho * w)
+    r = eye - lam * w
+    r_inv = np.linalg.inv(r)
+    g = w @ s_inv
+    h_matrix = w @ r_inv
+    g_r = r @ g @ r_inv
+    xb = (d.z @ coef).reshape(panel.t, n)
+    h = demean((g_r @ (r @ xb.T)).T, fixed_effects).reshape(-1)  # R G X b = G_R R X b, period by period
+    ones = np.ones(n)
+
+    def product(a, b, a_l, b_l):  # tr(A B), of the transformed matrices under time effects
+        return float(np.sum(a * b.T)) - (a_l * b_l if adjust else 0.0)
+
+    def gram(a, b):  # tr(A' B)
+        return float(np.sum(a * b)) - ((a.T @ ones) @ (b.T @ ones) / n if adjust else 0.0)
+
+    g_l, h_l = 1.0 / (1.0 - rho), 1.0 / (1.0 - lam)  # G_R l = l / (1 - rho), H l = l / (1 - lambda)
+    tr_g = float(np.trace(g)) - (g_l if adjust else 0.0)
+    tr_h = float(np.trace(h_matrix)) - (h_l if adjust else 0.0)
+    k = len(coef)
+    info = np.zeros((k + 3, k + 3))
+    info[:k, :k] = zl.T @ zl / sigma2
+    info[:k, k] = info[k, :k] = zl.T @ h / sigma2
+    info[k, k] = h @ h / sigma2 + t_eff * (product(g_r, g_r, g_l, g_l) + gram(g_r, g_r))
+    info[k, k + 1] = info[k + 1, k] = t_eff * (product(h_matrix, g_r, h_l, g_l) + gram(h_matrix, g_r))
+    info[k + 1, k + 1] = t_eff * (product(h_matrix, h_matrix, h_l, h_l) + gram(h_matrix, h_matrix))
+    info[k, k + 2] = info[k + 2, k] = t_eff * tr_g / sigma2
+    info[k + 1, k + 2] = info[k + 2, k + 1] = t_eff * tr_h / sigma2
+    info[k + 2, k + 2] = n_eff * t_eff / (2 * sigma2**2)
+    return info
+
+
 def at_bound(value: float, bounds) -> bool:
     """Whether the spatial parameter's maximum lies at the edge of W's interval (within 1e-4 of its width): the
     likelihood still rises toward the bound, a sign that the model or W does not suit the data."""
@@ -405,11 +548,13 @@ def fit(
     bounds,
     max_iterations: int = MAX_ITERATIONS,
 ) -> Fit:
-    """Any model of ``MODELS``; ``max_iterations`` bounds the search for the spatial parameter."""
-    if model not in MODELS:
-        raise InputError(f"unknown model {model!r}", column="models.models", fix=", ".join(MODELS))
+    """Any model of ``LIBRARY_MODELS``; ``max_iterations`` bounds the search for the spatial parameter."""
+    if model not in LIBRARY_MODELS:
+        raise InputError(f"unknown model {model!r}", column="models.models", fix=", ".join(LIBRARY_MODELS))
     if model in ("ols", "slx"):
         return fit_ols(panel, op, fixed_effects, slx=model == "slx", method=method)[0]
+    if model == "sac":
+        return fit_sac(panel, op, fixed_effects, method, bounds, max_iterations=max_iterations)
     if model in ("sar", "sdm"):
         return fit_lag(
             panel, op, fixed_effects, method, bounds, durbin=model == "sdm", max_iterations=max_iterations

@@ -13,6 +13,7 @@ from nqpf.units import region_sets
 from nqpf.units.regions import REGIONS
 
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")
+LIBRARY_MODELS = (*MODELS, "sac")  # SAC (lag and error) is fitted from Python; the stages' models take MODELS
 METHODS = ("lee_yu", "direct")
 POLICIES = ("error", "warn")
 BALANCE = ("error", "drop_units")
@@ -30,6 +31,9 @@ INFERENCE_DEFAULT = "normal"
 COVARIANCES = ("clustered", "robust", "unadjusted")
 COV_DEFAULT = "clustered"
 THRESHOLD_EFFECTS = ("unit", "two-way")
+DYNAMIC_LAGS = ("both", "time", "spacetime")  # y(t-1) and W y(t-1), y(t-1) alone, W y(t-1) alone
+DYNAMIC_LAGS_DEFAULT = "both"
+DYNAMIC_EFFECTS = ("unit", "two-way")
 THRESHOLD_TRIM = 0.01
 THRESHOLD_BOOTSTRAP = 300
 

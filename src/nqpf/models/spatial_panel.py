@@ -49,10 +49,10 @@ from nqpf.models.settings import (
     FIXED_EFFECTS_DEFAULT,
     INFERENCE_DEFAULT,
     LEVEL,
+    LIBRARY_MODELS,
     MAX_ITERATIONS,
     METHOD_DEFAULT,
     METHODS,
-    MODELS,
 )
 from nqpf.weights.core import SpatialWeights, as_weights
 from nqpf.weights.spectrum import Spectrum
@@ -71,6 +71,7 @@ NAMES = {
     "sem": "SEM (spatial error)",
     "sdm": "SDM (spatial Durbin)",
     "sdem": "SDEM (spatial Durbin error)",
+    "sac": "SAC (spatial lag and spatial error)",
 }
 
 
@@ -96,7 +97,7 @@ class SpatialPanelModel:
     """A spatial panel (or cross-section) model of ``dependent`` on ``explanatory`` with weights ``w``.
 
     ``data`` is a long DataFrame with one row per unit (``entity`` column, matched to W's ids) and period
-    (``time`` column; None for a cross-section). ``model`` is one of ols, slx, sar, sem, sdm, sdem;
+    (``time`` column; None for a cross-section). ``model`` is one of ols, slx, sar, sem, sdm, sdem, sac;
     ``fixed_effects`` none, unit, time or two-way (by default two-way for a panel, none for a cross-section);
     ``method`` lee_yu (the Lee and Yu 2010 bias-corrected
     transformation, the default) or direct (Elhorst 2014). ``random_effects=True`` fits random unit effects
@@ -169,7 +170,7 @@ class SpatialPanelModel:
         self.operator: SpatialOperator = op
         self.bounds: tuple[float, float] = bounds
         self.weights: str = weights
-        self.model: str = _choice(model, MODELS, "model")
+        self.model: str = _choice(model, LIBRARY_MODELS, "model")
         self.fixed_effects: str = _choice(fixed_effects, FIXED_EFFECTS, "fixed_effects")
         self.random_effects: bool = bool(random_effects)
         self.method: str = _choice(method, METHODS, "method")
