@@ -488,36 +488,33 @@ def fit_sac(
 
 
 def _sac_information(op, panel, d, zl, coef, rho, lam, sigma2, fixed_effects, adjust, n_eff, t_eff):
-    """The information matrix of (b, rho, lambda, sigma^2) of :func:`fit_sac` (its docstring), from dense
-    matrices."""
+    """The information matrix of (b, rho, lambda, sigma^2) of :func:`fit_sac` (its docstring). With the same W in
+    the lag and the error, S^-1, R and R^-1 are functions of W and commute, so G_R = R G R^-1 = G: two dense
+    inverses give every trace."""
     n = op.n
-    w = op.w.toarray()
     eye = np.eye(n)
-    s_inv = np.linalg.inv(eye - rho * w)
-    r = eye - lam * w
-    r_inv = np.linalg.inv(r)
-    g = w @ s_inv
-    h_matrix = w @ r_inv
-    g_r = r @ g @ r_inv
-    xb = (d.z @ coef).reshape(panel.t, n)
-    h = demean((g_r @ (r @ xb.T)).T, fixed_effects).reshape(-1)  # R G X b = G_R R X b, period by period
+    dense = op.w.toarray()
+    g = op.w @ np.linalg.inv(eye - rho * dense)  # G = W S^-1
+    h_matrix = op.w @ np.linalg.inv(eye - lam * dense)  # H = W R^-1
+    xb = (d.z @ coef).reshape(panel.t, n).T
+    h = demean((g @ (xb - lam * (op.w @ xb))).T, fixed_effects).reshape(-1)  # R G X b = G R X b
     ones = np.ones(n)
 
     def product(a, b, a_l, b_l):  # tr(A B), of the transformed matrices under time effects
         return float(np.sum(a * b.T)) - (a_l * b_l if adjust else 0.0)
 
     def gram(a, b):  # tr(A' B)
-        return float(np.sum(a * b)) - ((a.T @ ones) @ (b.T @ ones) / n if adjust else 0.0)
+        return float(np.sum(a * b)) - ((ones @ a) @ (ones @ b) / n if adjust else 0.0)
 
-    g_l, h_l = 1.0 / (1.0 - rho), 1.0 / (1.0 - lam)  # G_R l = l / (1 - rho), H l = l / (1 - lambda)
+    g_l, h_l = 1.0 / (1.0 - rho), 1.0 / (1.0 - lam)  # G l = l / (1 - rho), H l = l / (1 - lambda)
     tr_g = float(np.trace(g)) - (g_l if adjust else 0.0)
     tr_h = float(np.trace(h_matrix)) - (h_l if adjust else 0.0)
     k = len(coef)
     info = np.zeros((k + 3, k + 3))
     info[:k, :k] = zl.T @ zl / sigma2
     info[:k, k] = info[k, :k] = zl.T @ h / sigma2
-    info[k, k] = h @ h / sigma2 + t_eff * (product(g_r, g_r, g_l, g_l) + gram(g_r, g_r))
-    info[k, k + 1] = info[k + 1, k] = t_eff * (product(h_matrix, g_r, h_l, g_l) + gram(h_matrix, g_r))
+    info[k, k] = h @ h / sigma2 + t_eff * (product(g, g, g_l, g_l) + gram(g, g))
+    info[k, k + 1] = info[k + 1, k] = t_eff * (product(h_matrix, g, h_l, g_l) + gram(h_matrix, g))
     info[k + 1, k + 1] = t_eff * (product(h_matrix, h_matrix, h_l, h_l) + gram(h_matrix, h_matrix))
     info[k, k + 2] = info[k + 2, k] = t_eff * tr_g / sigma2
     info[k + 1, k + 2] = info[k + 2, k + 1] = t_eff * tr_h / sigma2
