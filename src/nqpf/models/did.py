@@ -80,21 +80,22 @@ from nqpf.models.fixed_effects import demean
 from nqpf.models.panel_data import Panel
 from nqpf.models.settings import (
     BALANCE_DEFAULT,
+    CONTROL_GROUPS,
     COV_DEFAULT,
     COVARIANCES,
     DRAWS,
     INFERENCE_DEFAULT,
     LEVEL,
     METHOD_DEFAULT,
+    PLACEBO_DRAWS,
+    PLACEBO_MODES,
+    POLICY_METHODS,
 )
 from nqpf.units.codes import normalise_code
 
 EFFECTS = "two-way"
 TERM = "did"
-METHODS = ("twfe", "sun_abraham")
-CONTROL_GROUPS = ("never", "last")
-PLACEBO_MODES = ("units", "timing", "both")
-PLACEBO_DRAWS = 500
+METHODS = POLICY_METHODS
 BATCH = 100
 """Placebo draws demeaned at once."""
 ESTIMATE_COLUMNS = ["term", "estimate", "std_error", "t", "p", "ci_low", "ci_high"]
@@ -119,6 +120,17 @@ def _first_year(value, code: str):
         unit=code,
         fix="give the year the unit joined the pilot as an integer (2014), or None if it never did",
     )
+
+
+def treatment(data: pd.DataFrame, policy, entity: str = "code", time: str = "year") -> np.ndarray:
+    """D_it = 1(t >= the first treated year of unit i) of each row of ``data`` (0 for a unit never treated or
+    absent from ``policy``), the treatment of the DID and of the spatial and dynamic models that carry the
+    policy as a regressor (named ``did``)."""
+    first = policy_years(policy, entity)
+    codes = data[entity].map(normalise_code)
+    first_year = codes.map(lambda code: first.get(code)).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (data[time].to_numpy(dtype=float) >= first_year).astype(float)
 
 
 def policy_years(policy, entity: str = "code") -> dict[str, int | None]:
@@ -1019,6 +1031,8 @@ class SpatialDidResults:
         record = self.fit.record(
             "spatial_did",
             {
+                "model": self.fit.fit.model,
+                "weights": self.fit.model.weights,
                 "n_treated": self.n_treated,
                 "n_cohorts": self.n_cohorts,
                 "n_never_treated": self.n_never_treated,
@@ -1080,10 +1094,7 @@ def spatial_did(
     _require_comparison(design)
     first = dict(zip(design.panel.ids, design.first, strict=True))
     frame = data.assign(**{entity: data[entity].map(normalise_code)})
-    first_year = frame[entity].map(first).to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        treated = (frame[time].to_numpy(dtype=float) >= first_year).astype(float)
-    frame = frame.assign(**{TERM: treated})
+    frame = frame.assign(**{TERM: treatment(frame, first, entity, time)})
     fit = SpatialPanelModel(
         frame,
         dependent,
@@ -1109,3 +1120,154 @@ def spatial_did(
         n_never_treated=int((~design.treated).sum()),
         notes=[*design.notes, *fit.notes],
     )
+
+
+# -- the policy section of a paper in one call -----------------------------------------------------------------
+
+POLICY_FILES = (
+    "did",
+    "did_estimates",
+    "cohorts",
+    "weights",
+    "event_study",
+    "pretrend",
+    "event_att",
+    "cohort_effects",
+    "placebo",
+    "placebo_summary",
+    "spatial_effects",
+    "spatial_estimates",
+    "fit",
+)
+"""The files of the policy stage (``policy/<name>.csv``), :meth:`PolicyEvaluation.frames`."""
+
+
+@dataclass(frozen=True)
+class PolicyEvaluation:
+    """The policy section of an effect paper (:func:`evaluate`): ``did``, ``event_studies`` by method,
+    ``placebo`` (None without draws) and ``spatial`` (None without W)."""
+
+    did: DidResults
+    event_studies: dict[str, EventStudyResults]
+    placebo: PlaceboResults | None
+    spatial: SpatialDidResults | None
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The results as the policy stage writes them (``POLICY_FILES``): the DID (``did``: the ATT row;
+        ``did_estimates``, ``cohorts``, ``weights``), the event studies with a ``method`` column (``event_study``,
+        ``pretrend``, ``event_att``, ``cohort_effects``), the placebo test (``placebo``: its draws;
+        ``placebo_summary``), the spatial DID (``spatial_effects``: the effects of every regressor, D first;
+        ``spatial_estimates``) and ``fit``: one record per analysis (spec did, twfe, sun_abraham, spatial_did)."""
+        did = self.did.frames()
+        out = {
+            "did": did["att"],
+            "did_estimates": did["estimates"],
+            "cohorts": did["cohorts"],
+            "weights": did["weights"],
+        }
+        fits = [did["fit"]]
+        parts: dict[str, list[pd.DataFrame]] = {
+            "event_study": [],
+            "pretrend": [],
+            "event_att": [],
+            "cohort_effects": [],
+        }
+        for method, result in self.event_studies.items():
+            frames = result.frames()
+            for name, key in (
+                ("event_study", "event_study"),
+                ("pretrend", "pretrend"),
+                ("event_att", "att"),
+                ("cohort_effects", "cohort_effects"),
+            ):
+                if len(frames[key]):
+                    parts[name].append(frames[key].assign(method=method)[["method", *frames[key].columns]])
+            fits.append(frames["fit"])
+        for name, found in parts.items():
+            out[name] = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["method"])
+        if self.placebo is not None:
+            placebo = self.placebo.frames()
+            out["placebo"], out["placebo_summary"] = placebo["draws"], placebo["summary"]
+        else:
+            out["placebo"] = pd.DataFrame(columns=["draw", "estimate", "std_error", "t", "p"])
+            out["placebo_summary"] = pd.DataFrame(columns=["actual", "draws", "p_randomisation"])
+        if self.spatial is not None:
+            spatial = self.spatial.frames()
+            out["spatial_effects"], out["spatial_estimates"] = spatial["effects"], spatial["estimates"]
+            fits.append(spatial["fit"])
+        else:
+            out["spatial_effects"] = pd.DataFrame(
+                columns=["variable", "effect", "estimate", "std_error", "p"]
+            )
+            out["spatial_estimates"] = pd.DataFrame(
+                columns=["spec", "term", "estimate", "std_error", "z", "p"]
+            )
+        out["fit"] = pd.concat(fits, ignore_index=True)
+        return out
+
+
+def evaluate(
+    data: pd.DataFrame,
+    dependent: str,
+    policy,
+    controls: Sequence[str] = (),
+    w=None,
+    *,
+    methods: Sequence[str] = POLICY_METHODS,
+    leads: int = 4,
+    lags: int = 4,
+    control_group: str = "never",
+    bin_ends: bool = True,
+    cov: str = COV_DEFAULT,
+    placebo_draws: int = PLACEBO_DRAWS,
+    placebo_mode: str = "units",
+    model: str = "sdm",
+    method: str = METHOD_DEFAULT,
+    draws: int = DRAWS,
+    seed: int = 0,
+    level: float = LEVEL,
+    entity: str = "code",
+    time: str = "year",
+    years: Sequence[int] | None = None,
+    balance: str = BALANCE_DEFAULT,
+    source: str | None = None,
+) -> PolicyEvaluation:
+    """The policy section of a quasi-natural-experiment paper in one call: :func:`did`, :func:`event_study` with
+    each of ``methods``, :func:`placebo` with ``placebo_draws`` draws (none when 0) and, with ``w``,
+    :func:`spatial_did` (its effects seeded by ``seed``; the placebo draws by ``seed`` too).
+
+        res = nqpf.models.did.evaluate(df, "y", policy, ["x"], w, placebo_draws=500, seed=1)
+        res.frames()["event_study"]
+    """
+    common = {"entity": entity, "time": time, "years": years, "balance": balance, "source": source}
+    result = did(data, dependent, policy, controls, cov=cov, level=level, **common)
+    studies = {
+        m: event_study(
+            data,
+            dependent,
+            policy,
+            controls,
+            leads=leads,
+            lags=lags,
+            method=m,
+            control_group=control_group,
+            bin_ends=bin_ends,
+            cov=cov,
+            level=level,
+            **common,
+        )
+        for m in methods
+    }
+    test = None
+    if placebo_draws:
+        test = placebo(
+            data, dependent, policy, controls, draws=placebo_draws, seed=seed, mode=placebo_mode, cov=cov,
+            level=level, **common,
+        )  # fmt: skip
+    spatial = None
+    if w is not None:
+        spatial = spatial_did(
+            data, dependent, policy, controls, w, model=model, method=method, draws=draws, seed=seed,
+            level=level, **common,
+        )  # fmt: skip
+    return PolicyEvaluation(result, studies, test, spatial)

@@ -551,11 +551,24 @@ class DynamicSpatialPanelResults:
             }
         )
 
+    def frames(self, draws: int = DRAWS, seed: int | np.random.Generator = 0, level: float = LEVEL) -> dict:
+        """The results as the dynamic stage writes them: ``estimates`` (the corrected estimates with the QML ones
+        beside), ``effects`` (short- and long-run, ``draws`` draws from ``seed``) and ``fit`` (one record)."""
+        impacts = self.impacts(draws=draws, seed=seed, level=level)
+        facts = {"draws": draws, "draws_replaced": impacts.facts["draws_replaced"], "level": level}
+        return {
+            "estimates": self.estimates(),
+            "effects": impacts.table,
+            "fit": pd.DataFrame([self.record(extra=facts)]),
+        }
+
     def record(self, spec: str = "dynamic", extra: dict | None = None) -> dict:
         """The facts of the fit as one JSON-ready record."""
         model = self.model
         record = {
             "spec": spec,
+            "dependent": model.dependent,
+            "weights": model.weights,
             "model": model.model,
             "lags": model.lags,
             "rho": self.rho,

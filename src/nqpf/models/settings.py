@@ -34,6 +34,10 @@ THRESHOLD_EFFECTS = ("unit", "two-way")
 DYNAMIC_LAGS = ("both", "time", "spacetime")  # y(t-1) and W y(t-1), y(t-1) alone, W y(t-1) alone
 DYNAMIC_LAGS_DEFAULT = "both"
 DYNAMIC_EFFECTS = ("unit", "two-way")
+POLICY_METHODS = ("twfe", "sun_abraham")  # the event study's estimators
+CONTROL_GROUPS = ("never", "last")
+PLACEBO_MODES = ("units", "timing", "both")
+PLACEBO_DRAWS = 500
 THRESHOLD_TRIM = 0.01
 THRESHOLD_BOOTSTRAP = 300
 
@@ -197,6 +201,86 @@ class MechanismsSettings(Settings):
         return self
 
 
+class PolicySettings(Settings):
+    """Policy evaluation of a pilot policy (nqpf.models.did): the two-way fixed-effects DID, the event study of
+    the years around the pilot (TWFE and Sun and Abraham's estimator), the placebo test with false pilots and,
+    on one W, the spatial DID with the policy's direct and spillover effects."""
+
+    first_year: Identifier = Field(
+        description="the unit attribute (units.attributes) with each unit's first pilot year, empty for the units "
+        "never in the pilot"
+    )
+    dependent: str | None = Field(default=None, description="the outcome (default: models.dependent)")
+    controls: list[str] | None = Field(
+        default=None, description="the control variables (default: models.explanatory)"
+    )
+    leads: Annotated[int, Field(ge=1)] = Field(
+        default=4, description="years before the pilot in the event study"
+    )
+    lags: Annotated[int, Field(ge=0)] = Field(
+        default=4, description="years from the pilot on in the event study"
+    )
+    methods: Annotated[list[Literal[POLICY_METHODS]], Field(min_length=1)] = Field(
+        default=list(POLICY_METHODS),
+        description="the event study's estimators: twfe, sun_abraham (robust to effects that differ by batch)",
+    )
+    control_group: Literal[CONTROL_GROUPS] = Field(
+        default="never", description="never: the units never in the pilot; last: the last batch"
+    )
+    bin_ends: bool = Field(default=True, description="the end years absorb the years beyond them")
+    cov: Literal[COVARIANCES] = COV_DEFAULT
+    placebo: Annotated[int, Field(ge=0)] = Field(
+        default=PLACEBO_DRAWS, description="draws of false pilots of the placebo test (0: no placebo test)"
+    )
+    placebo_mode: Literal[PLACEBO_MODES] = Field(
+        default="units",
+        description="units: random units with the real years; timing: the pilots with random years; both",
+    )
+    spatial: bool = Field(default=True, description="false: no spatial DID")
+    weights: str | None = Field(
+        default=None,
+        description="the W of the spatial DID (default: tables.weights, else the models' first W)",
+    )
+    model: Literal["sdm", "sar"] = "sdm"
+    draws: Annotated[int, Field(ge=100)] = Field(
+        default=DRAWS, description="parameter draws for the spatial DID's effects"
+    )
+    seed: Annotated[int, Field(ge=0)] = 0
+    level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
+
+
+class DynamicSettings(Settings):
+    """The dynamic spatial panel model (nqpf.DynamicSpatialPanelModel): y(t-1), W y(t-1) and W y(t) with two-way
+    or unit fixed effects, Yu, de Jong and Lee's bias-corrected QML, the short- and long-run effects; a
+    robustness check of the static model, or the model of a process with memory."""
+
+    dependent: str | None = Field(
+        default=None, description="the dependent variable (default: models.dependent)"
+    )
+    explanatory: list[str] | None = Field(
+        default=None, description="the explanatory variables (default: models.explanatory)"
+    )
+    policy: bool = Field(
+        default=False,
+        description="add the pilot policy's treatment D (did: 1 from a unit's first pilot year, models.policy) "
+        "to the explanatory variables",
+    )
+    model: Literal["sdm", "sar"] = "sdm"
+    lags: Literal[DYNAMIC_LAGS] = Field(
+        default=DYNAMIC_LAGS_DEFAULT, description="both (y(t-1) and W y(t-1)), time (y(t-1)) or spacetime"
+    )
+    fixed_effects: Literal[DYNAMIC_EFFECTS] = "two-way"
+    bias_correction: bool = Field(
+        default=True, description="Yu, de Jong and Lee's correction of the 1/T bias"
+    )
+    weights: str | None = Field(
+        default=None, description="the W (default: tables.weights, else the models' first W)"
+    )
+    draws: Annotated[int, Field(ge=100)] = Field(default=DRAWS, description="parameter draws for the effects")
+    seed: Annotated[int, Field(ge=0)] = 0
+    level: Annotated[float, Field(gt=0, lt=1)] = LEVEL
+
+
 class ModelsSettings(Settings):
     """Spatial panel econometrics (one job per model and weights matrix)."""
 
@@ -245,6 +329,8 @@ class ModelsSettings(Settings):
     threshold: ThresholdSettings | None = None
     boundary: BoundarySettings | None = None
     mechanisms: MechanismsSettings | None = None
+    policy: PolicySettings | None = None
+    dynamic: DynamicSettings | None = None
 
     @property
     def treatment(self) -> str:
@@ -258,6 +344,37 @@ class ModelsSettings(Settings):
         and ``roles`` (a mediator, a moderator)."""
         taken = {self.treatment, self.dependent, *roles}
         return [v for v in self.explanatory if v not in taken]
+
+    @property
+    def policy_dependent(self) -> str:
+        """The outcome of the policy evaluation (policy.dependent, else the models' dependent variable)."""
+        return (self.policy.dependent if self.policy is not None else None) or self.dependent
+
+    @property
+    def policy_controls(self) -> list[str]:
+        """The controls of the policy evaluation (policy.controls, else the explanatory variables)."""
+        if self.policy is not None and self.policy.controls is not None:
+            return list(self.policy.controls)
+        return [v for v in self.explanatory if v != self.policy_dependent]
+
+    @property
+    def dynamic_dependent(self) -> str:
+        """The dependent variable of the dynamic model (dynamic.dependent, else the models')."""
+        return (self.dynamic.dependent if self.dynamic is not None else None) or self.dependent
+
+    @property
+    def dynamic_explanatory(self) -> list[str]:
+        """The explanatory variables of the dynamic model as read from the frame (the policy's D is added by the
+        stage): dynamic.explanatory, else the models'."""
+        if self.dynamic is not None and self.dynamic.explanatory is not None:
+            return list(self.dynamic.explanatory)
+        return [v for v in self.explanatory if v != self.dynamic_dependent]
+
+    @model_validator(mode="after")
+    def _dynamic_policy(self):
+        if self.dynamic is not None and self.dynamic.policy and self.policy is None:
+            raise ValueError("dynamic.policy adds the pilot policy's treatment, but models.policy is not set")
+        return self
 
     @property
     def boundary_variables(self) -> list[str]:
