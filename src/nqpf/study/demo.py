@@ -32,6 +32,14 @@ in realistic units and magnitudes, and writes in the shapes yearbooks give them.
 7. Yearbook shape: four files per study, keyed by short, official or English names or by codes stored as
    floats, one of them an XLSX with a title row, a national-total row and one sheet per year; 5G base stations
    are "—" before 2019; a small share of cells are "…" (missing) in the middle of a unit's series.
+8. A pilot policy (when the demo block sets one), from its own random stream: batches of units join the pilot in
+   the years of ``policy.cohorts`` (chosen with weights rising with p_i), and the core digital-economy industries'
+   share of GDP s (%) follows a two-way fixed-effects dynamic spatial Durbin process,
+   s_t = (I - rho W)^-1 (gamma s_(t-1) + eta W s_(t-1) + beta x_t + delta D_t + theta W D_t + mu + alpha_t + e_t),
+   D_it = 1 from unit i's pilot year: the pilot raises its own s (delta) and its neighbours' (theta), and both
+   effects build up over the years through the lags. The pilot list is written as a ministry's notice gives it
+   (``pilot_list.csv``: unit, batch, year), s as value added in the economy file; ``truth.json`` holds the exact
+   short- and long-run effects and the pilot's effect by year relative to the pilot.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ FILES = {
     "innovation": "science_technology.xlsx",
     "environment": "energy_environment.csv",
     "infrastructure": "new_infrastructure_long.csv",
+    "pilots": "pilot_list.csv",
 }
 
 
@@ -266,6 +275,8 @@ ECONOMY_COLUMNS = {
     "digital_finance": "数字普惠金融指数",
     "marketisation": "市场化指数",
     "loans": "金融机构人民币贷款余额(亿元)",
+    # the pilot policy's outcome, written when the study's demo block sets a policy
+    "digital_economy": "数字经济核心产业增加值(亿元)",
 }
 CONTROLS = ("urbanisation", "openness", "government", "industrial_structure", "human_capital")
 _MISSING_PRONE = ("industrial_robots", "green_patents", "ecommerce_sales", "data_centre_racks")
@@ -437,6 +448,116 @@ def _mechanisms(
             "infrastructure_mean": float(x.mean()),
         }
     return Mechanisms(slope, level, marginal, raw, parameters)
+
+
+@dataclass
+class Policy:
+    """The demo's pilot policy (step 8): ``first`` (n,), each unit's first pilot year (0: never), ``share`` (T, n),
+    the digital economy's share of GDP (%), and the exact truth."""
+
+    first: np.ndarray
+    share: np.ndarray
+    parameters: dict
+
+
+def dynamic_effects(
+    w: sp.csr_matrix, rho: float, gamma: float, eta: float, beta: float, theta: float
+) -> dict:
+    """Exact short- and long-run average effects of a regressor with coefficients beta (own) and theta (W) in the
+    dynamic SDM (Debarsy, Ertur and LeSage 2012, eq. 11-12): S^-1 (beta I + theta W) and
+    ((1 - gamma) I - (rho + eta) W)^-1 (beta I + theta W), direct = tr / n, total = 1'M1 / n."""
+    n = w.shape[0]
+    dense = w.toarray()
+    kernel = beta * np.eye(n) + theta * dense
+    out = {}
+    for horizon, matrix in (
+        ("short_run", np.eye(n) - rho * dense),
+        ("long_run", (1 - gamma) * np.eye(n) - (rho + eta) * dense),
+    ):
+        m = np.linalg.solve(matrix, kernel)
+        direct, total = float(np.trace(m) / n), float(m.sum() / n)
+        out[horizon] = {"direct": direct, "indirect": total - direct, "total": total}
+    return out
+
+
+def _policy(
+    settings: DemoSettings, p: np.ndarray, x: np.ndarray, w: sp.csr_matrix, years: np.ndarray
+) -> Policy:
+    """The pilot policy of ``settings.policy`` and its outcome, from their own stream:
+
+    - pilots: ``share`` of the units per batch, drawn without replacement with weights exp(0.8 p_i) (pilots are
+      chosen among the better developed units, a selection on levels the unit effects absorb), the batches in
+      the order of the draws;
+    - the digital economy's share of GDP s (%): the dynamic SDM of the settings' docstring with unit effects
+      mu = ((1 - gamma) I - (rho + eta) W) l, l_i = 4 + 1.2 p_i + 0.3 u_i (so that s stays near l without the
+      regressors), alpha_t = 0.15 (t - t0), started at l and run 15 years with the first year's x before the
+      first year kept; e ~ N(0, sigma^2).
+
+    The truth: the parameters, the exact short- and long-run effects of the pilot and of new infrastructure, and
+    the pilot's effect on s by year relative to the pilot (the difference between the process with and without
+    the policy, which is deterministic: the model is linear) on the pilots and on the units never treated (the
+    spillover that a DID's control group carries)."""
+    spec = settings.policy
+    T, n = x.shape
+    if spec is None:
+        return Policy(np.zeros(n, dtype=int), np.zeros((T, n)), {})
+    rng = np.random.default_rng([settings.seed, spec.seed])
+    size = max(1, int(round(spec.share * n)))
+    cohorts = [c for c in spec.cohorts if years[0] < c <= years[-1]]
+    if len(cohorts) * size >= n:
+        raise ValueError("demo.policy: the batches take every unit; lower share or the number of cohorts")
+    chance = np.exp(0.8 * p)
+    order = rng.choice(n, size=len(cohorts) * size, replace=False, p=chance / chance.sum())
+    first = np.zeros(n, dtype=int)
+    for k, cohort in enumerate(cohorts):
+        first[order[k * size : (k + 1) * size]] = cohort
+    treated = (first[None, :] > 0) & (years[:, None] >= first[None, :])
+    d = treated.astype(float)
+    dense = w.toarray()
+    level = 4.0 + 1.2 * p + 0.3 * rng.normal(size=n)
+    mu = (1 - spec.gamma) * level - (spec.rho + spec.eta) * (dense @ level)
+    alpha = 0.15 * (years - years[0])
+    solver = splu(sp.csc_matrix(sp.eye(n) - spec.rho * w))
+
+    share = level.copy()
+    for _ in range(15):
+        noise = rng.normal(0, spec.sigma, n)
+        share = solver.solve(spec.gamma * share + spec.eta * (w @ share) + spec.beta * x[0] + mu + noise)
+    out = np.empty((T, n))
+    eps = rng.normal(0.0, spec.sigma, (T, n))
+    gap = np.zeros(n)
+    gaps = np.empty(
+        (T, n)
+    )  # the policy's own path: the process of the differences, zero before the first pilot
+    for k in range(T):
+        pilot = spec.delta * d[k] + spec.theta * (w @ d[k])
+        lags = spec.gamma * share + spec.eta * (w @ share)
+        share = solver.solve(lags + spec.beta * x[k] + mu + alpha[k] + pilot + eps[k])
+        gap = solver.solve(spec.gamma * gap + spec.eta * (w @ gap) + pilot)
+        out[k], gaps[k] = share, gap
+    relative = years[:, None] - first[None, :]
+    pilots, never = first > 0, first == 0
+    by_time = {}
+    for k in range(int(relative[:, pilots].min()), int(relative[:, pilots].max()) + 1):
+        by_time[str(k)] = float(gaps[(relative == k) & pilots[None, :]].mean())
+    parameters = {
+        "variable": "digital_economy_share",
+        "statistic": "digital_economy",
+        **spec.model_dump(),
+        "cohorts": cohorts,
+        "batch_size": size,
+        "pilots": int(pilots.sum()),
+        "never_treated": int(never.sum()),
+        "effects_of_pilot": dynamic_effects(w, spec.rho, spec.gamma, spec.eta, spec.delta, spec.theta),
+        "effects_of_infrastructure_index": dynamic_effects(w, spec.rho, spec.gamma, spec.eta, spec.beta, 0.0),
+        "effect_on_pilots_by_year_relative_to_pilot": by_time,
+        "effect_on_never_treated_by_year": {
+            str(int(year)): float(gaps[k, never].mean()) if never.any() else None
+            for k, year in enumerate(years)
+        },
+        "att": float(gaps[treated].mean()),
+    }
+    return Policy(first, out, parameters)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -616,6 +737,9 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
     }
     if "financial_development" in mechanisms.raw:  # written as loans outstanding, 10^8 yuan
         economy["loans"] = mechanisms.raw["financial_development"] * gdp
+    policy = _policy(settings, p, x, w, years)
+    if settings.policy is not None:  # written as value added, 10^8 yuan
+        economy["digital_economy"] = policy.share / 100.0 * gdp
 
     # 6. NQPF indicators, linear in q scaled to [0, 1] over the panel
     qn = (q - q.min()) / (q.max() - q.min())
@@ -634,6 +758,11 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
             **{f"control_{k}": v.ravel() for k, v in controls_std.items()},
             **{name: v.ravel() for name, v in mechanisms.raw.items()},
             "infrastructure_slope": mechanisms.slope.ravel(),
+            **(
+                {"pilot_year": np.tile(policy.first, T), "digital_economy_share": policy.share.ravel()}
+                if settings.policy is not None
+                else {}
+            ),
         }
     )
     inverse = np.linalg.inv(np.eye(n) - sdm["rho"] * w.toarray())
@@ -655,7 +784,10 @@ def simulate(gdf: gpd.GeoDataFrame, first_year: int, last_year: int, settings: D
     }
     if mechanisms.parameters:
         parameters["mechanisms"] = mechanisms.truth(w, sdm["rho"], inverse)
+    if policy.parameters:
+        parameters["policy"] = policy.parameters
     tables = _yearbook_tables(gdf, years, economy, indicators, rng, settings.missing_share)
+    tables["pilots"] = _pilot_list(gdf, policy.first)
     return DemoData(tables=tables, truth=truth, parameters=parameters)
 
 
@@ -689,6 +821,31 @@ def _unit_labels(gdf: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
             ]
         ),
     }
+
+
+BATCHES = ("第一批", "第二批", "第三批", "第四批", "第五批", "第六批")
+
+
+def _pilot_list(gdf: gpd.GeoDataFrame, first: np.ndarray) -> pd.DataFrame:
+    """The pilot list as a ministry's notice gives it: one row per pilot unit with its batch and the year it
+    joined, by short (provinces) or official names with the province (prefectures) or the prefecture's code
+    (counties); no row for the other units. Empty (the header alone) without a policy."""
+    labels = _unit_labels(gdf)
+    codes = labels["code"]
+    level_is_province = all(c.endswith("0000") for c in codes)
+    level_is_county = not level_is_province and any(not c.endswith("00") for c in codes)
+    frame = {"地区": labels["short"] if level_is_province else labels["official"]}
+    if level_is_county:
+        frame["所属地市代码"] = labels["prefecture_code"]
+    elif not level_is_province:
+        frame["省份"] = labels["province"]
+    years = sorted(set(int(y) for y in first if y > 0))
+    frame["批次"] = [BATCHES[years.index(y)] if y > 0 else "" for y in first]
+    frame["入选年份"] = first
+    table = pd.DataFrame(frame)
+    table["code"] = codes
+    table = table[first > 0].sort_values(["入选年份", "code"])
+    return table.drop(columns="code").reset_index(drop=True)
 
 
 def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -792,6 +949,7 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
     _write_xlsx(data.tables["innovation"], paths["innovation"])
     data.tables["environment"].to_csv(paths["environment"], index=False, encoding="gbk")
     data.tables["infrastructure"].to_csv(paths["infrastructure"], index=False, encoding="utf-8")
+    data.tables["pilots"].to_csv(paths["pilots"], index=False, encoding="utf-8")
     (directory / "README.md").write_text(
         f"# Simulated demo data\n\nEvery number in this folder is {SIMULATED_NOTE}, drawn by nqpf.study.demo with seed "
         f"{data.parameters['seed']} on real boundaries; no figure is an official statistic. The process is documented "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from nqpf.disparity.settings import DisparitySettings
 from nqpf.drivers.settings import GeodetectorSettings
@@ -99,6 +99,44 @@ class MechanismParameters(Settings):
     threshold: ThresholdParameters | None = None
 
 
+class PolicyParameters(Settings):
+    """A staggered pilot policy of the demo (as Broadband China's three batches) and the outcome it acts on: the
+    value added of the core digital-economy industries as a share s of GDP (%), a dynamic spatial Durbin process
+    s_t = (I - rho W)^-1 (gamma s_(t-1) + eta W s_(t-1) + beta x_t + delta D_t + theta W D_t + mu + alpha_t + e_t)
+    with D_it = 1 from the year unit i joins the pilot."""
+
+    seed: Annotated[int, Field(ge=0)] = Field(
+        default=2, description="the stream of its draws (the other draws of the study stay as they are)"
+    )
+    cohorts: list[int] = Field(
+        default=[2014, 2015, 2016],
+        min_length=1,
+        max_length=6,
+        description="the years the pilot's batches start",
+    )
+    share: Annotated[float, Field(gt=0, le=0.3)] = Field(
+        default=0.12, description="the share of the units in each batch"
+    )
+    delta: float = Field(default=0.6, description="the pilot's own effect on s (percentage points)")
+    theta: float = Field(
+        default=0.4, description="the effect of the neighbours' pilot, W D (percentage points)"
+    )
+    gamma: float = Field(default=0.5, description="the coefficient of s(t-1)")
+    eta: float = Field(default=0.1, description="the coefficient of W s(t-1)")
+    rho: Annotated[float, Field(gt=-1, lt=1)] = Field(default=0.2, description="the coefficient of W s(t)")
+    beta: float = Field(default=2.0, description="percentage points per unit of the new-infrastructure index")
+    sigma: Annotated[float, Field(gt=0)] = Field(default=0.15, description="sd of the noise (points)")
+
+    @model_validator(mode="after")
+    def _stable(self):
+        if self.gamma + self.eta + self.rho >= 1 or abs(self.gamma) + abs(self.eta) + abs(self.rho) >= 1:
+            raise ValueError(
+                "demo.policy: |gamma| + |eta| + |rho| must stay below 1 for a stable process (its long-run effects "
+                "exist)"
+            )
+        return self
+
+
 class DemoSettings(Settings):
     """A demo study's simulated raw statistics: the data-generating process and its seed."""
 
@@ -111,6 +149,7 @@ class DemoSettings(Settings):
     indicator_noise: Annotated[float, Field(ge=0)] = 0.02
     missing_share: Annotated[float, Field(ge=0, le=0.2)] = 0.01
     mechanisms: MechanismParameters | None = None
+    policy: PolicyParameters | None = None
 
 
 # -- a study ---------------------------------------------------------------------------------------------------
@@ -216,6 +255,23 @@ class StudySettings(Settings):
         (tables.weights, else the models' first W); none when the mechanisms are non-spatial."""
         spec = self.models.mechanisms if self.models else None
         if spec is None or not spec.spatial:
+            return None
+        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
+
+    @property
+    def policy_weights(self) -> str | None:
+        """The W of the spatial DID: models.policy.weights, else the main W of the model tables (tables.weights,
+        else the models' first W); none without a spatial DID."""
+        spec = self.models.policy if self.models else None
+        if spec is None or not spec.spatial:
+            return None
+        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
+
+    @property
+    def dynamic_weights(self) -> str | None:
+        """The W of the dynamic model: models.dynamic.weights, else the main W of the model tables."""
+        spec = self.models.dynamic if self.models else None
+        if spec is None:
             return None
         return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
 
