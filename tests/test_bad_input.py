@@ -245,6 +245,13 @@ def unknown_mediator(workdir, gdf, east):
     return config
 
 
+def unknown_pilot_attribute(workdir, gdf, east):
+    """models.policy names a first-year attribute the study's units do not have."""
+    config = study()
+    config["models"]["policy"] = {"first_year": "pilot_year", "placebo": 0}
+    return config
+
+
 def threshold_variable_without_spread(workdir, gdf, east):
     """The threshold variable is one value in every unit-year: no threshold can split the observations."""
     config = study(derived={"flat": "investment * 0 + 1"})
@@ -543,6 +550,16 @@ CASES = {
             "key studies[0].models.mechanisms.mediators",
             "did you mean 'openness'?",
             "fix: correct the names",
+        ],
+    ),
+    "unknown_pilot_attribute": Case(
+        unknown_pilot_attribute,
+        MODEL[3:],
+        [
+            "models.policy.first_year names 'pilot_year', which is not a unit attribute of the study",
+            f"file {CONFIG}",
+            "key studies[0].models.policy.first_year",
+            "fix: give the pilot list as a table of units.attributes",
         ],
     ),
     "threshold_variable_without_spread": Case(

@@ -338,3 +338,27 @@ def test_summary_and_records_carry_the_corrected_and_the_qml_estimates():
     plain = nqpf.DynamicSpatialPanelModel(frame, "y", ["x"], weights(raw), bias_correction=False).fit()
     assert_allclose(plain.params, plain.qml[:-1])
     assert_allclose(plain.qml, res.qml)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_stage_frames_and_the_table(language):
+    from nqpf.tables.dynamic_panel import dynamic_panel
+    from nqpf.tables.labels import Labels
+
+    raw = rook(5, 6)
+    frame, _, _ = simulate(raw, 8, np.random.default_rng(12), **TRUTH)
+    res = DynamicSpatialPanelModel(frame, "y", ["x"], weights(raw)).fit()
+    frames = res.frames(draws=200, seed=4)
+    assert set(frames) == {"estimates", "effects", "fit"}
+    assert_allclose(frames["estimates"]["estimate"], res.params, rtol=1e-14)
+    assert frames["effects"].equals(res.impacts(draws=200, seed=4).table)
+    fit = frames["fit"].iloc[0]
+    assert fit["draws"] == 200 and fit["stable"] and fit["dependent"] == "y" and fit["weights"] == "rook"
+    labels = Labels(language, {"y": {"en": "Output", "zh": "产出"}})
+    table = dynamic_panel(frames["estimates"], frames["effects"], frames["fit"], labels)
+    assert len(table.columns) == 4 and len(table.blocks) == 4  # coefficients, short run, long run, footer
+    first = table.blocks[0].rows[0]
+    assert labels.name("y") in first.label.text and first.cells[0].text.startswith(f"{res.params['L.y']:.3f}")
+    assert first.cells[1].text == f"{res.qml[0]:.3f}"
+    long = frames["effects"].set_index(["horizon", "effect"]).loc[("long_run", "total"), "estimate"]
+    assert table.blocks[2].rows[0].cells[2].text.rstrip("*") == f"{long:.3f}"

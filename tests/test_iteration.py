@@ -36,6 +36,8 @@ WORDS = {
     "model_figures_demo_province": 1,
     "threshold_figure": 1,
     "moderation_figure": 1,
+    "event_study_figure": 1,
+    "placebo_figure": 1,
     "stata_panel": 1,
     "crosscheck": 1,
     "manifest": 1,

@@ -118,6 +118,9 @@ def test_the_manifest_records_inputs_outputs_config_seeds_versions_and_code(demo
         "demo.mechanisms.seed": 1,  # the default stream of the mechanisms' draws
         "models.threshold.seed": study["models"]["threshold"]["seed"],
         "models.mechanisms.seed": study["models"]["mechanisms"]["seed"],
+        "demo.policy.seed": 2,  # the default stream of the pilot policy's draws
+        "models.policy.seed": study["models"]["policy"]["seed"],
+        "models.dynamic.seed": study["models"]["dynamic"]["seed"],
         "disparity.spatial_convergence.seed": study["disparity"]["spatial_convergence"]["seed"],
     }
     assert record["boundaries"] == {

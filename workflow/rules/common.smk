@@ -458,7 +458,7 @@ def model_targets(name, s):
     if s.models.boundary is not None:
         targets.append(f"results/{name}/boundary/effects.csv")
         targets += figure_files(f"results/{name}/boundary/indirect.png")
-    return targets + mechanism_targets(name, s)
+    return targets + mechanism_targets(name, s) + policy_targets(name, s) + dynamic_panel_targets(name, s)
 
 
 THRESHOLD_FILES = ("thresholds", "tests", "regimes", "lr", "estimates", "fit")
@@ -479,6 +479,68 @@ def mechanism_targets(name, s):
         targets += figure_files(f"{base}/moderation_{v}/marginal.png")
     targets += [f"{base}/quadratic_{v}/{f}.csv" for v in spec.quadratic for f in QUADRATIC_FILES]
     return targets
+
+
+from nqpf.models.did import POLICY_FILES
+
+
+def policy_targets(name, s):
+    """The results and figures of the evaluation of study ``name``'s pilot policy (models.policy)."""
+    spec = s.models.policy if s.models is not None else None
+    if spec is None:
+        return []
+    base = f"results/{name}/policy"
+    targets = [f"{base}/{f}.csv" for f in POLICY_FILES] + figure_files(f"{base}/event_study.png")
+    return targets + (figure_files(f"{base}/placebo.png") if spec.placebo else [])
+
+
+def policy_slice(wildcards):
+    """The settings the policy evaluation depends on: models.policy with its outcome and controls resolved, the
+    balance policy and the spatial DID's estimation method (not the other models' variables)."""
+    models = study(wildcards).models
+    return {
+        "policy": models.policy.to_config(),
+        "dependent": models.policy_dependent,
+        "controls": models.policy_controls,
+        "balance": models.balance,
+        "method": models.methods[0],
+    }
+
+
+DYNAMIC_PANEL_FILES = ("estimates", "effects", "fit")
+
+
+def dynamic_panel_targets(name, s):
+    """The results of the dynamic spatial panel model of study ``name`` (models.dynamic)."""
+    if s.models is None or s.models.dynamic is None:
+        return []
+    return [f"results/{name}/dynamic_panel/{f}.csv" for f in DYNAMIC_PANEL_FILES]
+
+
+def dynamic_panel_slice(wildcards):
+    """The settings the dynamic model depends on: models.dynamic with its variables resolved, and the pilot's
+    first-year attribute when it carries the policy's treatment."""
+    models = study(wildcards).models
+    spec = models.dynamic
+    return {
+        "dynamic": spec.to_config(),
+        "dependent": models.dynamic_dependent,
+        "explanatory": models.dynamic_explanatory,
+        "first_year": models.policy.first_year if spec.policy else None,
+    }
+
+
+def dynamic_panel_weights_files(wildcards):
+    """The stored W of the dynamic model."""
+    w = study(wildcards).dynamic_weights
+    return [f"results/{wildcards.study}/weights/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
+
+
+def policy_weights_files(wildcards):
+    """The stored W of the spatial DID (none without one)."""
+    w = study(wildcards).policy_weights
+    base = f"results/{wildcards.study}/weights"
+    return [] if w is None else [f"{base}/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
 
 
 def mechanism_weights_files(wildcards):
@@ -583,8 +645,8 @@ def tables_inputs(wildcards):
             stem = f"{base}/indices/{name.removeprefix('index_robustness_')}"
             files[name] = f"{stem}.csv"
             files[f"{name}_weights"] = f"{stem}.weights.csv"
-        elif _table_plan.mechanism_files(name) is not None:
-            for part, path in _table_plan.mechanism_files(name).items():
+        elif _table_plan.analysis_files(name) is not None:
+            for part, path in _table_plan.analysis_files(name).items():
                 files[f"{name}__{part}"] = f"{base}/{path}"
     if needs & {"esda_global", "clusters"}:
         files["esda_global"] = f"{base}/esda/global.csv"
@@ -678,6 +740,8 @@ def report_pages(s):
         threshold=s.models is not None and s.models.threshold is not None,
         boundary=s.models is not None and s.models.boundary is not None,
         mechanisms=_mechanism_lists(s),
+        policy=s.models is not None and s.models.policy is not None,
+        dynamic=s.models is not None and s.models.dynamic is not None,
     )
 
 

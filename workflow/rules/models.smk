@@ -296,3 +296,118 @@ rule boundary_figure:
         "logs/{study}/benchmarks/boundary_figure.tsv"
     script:
         "../scripts/plot_boundary.py"
+
+
+# The evaluation of the study's pilot policy (models.policy): the DID, the event studies, the placebo test and the
+# spatial DID (nqpf.models.did.evaluate), the first pilot years read from the units' attributes.
+rule policy:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        weights=policy_weights_files,
+    output:
+        **{part: f"results/{{study}}/policy/{part}.csv" for part in POLICY_FILES},
+    log:
+        "logs/{study}/policy.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=policy_slice,
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("evaluate_policy.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("policy"),
+        runtime=job_runtime("policy"),
+    benchmark:
+        "logs/{study}/benchmarks/policy.tsv"
+    script:
+        "../scripts/evaluate_policy.py"
+
+
+rule event_study_figure:
+    input:
+        event_study="results/{study}/policy/event_study.csv",
+        pretrend="results/{study}/policy/pretrend.csv",
+        fit="results/{study}/policy/fit.csv",
+    output:
+        **figure_outputs(
+            "event_study", "results/{study}/policy/event_study.png", "../report/event_study.rst", "Models"
+        ),
+    log:
+        "logs/{study}/policy.event_study.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        kind="event_study",
+        dependent=lambda wildcards: study(wildcards).models.policy_dependent,
+        level=lambda wildcards: study(wildcards).models.policy.level,
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_policy.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("event_study_figure"),
+        runtime=job_runtime("event_study_figure"),
+    benchmark:
+        "logs/{study}/benchmarks/event_study_figure.tsv"
+    script:
+        "../scripts/plot_policy.py"
+
+
+rule placebo_figure:
+    input:
+        placebo="results/{study}/policy/placebo.csv",
+        placebo_summary="results/{study}/policy/placebo_summary.csv",
+    output:
+        **figure_outputs("placebo", "results/{study}/policy/placebo.png", "../report/placebo.rst", "Models"),
+    log:
+        "logs/{study}/policy.placebo.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        kind="placebo",
+        simulated=lambda wildcards: study(wildcards).simulated,
+        language=lambda wildcards: study(wildcards).tables.language,
+        labels=lambda wildcards: study(wildcards).tables.names(),
+        dpi=lambda wildcards: study(wildcards).figures.dpi,
+        code=code("plot_policy.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("placebo_figure"),
+        runtime=job_runtime("placebo_figure"),
+    benchmark:
+        "logs/{study}/benchmarks/placebo_figure.tsv"
+    script:
+        "../scripts/plot_policy.py"
+
+
+# The dynamic spatial panel model (models.dynamic): Yu, de Jong and Lee's bias-corrected QML on one W, with the
+# pilot's treatment among the regressors when models.dynamic.policy asks for it (nqpf.models.dynamic).
+rule dynamic_panel:
+    input:
+        panel="results/{study}/data/panel.csv",
+        units="results/{study}/data/units.csv",
+        indices=index_files,
+        weights=dynamic_panel_weights_files,
+    output:
+        **{part: f"results/{{study}}/dynamic_panel/{part}.csv" for part in DYNAMIC_PANEL_FILES},
+    log:
+        "logs/{study}/dynamic_panel.log",
+    conda:
+        "../envs/nqpf.yaml"
+    params:
+        settings=dynamic_panel_slice,
+        years=lambda wildcards: study(wildcards).model_years,
+        code=code("estimate_dynamic_panel.py"),
+    threads: 1
+    resources:
+        mem_mb=job_memory("dynamic_panel"),
+        runtime=job_runtime("dynamic_panel"),
+    benchmark:
+        "logs/{study}/benchmarks/dynamic_panel.tsv"
+    script:
+        "../scripts/estimate_dynamic_panel.py"

@@ -63,9 +63,9 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
         elif name.startswith("index_robustness_"):
             sources.index_values = pd.read_csv(given[name], dtype=CODES)
             sources.index_weights = pd.read_csv(given[f"{name}_weights"])
-        elif table_plan.mechanism_files(name) is not None:
-            sources.mechanisms = {
-                part: pd.read_csv(given[f"{name}__{part}"]) for part in table_plan.mechanism_files(name)
+        elif table_plan.analysis_files(name) is not None:
+            sources.analysis = {
+                part: pd.read_csv(given[f"{name}__{part}"]) for part in table_plan.analysis_files(name)
             }
         table = table_plan.make(name, study, sources)
         written = render.write(table, Path(out[f"{name}_csv"]).with_suffix(""), study.tables.word)

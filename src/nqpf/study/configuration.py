@@ -496,6 +496,18 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
             if study.models and study.models.mechanisms and study.models.mechanisms.weights
             else None,
         ),
+        (
+            "models.dynamic",
+            [study.models.dynamic.weights]
+            if study.models and study.models.dynamic and study.models.dynamic.weights
+            else None,
+        ),
+        (
+            "models.policy",
+            [study.models.policy.weights]
+            if study.models and study.models.policy and study.models.policy.weights
+            else None,
+        ),
     ):
         unknown = [w for w in named or [] if w not in defined]
         if unknown:
@@ -521,6 +533,30 @@ def check_study(study: StudySettings, file: str, prefix: str, produced: Iterable
             "models.mechanisms.spatial",
             "models.mechanisms estimates spatial lag models, but the study defines no weights",
             "add a W to `weights`, or set models.mechanisms.spatial: false",
+        )
+    policy = study.models.policy if study.models else None
+    if policy is not None and policy.spatial and not defined:
+        fail(
+            "models.policy.spatial",
+            "models.policy estimates a spatial DID, but the study defines no weights",
+            "add a W to `weights`, or set models.policy.spatial: false",
+        )
+    if study.models is not None and study.models.dynamic is not None and not defined:
+        fail(
+            "models.dynamic",
+            "models.dynamic estimates a dynamic spatial panel model, but the study defines no weights",
+            "add a W to `weights`, or remove models.dynamic",
+        )
+    if policy is not None and policy.first_year not in study.units.attribute_names:
+        attributes = study.units.attribute_names
+        close = difflib.get_close_matches(policy.first_year, attributes, n=1)
+        fail(
+            "models.policy.first_year",
+            f"models.policy.first_year names {policy.first_year!r}, which is not a unit attribute of the study"
+            + (f" (did you mean {close[0]!r}?)" if close else ""),
+            "give the pilot list as a table of units.attributes (one row per pilot unit, its first pilot year "
+            "as a column, missing: none for the other units) and name that column's attribute here; the "
+            f"study's attributes: {', '.join(attributes) or 'none'}",
         )
     from nqpf.study.frames import check_groupings
 

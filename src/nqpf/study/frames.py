@@ -119,6 +119,16 @@ def check_names(study: StudySettings, variables: list[str]) -> None:
                 wanted.append(("models.mechanisms.treatment", mechanisms.treatment, frame))
             for key in ("mediators", "moderators", "quadratic"):
                 wanted += [(f"models.mechanisms.{key}", v, frame) for v in getattr(mechanisms, key)]
+        policy = study.models.policy
+        if policy is not None:
+            if policy.dependent:
+                wanted.append(("models.policy.dependent", policy.dependent, frame))
+            wanted += [("models.policy.controls", v, frame) for v in policy.controls or []]
+        dynamic = study.models.dynamic
+        if dynamic is not None:
+            if dynamic.dependent:
+                wanted.append(("models.dynamic.dependent", dynamic.dependent, frame))
+            wanted += [("models.dynamic.explanatory", v, frame) for v in dynamic.explanatory or []]
     unknown = [(key, name, pool) for key, name, pool in wanted if name not in pool]
     if not unknown:
         return

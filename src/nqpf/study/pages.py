@@ -49,11 +49,14 @@ def study_pages(
     centrography: bool = False,
     geodetector: bool = False,
     spatial_convergence: bool = False,
+    policy: bool = False,
+    dynamic: bool = False,
 ):
     """The pages of a study's text results, in the order of the chain (data, indices, disparity, ESDA, dynamics,
     models),
     for its composite ``indices``, coupling pairs ``couplings`` and the stages it runs; ``mechanisms`` lists the
-    variables of each mechanism test (mediators, moderators, quadratic)."""
+    variables of each mechanism test (mediators, moderators, quadratic); ``policy`` whether the study evaluates a
+    pilot policy, ``dynamic`` whether it fits the dynamic spatial panel model."""
     pages = [
         Page("data/panel.csv", "Data", "Study panel", "panel.rst"),
         Page("data/validation.md", "Data", "Data validation", "validation.rst"),
@@ -209,6 +212,27 @@ def study_pages(
         pages += [
             Page(f"{base}/estimates.csv", "Models", f"Quadratic term of {v}", "quadratic_estimates.rst", v),
             Page(f"{base}/turning.csv", "Models", f"Turning points of {v}", "quadratic_turning.rst", v),
+        ]
+    if policy:
+        pages += [
+            Page("policy/did.csv", "Models", "Pilot policy: DID", "policy_did.rst"),
+            Page("policy/event_study.csv", "Models", "Pilot policy: event study", "policy_event.rst"),
+            Page("policy/spatial_effects.csv", "Models", "Pilot policy: spatial DID", "policy_spatial.rst"),
+        ]
+    if dynamic:
+        pages += [
+            Page(
+                "dynamic_panel/estimates.csv",
+                "Models",
+                "Dynamic spatial panel model",
+                "dynamic_estimates.rst",
+            ),
+            Page(
+                "dynamic_panel/effects.csv",
+                "Models",
+                "Dynamic model: short- and long-run effects",
+                "dynamic_effects.rst",
+            ),
         ]
     return pages
 

@@ -22,9 +22,11 @@ from nqpf.tables import (
     convergence,
     descriptive,
     drivers,
+    dynamic_panel,
     dynamics,
     gini,
     mechanisms,
+    policy,
     regression,
     spatial,
 )
@@ -166,6 +168,10 @@ def table_names(study: StudySettings) -> list[str]:
             names += [f"mediation_{v}"] + ([f"spatial_mediation_{v}"] if spec.spatial else [])
         names += [f"moderation_{v}" for v in spec.moderators]
         names += [f"quadratic_{v}" for v in spec.quadratic]
+    if plan.models is not None and plan.models.policy is not None:
+        names += ["policy_did", "policy_event_study"]
+    if plan.models is not None and plan.models.dynamic is not None:
+        names.append("dynamic_panel")
     names += [f"dagum_gini_{v}" for v in plan.disparity]
     if plan.convergence_weights:
         for variable in plan.disparity:
@@ -200,7 +206,7 @@ class Sources:
     convergence: pd.DataFrame | None = None  # disparity/spatial_convergence.csv
     baseline: dict[str, pd.DataFrame] | None = None  # baseline/<name>.csv by name
     threshold: dict[str, pd.DataFrame] | None = None  # threshold/<name>.csv by name
-    mechanisms: dict[str, pd.DataFrame] | None = None  # one mechanism test's files by name (mechanism_files)
+    analysis: dict[str, pd.DataFrame] | None = None  # one analysis's files by name (analysis_files)
 
 
 MECHANISM_TABLES = {  # table prefix: (the folder's prefix below mechanisms/, the files the table reads)
@@ -211,8 +217,22 @@ MECHANISM_TABLES = {  # table prefix: (the folder's prefix below mechanisms/, th
 }
 
 
-def mechanism_files(name: str) -> dict[str, str] | None:
-    """The files below ``results/<study>/`` a mechanism table is made from, by name; None for another table."""
+ANALYSIS_TABLES = {  # table: (its folder below results/<study>/, the files it reads)
+    "policy_did": (
+        "policy",
+        ("did", "event_att", "pretrend", "placebo_summary", "spatial_estimates", "spatial_effects", "fit"),
+    ),
+    "policy_event_study": ("policy", ("event_study", "pretrend", "fit")),
+    "dynamic_panel": ("dynamic_panel", ("estimates", "effects", "fit")),
+}
+
+
+def analysis_files(name: str) -> dict[str, str] | None:
+    """The files below ``results/<study>/`` a table of one analysis (a mechanism test, the policy evaluation, the dynamic model) is
+    made from, by name; None for another table."""
+    if name in ANALYSIS_TABLES:
+        folder, parts = ANALYSIS_TABLES[name]
+        return {part: f"{folder}/{part}.csv" for part in parts}
     for prefix, (folder, parts) in MECHANISM_TABLES.items():
         if name.startswith(prefix):
             base = f"mechanisms/{folder}{name.removeprefix(prefix)}"
@@ -252,8 +272,8 @@ def needs(name: str) -> tuple[str, ...]:
         return ("threshold",)
     if name.startswith("spillover_boundary_"):
         return ("boundary",)
-    if mechanism_files(name) is not None:
-        return ("mechanisms",)
+    if analysis_files(name) is not None:
+        return ("analysis",)
     return ("results", "units")
 
 
@@ -331,12 +351,19 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
         found = sources.threshold
         facts = found["fit"].iloc[0].to_dict()
         return baseline.threshold_regression(found["estimates"], found["regimes"], facts, labels, notes)
+    if name == "policy_did":
+        return policy.did_table(sources.analysis, plan.models.policy_dependent, labels, notes)
+    if name == "policy_event_study":
+        return policy.event_study_table(sources.analysis, plan.models.policy_dependent, labels, notes)
+    if name == "dynamic_panel":
+        found = sources.analysis
+        return dynamic_panel.dynamic_panel(found["estimates"], found["effects"], found["fit"], labels, notes)
     if name.startswith("spatial_mediation_"):
-        found = sources.mechanisms
+        found = sources.analysis
         mediator = name.removeprefix("spatial_mediation_")
         return mechanisms.spatial_mediation(mediator, found["effects"], found["fit"], labels, notes)
     if name.startswith("mediation_"):
-        found = sources.mechanisms
+        found = sources.analysis
         return mechanisms.mediation(
             name.removeprefix("mediation_"),
             found["estimates"],
@@ -346,7 +373,7 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
             notes,
         )
     if name.startswith("moderation_"):
-        found = sources.mechanisms
+        found = sources.analysis
         return mechanisms.moderation(
             name.removeprefix("moderation_"),
             found["estimates"],
@@ -356,7 +383,7 @@ def make(name: str, study: StudySettings, sources: Sources) -> Table:
             notes,
         )
     if name.startswith("quadratic_"):
-        found = sources.mechanisms
+        found = sources.analysis
         return mechanisms.quadratic(
             name.removeprefix("quadratic_"),
             found["estimates"],

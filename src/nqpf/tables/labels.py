@@ -687,6 +687,86 @@ TERMS: dict[str, tuple[str, str]] = {
         "bars: histogram of the draws; curve: kernel density",
         "柱为抽样分布直方图，曲线为核密度",
     ),
+    # policy evaluation (nqpf.tables.policy)
+    "policy_did_title": (
+        "Difference-in-differences estimates of the pilot policy on {dependent}",
+        "试点政策对{dependent}影响的双重差分估计结果",
+    ),
+    "policy_event_title": (
+        "Event study of the pilot policy on {dependent} (parallel trends)",
+        "试点政策对{dependent}影响的事件研究（平行趋势检验）",
+    ),
+    "policy_pilot": ("Pilot (DID)", "试点政策（DID）"),
+    "policy_w_pilot": ("W × Pilot", "W × 试点政策"),
+    "policy_twfe": ("TWFE DID", "双向固定效应 DID"),
+    "policy_sun_abraham": ("Sun and Abraham", "Sun 和 Abraham"),
+    "policy_spatial": ("Spatial DID ({model})", "空间 DID（{model}）"),
+    "policy_effects_of_pilot": ("Effects of the pilot", "试点政策的效应分解"),
+    "policy_controls": ("Controls", "控制变量"),
+    "policy_pilots": ("Pilot units (batches)", "试点单元数（批次）"),
+    "policy_never": ("Units never in the pilot", "非试点单元数"),
+    "policy_negative_weights": ("Treated cells with negative weights", "负权重处理组观测数"),
+    "policy_pretrend": ("Joint test of the leads, F (p)", "政策前各期联合检验 F（p）"),
+    "policy_placebo": (
+        "Placebo test: randomisation p ({draws} draws)",
+        "安慰剂检验随机化 p 值（{draws} 次）",
+    ),
+    "policy_relative": ("Years relative to the pilot", "相对试点年份"),
+    "policy_reference": ("(reference)", "（基期）"),
+    "policy_at_most": ("≤ {period}", "≤ {period}"),
+    "policy_at_least": ("≥ {period}", "≥ {period}"),
+    "policy_note_twfe": (
+        "Column (1): two-way fixed-effects DID, D = 1 from a unit's first pilot year; with staggered batches it "
+        "weighs the batch-year effects, some negatively (de Chaisemartin and D'Haultfoeuille 2020).",
+        "第（1）列为双向固定效应 DID，D 自单元首个试点年份起取 1；分批试点时其为各批次各年效应的加权和，"
+        "部分权重可能为负（de Chaisemartin 和 D'Haultfoeuille，2020）。",
+    ),
+    "policy_note_sun_abraham": (
+        "Sun and Abraham (2021): the average of the batch-specific effects from the pilot year on, against the "
+        "units never in the pilot.",
+        "Sun 和 Abraham（2021）估计量：以从未试点单元为对照的各批次试点后效应的加权平均。",
+    ),
+    "policy_note_spatial": (
+        "Spatial DID: D and W × D in a two-way fixed-effects {model}; the direct effect is the pilot's on its own "
+        "unit, the indirect its spillover to the other units (LeSage and Pace 2009).",
+        "空间 DID：D 与 W × D 进入双向固定效应{model}，直接效应为试点对本单元的影响，间接效应为对其他单元的"
+        "空间溢出（LeSage 和 Pace，2009）。",
+    ),
+    "policy_note_event": (
+        "Coefficients of the years relative to each unit's first pilot year; the year before is the reference; "
+        "the end years absorb the years beyond them.",
+        "系数为相对各单元首个试点年份的各期效应，以试点前一年为基期，首尾两期合并其外各期。",
+    ),
+    # the dynamic spatial panel model (nqpf.tables.dynamic_panel)
+    "dynamic_title": (
+        "Dynamic spatial Durbin model of {dependent} ({weights})",
+        "{dependent}的动态空间杜宾模型估计结果（{weights}）",
+    ),
+    "dynamic_title_sar": (
+        "Dynamic spatial lag model of {dependent} ({weights})",
+        "{dependent}的动态空间滞后模型估计结果（{weights}）",
+    ),
+    "dynamic_corrected": ("Bias-corrected", "偏差修正"),
+    "dynamic_qml": ("QML", "QML"),
+    "dynamic_bias": ("Bias removed", "修正的偏差"),
+    "dynamic_short_run": ("Short-run effects", "短期效应"),
+    "dynamic_long_run": ("Long-run effects", "长期效应"),
+    "dynamic_time_lag": ("{dependent} (t − 1)", "{dependent}（t − 1）"),
+    "dynamic_stability": ("γ + η + ρ (s.e.)", "γ + η + ρ（标准误）"),
+    "dynamic_modulus": ("Largest |eigenvalue| of A", "A 的最大特征值模"),
+    "dynamic_note": (
+        "Two-way fixed-effects dynamic {model} by quasi-maximum likelihood with Yu, de Jong and Lee's (2008) "
+        "correction of the 1/T bias (time effects removed by Lee and Yu's 2010 transformation); the first year "
+        "is the initial condition. Short-run effects: (I − ρW)⁻¹(β + θW); long-run: ((1 − γ)I − (ρ + η)W)⁻¹(β + "
+        "θW) (Debarsy, Ertur and LeSage 2012), with {draws} parameter draws.",
+        "双向固定效应动态{model}，准极大似然估计并按 Yu、de Jong 和 Lee（2008）修正 1/T 阶偏差（时间效应按 Lee 和 "
+        "Yu（2010）的正交变换消除），首年为初始条件。短期效应为 (I − ρW)⁻¹(β + θW)，长期效应为 ((1 − γ)I − "
+        "(ρ + η)W)⁻¹(β + θW)（Debarsy、Ertur 和 LeSage，2012），基于 {draws} 次参数抽样。",
+    ),
+    "dynamic_unstable": (
+        "The estimated process is not stable: its long-run effects do not exist.",
+        "估计的过程不平稳，长期效应不存在。",
+    ),
     "demo": ("Simulated demo data.", "模拟演示数据（simulated demo data）。"),
     "fixed_effects_none": ("no", "无"),
     "fixed_effects_unit": ("unit", "个体"),
