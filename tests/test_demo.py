@@ -31,7 +31,7 @@ def test_same_seed_gives_identical_files(tmp_path, province_gdf, params):
     first = demo.write(demo.simulate(province_gdf, 2012, 2023, params), tmp_path / "a")
     demo.write(demo.simulate(province_gdf, 2012, 2023, params), tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == 7
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == 8
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert set(first) == set(demo.FILES)
