@@ -217,7 +217,15 @@ def test_rscript_reproduces_nqpf(tmp_path, panel, nqpf_table):
     fresh = run_r(folder)
     assert_agree(fresh, nqpf_table)
     stored = read_r(FIXTURE)
-    np.testing.assert_allclose(fresh["estimate"], stored["estimate"], rtol=1e-9)
+    # the Lee-Yu rows solve the score to 1e-15 (uniroot): R reproduces them to 1e-9. The direct rows are
+    # lagsarlm's, whose rho comes from R's optimize, accurate only to about sqrt(eps) |rho| (its documentation):
+    # two runs of the same R differ by some 1e-8 where the likelihood is flat (their log-likelihoods agree to
+    # 1e-15), so they are held to 1e-7, ten times the optimiser's reach and still far inside RTOL
+    ly = (fresh["method"] == "lee_yu").to_numpy()
+    np.testing.assert_allclose(fresh["estimate"][ly], stored["estimate"][ly], rtol=1e-9)
+    np.testing.assert_allclose(fresh["estimate"][~ly], stored["estimate"][~ly], rtol=1e-7)
+    loglik = (fresh["term"] == "loglik").to_numpy()
+    np.testing.assert_allclose(fresh["estimate"][loglik], stored["estimate"][loglik], rtol=1e-12)
 
 
 def other_weights(kind: str, ids) -> SpatialWeights:
