@@ -58,7 +58,7 @@ from scipy import special
 
 from nqpf.errors import InputError
 from nqpf.models import effects as effects_
-from nqpf.models.estimation import _maximise, _r2, at_bound, lag_information, logdet_adjustment
+from nqpf.models.estimation import _r2, at_bound, concentrated_lag, lag_information, logdet_adjustment
 from nqpf.models.fixed_effects import demean
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import collinear_relations, from_frame, lag, long_frame
@@ -197,19 +197,9 @@ class DynamicSpatialPanelModel:
         d, op = self.design, self.operator
         n_eff, t_eff = d.n - self._adjust, d.t
         nt = n_eff * t_eff
-        b0, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
-        b1, *_ = np.linalg.lstsq(d.z, d.wy, rcond=None)
-        e0, e1 = d.y - d.z @ b0, d.wy - d.z @ b1
-        sa, sb, sc = e0 @ e0, e0 @ e1, e1 @ e1
-
-        def loglik(rho):
-            ssr = sa - 2 * rho * sb + rho * rho * sc
-            logdet = op.logdet(rho) - (np.log(1 - rho) if self._adjust else 0.0)
-            return -nt / 2 * np.log(ssr / nt) + t_eff * logdet
-
-        rho, converged = _maximise(loglik, *self.bounds, self.max_iterations)
-        coef = b0 - rho * b1
-        e = e0 - rho * e1
+        rho, coef, e, full_loglik, converged = concentrated_lag(
+            d.y, d.wy, d.z, op, self._adjust, nt, t_eff, self.bounds, self.max_iterations
+        )
         sigma2 = float(e @ e / nt)
         qml = np.concatenate([coef, [rho, sigma2]])
         info = lag_information(op, d.z, coef, rho, sigma2, self.fixed_effects, self._adjust, n_eff, t_eff)
@@ -221,7 +211,6 @@ class DynamicSpatialPanelModel:
                 op, d.z, theta[:k], theta[k], theta[k + 1], self.fixed_effects, self._adjust, n_eff, t_eff
             )
         cov = np.linalg.inv(info)
-        full_loglik = loglik(rho) - nt / 2 * (np.log(2 * np.pi) + 1)
         return DynamicSpatialPanelResults(
             model=self,
             terms=[*d.terms, "rho"],
@@ -507,32 +496,22 @@ class DynamicSpatialPanelResults:
 
     def _draw(self, draws: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
         """Draws of (coef, rho) from N(estimate, cov) with rho inside W's interval and a stable process."""
-        mean = self.theta[:-1]
-        cov = (self.cov + self.cov.T) / 2
-        values, vectors = np.linalg.eigh(cov)
-        root = vectors * np.sqrt(np.clip(values, 0.0, None))
         low, high = self.model.bounds
         terms = self.terms[:-1]
-        kept, replaced, needed = [], 0, draws
-        while needed > 0:
-            batch = mean + rng.standard_normal((needed, len(mean))) @ root.T
+        values = self.model.operator.spectrum.values
+
+        def admissible(batch):
             gamma, eta = (
-                batch[:, terms.index(name)] if name in terms else np.zeros(needed)
+                batch[:, terms.index(name)] if name in terms else np.zeros(len(batch))
                 for name in (time_lag(self.model.dependent), spacetime_lag(self.model.dependent))
             )
             rho = batch[:, -1]
-            stable = _stability(self.model.operator.spectrum.values, gamma, eta, rho, common=True) < 1.0
-            inside = (rho > low) & (rho < high) & stable
-            kept.append(batch[inside])
-            replaced += int((~inside).sum())
-            needed -= int(inside.sum())
-            if replaced > 100 * draws:
-                raise InputError(
-                    "effects: almost every draw of the parameters is unstable or outside W's interval",
-                    key="draws",
-                    fix="check the model: the process is near its stability bound",
-                )
-        return np.concatenate(kept)[:draws], replaced
+            return (rho > low) & (rho < high) & (_stability(values, gamma, eta, rho, common=True) < 1.0)
+
+        return effects_.draw_parameters(
+            self.theta[:-1], self.cov, draws, rng, admissible,
+            "almost every draw of the parameters is unstable or outside W's interval",
+        )  # fmt: skip
 
     # -- as a stage writes them ----------------------------------------------------------------------------------
 

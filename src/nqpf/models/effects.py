@@ -108,23 +108,39 @@ def _static_multipliers(op: SpatialOperator) -> np.ndarray:
 
 def _draw(fit: Fit, draws: int, rng: np.random.Generator, bounds) -> tuple[np.ndarray, int]:
     """Draws of (coef, rho) from N(estimate, cov), rho inside ``bounds``; returns them and the number replaced."""
-    mean = np.append(fit.coef, fit.spatial)
-    cov = (fit.cov + fit.cov.T) / 2
+    return draw_parameters(
+        np.append(fit.coef, fit.spatial),
+        fit.cov,
+        draws,
+        rng,
+        lambda batch: (batch[:, -1] > bounds[0]) & (batch[:, -1] < bounds[1]),
+        "almost every draw of rho falls outside the parameter space of W",
+    )
+
+
+def draw_parameters(
+    mean, cov, draws: int, rng: np.random.Generator, keep, problem: str
+) -> tuple[np.ndarray, int]:
+    """``draws`` draws from N(mean, cov) (LeSage and Pace 2009, sec. 4.2), each batch filtered by ``keep`` (a mask
+    of the admissible rows: the spatial parameter inside W's interval, a stable process) and drawn again until
+    there are enough; returns them and the number replaced. More than 100 replacements a draw stop with
+    ``problem``: the estimate lies too near the edge of the parameter space for simulated inference."""
+    cov = (cov + cov.T) / 2
     values, vectors = np.linalg.eigh(cov)
     root = vectors * np.sqrt(np.clip(values, 0.0, None))
     kept, replaced = [], 0
     needed = draws
     while needed > 0:
         batch = mean + rng.standard_normal((needed, len(mean))) @ root.T
-        inside = (batch[:, -1] > bounds[0]) & (batch[:, -1] < bounds[1])
+        inside = keep(batch)
         kept.append(batch[inside])
         replaced += int((~inside).sum())
         needed -= int(inside.sum())
         if replaced > 100 * draws:
             raise InputError(
-                "effects: almost every draw of rho falls outside the parameter space of W",
+                f"effects: {problem}",
                 column="models.effects",
-                fix="check the model: rho's standard error is too large for simulation-based inference",
+                fix="check the model: the standard errors are too large for simulation-based inference",
             )
     return np.concatenate(kept)[:draws], replaced
 

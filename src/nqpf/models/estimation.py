@@ -261,21 +261,10 @@ def fit_lag(
     adjust = logdet_adjustment(op, fixed_effects, method)
     n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     nt = n_eff * t_eff
-    b0, *_ = np.linalg.lstsq(d.z, d.y, rcond=None)
-    b1, *_ = np.linalg.lstsq(d.z, d.wy, rcond=None)
-    e0, e1 = d.y - d.z @ b0, d.wy - d.z @ b1
-    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
-
-    def loglik(rho):
-        ssr = a - 2 * rho * b + rho * rho * c
-        logdet = op.logdet(rho) - (np.log(1 - rho) if adjust else 0.0)
-        return -nt / 2 * np.log(ssr / nt) + t_eff * logdet
-
-    rho, converged = _maximise(loglik, *bounds, max_iterations)
-    coef = b0 - rho * b1
-    e = e0 - rho * e1
+    rho, coef, e, full, converged = concentrated_lag(
+        d.y, d.wy, d.z, op, adjust, nt, t_eff, bounds, max_iterations
+    )
     sigma2 = e @ e / nt
-    full = loglik(rho) - nt / 2 * (np.log(2 * np.pi) + 1)
     cov = _lag_covariance(panel, op, d, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff)
     return Fit(
         "sdm" if durbin else "sar",
@@ -295,6 +284,28 @@ def fit_lag(
         converged,
         {"at_bound": at_bound(rho, bounds)},
     )
+
+
+def concentrated_lag(
+    y, wy, z, op: SpatialOperator, adjust: bool, nt: int, t_eff: int, bounds, max_iterations
+):
+    """The maximum of the likelihood of y = rho W y + Z b + e (demeaned, NT rows) concentrated in rho: with e0, e1
+    the residuals of y and W y on Z, SSR(rho) = |e0 - rho e1|^2, and ln L(rho) = -(nt/2) ln(SSR/nt) + t_eff
+    ln|I - rho W| (less ln(1 - rho) under the Lee-Yu time transformation, ``adjust``), maximised on ``bounds``.
+    Returns (rho, b, the residuals, the full log-likelihood, converged)."""
+    b0, *_ = np.linalg.lstsq(z, y, rcond=None)
+    b1, *_ = np.linalg.lstsq(z, wy, rcond=None)
+    e0, e1 = y - z @ b0, wy - z @ b1
+    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+    def loglik(rho):
+        ssr = a - 2 * rho * b + rho * rho * c
+        logdet = op.logdet(rho) - (np.log(1 - rho) if adjust else 0.0)
+        return -nt / 2 * np.log(ssr / nt) + t_eff * logdet
+
+    rho, converged = _maximise(loglik, *bounds, max_iterations)
+    full = loglik(rho) - nt / 2 * (np.log(2 * np.pi) + 1)
+    return rho, b0 - rho * b1, e0 - rho * e1, full, converged
 
 
 def _lag_covariance(panel, op, d, coef, rho, sigma2, fixed_effects, adjust, n_eff, t_eff):
