@@ -436,23 +436,13 @@ class DynamicSpatialPanelResults:
         estimate = self._effects(mean[None, :])[0]
         sample, replaced = self._draw(draws, rng)
         simulated = self._effects(sample)
-        z_crit = special.ndtri(0.5 + level / 2)
-        tail = 100 * (1 - level) / 2
         rows = []
         for h, horizon in enumerate(HORIZONS):
             for v, name in enumerate(self.model.explanatory):
                 for e, kind in enumerate(effects_.KINDS):
-                    point, values = estimate[h, v, e], simulated[:, h, v, e]
-                    se = values.std(ddof=1)
-                    if inference == "percentile":
-                        low, high = np.percentile(values, [tail, 100 - tail])
-                        row = effects_._row(
-                            name, kind, point, values.mean(), se, low, high, effects_.percentile_p(values)
-                        )
-                    else:
-                        row = effects_._row(
-                            name, kind, point, values.mean(), se, point - z_crit * se, point + z_crit * se
-                        )
+                    row = effects_.simulated_row(
+                        name, kind, estimate[h, v, e], simulated[:, h, v, e], level, inference
+                    )
                     rows.append([horizon, *row])
         facts = {
             "inference": "simulation",

@@ -192,20 +192,9 @@ def effects(
     estimate = _effects(fit.coef[None, :], multipliers(op, np.array([fit.spatial])), pairs)[0]
     sample, replaced = _draw(fit, draws, rng, bounds)
     simulated = _effects(sample[:, :-1], multipliers(op, sample[:, -1]), pairs)
-    tail = 100 * (1 - level) / 2
     for v, (name, _, _) in enumerate(pairs):
         for e, kind in enumerate(KINDS):
-            values = simulated[:, v, e]
-            se = values.std(ddof=1)
-            if inference == "percentile":
-                low, high = np.percentile(values, [tail, 100 - tail])
-                rows.append(
-                    _row(name, kind, estimate[v, e], values.mean(), se, low, high, percentile_p(values))
-                )
-            else:
-                point = estimate[v, e]
-                low, high = point - z_crit * se, point + z_crit * se
-                rows.append(_row(name, kind, point, values.mean(), se, low, high))
+            rows.append(simulated_row(name, kind, estimate[v, e], simulated[:, v, e], level, inference))
     facts = {
         "inference": "simulation",
         "interval": inference,
@@ -214,6 +203,20 @@ def effects(
         "level": level,
     }
     return pd.DataFrame(rows, columns=COLUMNS), facts
+
+
+def simulated_row(
+    name: str, kind: str, point: float, values: np.ndarray, level: float, inference: str
+) -> list:
+    """One row of ``COLUMNS`` of an effect exact at the estimates (``point``) with its ``values`` over the draws:
+    the standard deviation of the draws, and the p and interval of one ``inference`` (module docstring)."""
+    se = values.std(ddof=1)
+    if inference == "percentile":
+        tail = 100 * (1 - level) / 2
+        low, high = np.percentile(values, [tail, 100 - tail])
+        return _row(name, kind, point, values.mean(), se, low, high, percentile_p(values))
+    z_crit = special.ndtri(0.5 + level / 2)
+    return _row(name, kind, point, values.mean(), se, point - z_crit * se, point + z_crit * se)
 
 
 def percentile_p(values: np.ndarray) -> float:
