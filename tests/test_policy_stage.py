@@ -94,3 +94,17 @@ def test_policy_settings_resolve_the_outcome_and_controls():
         ModelsSettings.model_validate({**base, "policy": {"first_year": "pilot_year", "methods": ["cs"]}})
     with pytest.raises(ValidationError):
         ModelsSettings.model_validate({**base, "policy": {}})
+
+
+def test_the_policy_of_a_frame_column_is_the_pilot_list(evaluated):
+    """The stage reads the pilot years from the units' attribute column of the study frame (text, empty for the
+    units never in the pilot): the DID on it is the DID on the mapping."""
+    frame, policy, _, _, _ = evaluated
+    column = frame["code"].map(lambda code: str(policy[code]) if code in policy else "")
+    mapping = did_module.policy_of(frame.assign(pilot_year=column.replace("", np.nan)), "pilot_year")
+    assert len(mapping) == frame["code"].nunique()
+    assert {c: int(v) for c, v in mapping.items() if isinstance(v, str)} == policy
+    assert nqpf.did(frame, "y", mapping, ["x"]).att == pytest.approx(nqpf.did(frame, "y", policy, ["x"]).att)
+    np.testing.assert_array_equal(
+        did_module.treatment(frame, mapping), (frame["year"] >= frame["code"].map(policy)).astype(float)
+    )

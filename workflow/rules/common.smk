@@ -530,24 +530,25 @@ def dynamic_panel_slice(wildcards):
     }
 
 
+def stored_weights(wildcards, w):
+    """The files of a stored W ``w`` a model job reads (none when ``w`` is None)."""
+    base = f"results/{wildcards.study}/weights"
+    return [] if w is None else [f"{base}/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
+
+
 def dynamic_panel_weights_files(wildcards):
     """The stored W of the dynamic model."""
-    w = study(wildcards).dynamic_weights
-    return [f"results/{wildcards.study}/weights/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
+    return stored_weights(wildcards, study(wildcards).dynamic_weights)
 
 
 def policy_weights_files(wildcards):
     """The stored W of the spatial DID (none without one)."""
-    w = study(wildcards).policy_weights
-    base = f"results/{wildcards.study}/weights"
-    return [] if w is None else [f"{base}/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
+    return stored_weights(wildcards, study(wildcards).policy_weights)
 
 
 def mechanism_weights_files(wildcards):
     """The stored W of the spatial mechanism models (none when they are non-spatial)."""
-    w = study(wildcards).mechanism_weights
-    base = f"results/{wildcards.study}/weights"
-    return [] if w is None else [f"{base}/{w}.{ext}" for ext in ("gwt", "summary.json", "eigen.csv")]
+    return stored_weights(wildcards, study(wildcards).mechanism_weights)
 
 
 def models_slice(*keys):

@@ -2,7 +2,7 @@
 policy's treatment among the regressors when it asks for it, its short- and long-run effects."""
 
 from nqpf import io, weights
-from nqpf.models.did import TERM, treatment
+from nqpf.models.did import TERM, policy_of, treatment
 from nqpf.models.dynamic import DynamicSpatialPanelModel
 from nqpf.models.settings import DynamicSettings
 from nqpf.study import frames
@@ -14,8 +14,7 @@ with step(snakemake.log[0], f"dynamic spatial panel model {snakemake.wildcards.s
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices, snakemake.input.units)
     explanatory = list(settings["explanatory"])
     if spec.policy:
-        units = frame.drop_duplicates("code")
-        frame[TERM] = treatment(frame, dict(zip(units["code"], units[settings["first_year"]], strict=True)))
+        frame[TERM] = treatment(frame, policy_of(frame, settings["first_year"]))
         explanatory.append(TERM)
     result = DynamicSpatialPanelModel(
         frame,

@@ -13,7 +13,9 @@ with step(snakemake.log[0], f"manifest {snakemake.wildcards.study}") as log:
     generated = list(snakemake.input.demo)
     user_files = [p for p in snakemake.input.statistics if p not in generated]
     user_files += list(snakemake.input.boundary_file) + list(snakemake.input.weights_files)
-    user_files += [p for p in snakemake.input.attribute_files if p not in generated]  # a demo's pilot list is made
+    user_files += [
+        p for p in snakemake.input.attribute_files if p not in generated
+    ]  # a demo's pilot list is made
     outputs = manifest.files_under(Path("results", name)) + list(snakemake.input.boundaries) + generated
     outputs += list(snakemake.input.display)  # the display geometry its maps were drawn from
     if units["level"] in ("file", "table"):  # the user's polygons or table of units

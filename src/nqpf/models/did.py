@@ -133,6 +133,13 @@ def treatment(data: pd.DataFrame, policy, entity: str = "code", time: str = "yea
         return (data[time].to_numpy(dtype=float) >= first_year).astype(float)
 
 
+def policy_of(data: pd.DataFrame, first_year: str, entity: str = "code") -> dict:
+    """The policy held in a column of ``data``: unit -> its value of ``first_year`` (the first pilot year, empty
+    for a unit never treated), one per unit, as a study's frame carries the pilot list's unit attribute."""
+    units = data.drop_duplicates(entity)
+    return dict(zip(units[entity], units[first_year], strict=True))
+
+
 def policy_years(policy, entity: str = "code") -> dict[str, int | None]:
     """Unit code (normalised as the panel's codes) -> first treated year (None: never treated) of ``policy``,
     a mapping or a table with columns ``code`` (or ``entity``) and ``first_year``."""

@@ -250,30 +250,29 @@ class StudySettings(Settings):
         return list(self.models.weights) if self.models.weights else self.weights_names
 
     @property
+    def main_weights(self) -> str | None:
+        """The main W of the model tables: tables.weights, else the models' first W, else the study's first."""
+        names = self.model_weights or self.weights_names
+        return self.tables.weights or (names[0] if names else None)
+
+    @property
     def mechanism_weights(self) -> str | None:
-        """The W of the spatial mechanism models: models.mechanisms.weights, else the main W of the model tables
-        (tables.weights, else the models' first W); none when the mechanisms are non-spatial."""
+        """The W of the spatial mechanism models: models.mechanisms.weights, else the main W; none when the
+        mechanisms are non-spatial."""
         spec = self.models.mechanisms if self.models else None
-        if spec is None or not spec.spatial:
-            return None
-        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
+        return None if spec is None or not spec.spatial else spec.weights or self.main_weights
 
     @property
     def policy_weights(self) -> str | None:
-        """The W of the spatial DID: models.policy.weights, else the main W of the model tables (tables.weights,
-        else the models' first W); none without a spatial DID."""
+        """The W of the spatial DID: models.policy.weights, else the main W; none without a spatial DID."""
         spec = self.models.policy if self.models else None
-        if spec is None or not spec.spatial:
-            return None
-        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
+        return None if spec is None or not spec.spatial else spec.weights or self.main_weights
 
     @property
     def dynamic_weights(self) -> str | None:
-        """The W of the dynamic model: models.dynamic.weights, else the main W of the model tables."""
+        """The W of the dynamic model: models.dynamic.weights, else the main W."""
         spec = self.models.dynamic if self.models else None
-        if spec is None:
-            return None
-        return spec.weights or self.tables.weights or (self.model_weights or self.weights_names)[0]
+        return None if spec is None else spec.weights or self.main_weights
 
     @property
     def model_years(self) -> list[int]:
