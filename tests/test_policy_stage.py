@@ -103,8 +103,19 @@ def test_the_policy_of_a_frame_column_is_the_pilot_list(evaluated):
     column = frame["code"].map(lambda code: str(policy[code]) if code in policy else "")
     mapping = did_module.policy_of(frame.assign(pilot_year=column.replace("", np.nan)), "pilot_year")
     assert len(mapping) == frame["code"].nunique()
-    assert {c: int(v) for c, v in mapping.items() if isinstance(v, str)} == policy
+    assert {c: v for c, v in mapping.items() if v is not None} == policy
+    assert all(v is None for c, v in mapping.items() if c not in policy)
     assert nqpf.did(frame, "y", mapping, ["x"]).att == pytest.approx(nqpf.did(frame, "y", policy, ["x"]).att)
     np.testing.assert_array_equal(
         did_module.treatment(frame, mapping), (frame["year"] >= frame["code"].map(policy)).astype(float)
     )
+
+
+def test_a_pilot_year_that_is_not_a_year_names_the_unit_the_column_and_the_file(evaluated):
+    frame, policy, _, _, _ = evaluated
+    column = frame["code"].map(lambda code: "2004年" if code == "u000" else str(policy.get(code, "")))
+    with pytest.raises(nqpf.InputError) as caught:
+        did_module.policy_of(frame.assign(pilot_year=column), "pilot_year", source="results/s/data/units.csv")
+    err = caught.value
+    assert err.unit == "u000" and err.column == "pilot_year" and err.file == "results/s/data/units.csv"
+    assert "'2004年', not a year" in str(err) and "units.attributes" in err.fix

@@ -14,7 +14,7 @@ with step(snakemake.log[0], f"dynamic spatial panel model {snakemake.wildcards.s
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices, snakemake.input.units)
     explanatory = list(settings["explanatory"])
     if spec.policy:
-        frame[TERM] = treatment(frame, policy_of(frame, settings["first_year"]))
+        frame[TERM] = treatment(frame, policy_of(frame, settings["first_year"], source=snakemake.input.units))
         explanatory.append(TERM)
     result = DynamicSpatialPanelModel(
         frame,

@@ -11,7 +11,7 @@ with step(snakemake.log[0], f"policy evaluation {snakemake.wildcards.study}") as
     settings = snakemake.params.settings
     spec = PolicySettings.model_validate(settings["policy"])
     frame = frames.study_frame(snakemake.input.panel, snakemake.input.indices, snakemake.input.units)
-    policy = did.policy_of(frame, spec.first_year)
+    policy = did.policy_of(frame, spec.first_year, source=snakemake.input.units)
     w = weights.load(*snakemake.input.weights) if snakemake.input.weights else None
     result = did.evaluate(
         frame,

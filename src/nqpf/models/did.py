@@ -133,11 +133,25 @@ def treatment(data: pd.DataFrame, policy, entity: str = "code", time: str = "yea
         return (data[time].to_numpy(dtype=float) >= first_year).astype(float)
 
 
-def policy_of(data: pd.DataFrame, first_year: str, entity: str = "code") -> dict:
-    """The policy held in a column of ``data``: unit -> its value of ``first_year`` (the first pilot year, empty
-    for a unit never treated), one per unit, as a study's frame carries the pilot list's unit attribute."""
+def policy_of(data: pd.DataFrame, first_year: str, entity: str = "code", source: str | None = None) -> dict:
+    """The policy held in a column of ``data``: unit -> its first pilot year from the column ``first_year`` (empty
+    for a unit never treated), one per unit, as a study's frame carries the pilot list's unit attribute. A value
+    that is not a year stops, naming the unit, the column and ``source``."""
     units = data.drop_duplicates(entity)
-    return dict(zip(units[entity], units[first_year], strict=True))
+    out = {}
+    for code, value in zip(units[entity], units[first_year], strict=True):
+        try:
+            out[code] = _first_year(value, str(code))
+        except InputError as err:
+            raise InputError(
+                err.problem,
+                file=source,
+                unit=str(code),
+                column=first_year,
+                fix=f"give the year the unit joined the pilot as a whole number (2014) in the pilot list's column "
+                f"that becomes the attribute {first_year} (units.attributes), or leave it empty if it never did",
+            ) from None
+    return out
 
 
 def policy_years(policy, entity: str = "code") -> dict[str, int | None]:
