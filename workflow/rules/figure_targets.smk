@@ -1,6 +1,6 @@
 # The figures of a study (their rules are in figures.smk, indices.smk and esda.smk): which index maps and model
 # figures it gets, and the outputs of the jobs that draw several figures of a study, one rule per study.
-from nqpf.models.effects import EFFECT_MODELS as _EFFECT_MODELS
+from nqpf.models.settings import EFFECT_MODELS as _EFFECT_MODELS
 
 
 def effect_models(s):

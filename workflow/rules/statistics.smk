@@ -1,7 +1,7 @@
 # Statistics: the demo studies' simulated raw tables, and every study's panel built from its raw tables.
-from nqpf.study import demo as _demo
+from nqpf.study import settings as _study_settings
 
-DEMO_FILES = list(_demo.FILES.values())
+DEMO_FILES = list(_study_settings.DEMO_FILES.values())
 
 
 rule demo_statistics:

@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import chdtrc
 
+from nqpf.dynamics.settings import MOVE_TYPES, QUADRANT_ORDER
+
 NO_CLASS = -1
 SCHEMES = ("pooled", "yearly", "cutoffs")
 
@@ -425,12 +427,6 @@ def spatial_markov(
 
 
 # -- LISA Markov: the chain of the units' Moran scatterplot quadrants ------------------------------------------------
-
-QUADRANT_ORDER = ("HH", "LH", "LL", "HL")  # classes 0..3, as PySAL numbers them 1..4
-# Rey's (2001) space-time transitions of a unit and its neighbours between two years (Ye and Rey 2013):
-# type 0 neither moves; I the unit moves, its neighbours stay (HH-LH, LL-HL); II the neighbours move, the unit
-# stays (HH-HL, LH-LL); III both move, IIIA together (HH-LL), IIIB apart (LH-HL)
-MOVE_TYPES = ("0", "I", "II", "IIIA", "IIIB")
 
 
 def move_type(start: str, end: str) -> str:

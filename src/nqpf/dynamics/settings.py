@@ -10,6 +10,11 @@ from pydantic import Field, model_validator
 from nqpf.settings import MISSING_DESCRIPTION, Missing, Settings
 
 SCHEMES = ("pooled", "yearly", "cutoffs")
+QUADRANT_ORDER = ("HH", "LH", "LL", "HL")  # classes 0..3, as PySAL numbers them 1..4
+# Rey's (2001) space-time transitions of a unit and its neighbours between two years (Ye and Rey 2013):
+# type 0 neither moves; I the unit moves, its neighbours stay (HH-LH, LL-HL); II the neighbours move, the unit
+# stays (HH-HL, LH-LL); III both move, IIIA together (HH-LL), IIIB apart (LH-HL)
+MOVE_TYPES = ("0", "I", "II", "IIIA", "IIIB")
 
 
 class DynamicsSettings(Settings):

@@ -90,11 +90,12 @@ from nqpf.models.settings import (
     PLACEBO_DRAWS,
     PLACEBO_MODES,
     POLICY_METHODS,
+    POLICY_TERM,
 )
 from nqpf.units.codes import normalise_code
 
 EFFECTS = "two-way"
-TERM = "did"
+TERM = POLICY_TERM
 METHODS = POLICY_METHODS
 BATCH = 100
 """Placebo draws demeaned at once."""

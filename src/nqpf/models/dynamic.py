@@ -71,6 +71,8 @@ from nqpf.models.settings import (
     INFERENCES,
     LEVEL,
     MAX_ITERATIONS,
+    spacetime_lag,
+    time_lag,
 )
 from nqpf.weights.core import as_weights
 
@@ -90,16 +92,6 @@ EFFECT_COLUMNS = [
 ]
 MIN_PERIODS = 3
 """The fewest years a dynamic model takes: the first is the initial condition, and unit effects need two more."""
-
-
-def time_lag(dependent: str) -> str:
-    """The name of y_(t-1) among the terms."""
-    return f"L.{dependent}"
-
-
-def spacetime_lag(dependent: str) -> str:
-    """The name of W y_(t-1) among the terms."""
-    return f"W.L.{dependent}"
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ from scipy import special
 from nqpf.errors import InputError
 from nqpf.models.estimation import Fit
 from nqpf.models.operator import SpatialOperator
+from nqpf.models.settings import EFFECT_MODELS
 
-EFFECT_MODELS = ("sar", "sdm", "slx", "sdem", "sac")
 KINDS = ("direct", "indirect", "total")
 INFERENCES = ("normal", "percentile")
 COLUMNS = ["variable", "effect", "estimate", "mean", "std_error", "z", "p", "ci_low", "ci_high"]

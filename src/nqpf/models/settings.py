@@ -38,8 +38,20 @@ POLICY_METHODS = ("twfe", "sun_abraham")  # the event study's estimators
 CONTROL_GROUPS = ("never", "last")
 PLACEBO_MODES = ("units", "timing", "both")
 PLACEBO_DRAWS = 500
+EFFECT_MODELS = ("sar", "sdm", "slx", "sdem", "sac")  # the models with direct, indirect and total effects
+POLICY_TERM = "did"  # the name of the pilot's D among the terms of the policy and dynamic models
 THRESHOLD_TRIM = 0.01
 THRESHOLD_BOOTSTRAP = 300
+
+
+def time_lag(dependent: str) -> str:
+    """The name of y_(t-1) among a dynamic model's terms."""
+    return f"L.{dependent}"
+
+
+def spacetime_lag(dependent: str) -> str:
+    """The name of W y_(t-1) among a dynamic model's terms."""
+    return f"W.L.{dependent}"
 
 
 class EffectsSettings(Settings):

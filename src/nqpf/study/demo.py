@@ -55,21 +55,13 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from nqpf import indices
+from nqpf.study.settings import DEMO_FILES as FILES
 from nqpf.study.settings import DemoSettings, Pole
 from nqpf.units import crs
 from nqpf.units.names import short_forms
 from nqpf.units.regions import PROVINCE_BY_CODE
 
 SIMULATED_NOTE = "simulated demo data"
-
-# File names of a demo study's raw statistics; the study config reads them like any user's files.
-FILES = {
-    "economy": "population_economy.csv",
-    "innovation": "science_technology.xlsx",
-    "environment": "energy_environment.csv",
-    "infrastructure": "new_infrastructure_long.csv",
-    "pilots": "pilot_list.csv",
-}
 
 
 @dataclass(frozen=True)

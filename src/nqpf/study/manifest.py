@@ -92,7 +92,7 @@ def study_config_files(config_files: Iterable[str | Path], study: str) -> list[s
 
 def _yaml_file(path: str | Path):
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def seeds(config: Mapping, prefix: str = "") -> dict[str, int]:

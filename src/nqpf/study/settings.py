@@ -137,6 +137,16 @@ class PolicyParameters(Settings):
         return self
 
 
+# File names of a demo study's raw statistics; the study config reads them like any user's files.
+DEMO_FILES = {
+    "economy": "population_economy.csv",
+    "innovation": "science_technology.xlsx",
+    "environment": "energy_environment.csv",
+    "infrastructure": "new_infrastructure_long.csv",
+    "pilots": "pilot_list.csv",
+}
+
+
 class DemoSettings(Settings):
     """A demo study's simulated raw statistics: the data-generating process and its seed."""
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nqpf.models.did import TERM
-from nqpf.models.dynamic import spacetime_lag, time_lag
+from nqpf.models.settings import POLICY_TERM as TERM
+from nqpf.models.settings import spacetime_lag, time_lag
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nqpf.dynamics.markov import MOVE_TYPES
-from nqpf.dynamics.markov import QUADRANT_ORDER as QUADRANTS
+from nqpf.dynamics.settings import MOVE_TYPES
+from nqpf.dynamics.settings import QUADRANT_ORDER as QUADRANTS
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels, class_names
 from nqpf.tables.model import Block, Cell, Row, Table

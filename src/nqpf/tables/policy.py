@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nqpf.models.did import TERM
+from nqpf.models.settings import POLICY_TERM as TERM
 from nqpf.tables import cells
 from nqpf.tables.labels import Labels
 from nqpf.tables.model import Block, Cell, Row, Table
