@@ -57,6 +57,18 @@ def rules(data: bytes) -> set[tuple[int, str, str]]:
     return found
 
 
+def test_the_documents_made_in_one_pass_are_those_of_each_table_and_of_all():
+    wide = dataclasses.replace(
+        sample_table(), groups=(), columns=(Cell("Variable"), *(Cell("x" * 40) for _ in range(4)))
+    )
+    tables = [sample_table(), wide, chinese_table()]
+    for settings in (render.WordSettings(), render.WordSettings(page="letter", three_line=True)):
+        singles, whole = render.docx_documents(tables, settings)
+        assert singles == [render.to_docx([table], settings) for table in tables]
+        assert whole == render.to_docx(tables, settings)
+    assert len(docx.Document(io.BytesIO(whole)).sections) == 3
+
+
 def test_word_pages_are_a4_portrait_and_landscape_for_a_wide_table():
     wide = dataclasses.replace(
         sample_table(), groups=(), columns=(Cell("Variable"), *(Cell("x" * 40) for _ in range(4)))

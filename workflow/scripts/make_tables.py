@@ -67,8 +67,11 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
             sources.analysis = {
                 part: pd.read_csv(given[f"{name}__{part}"]) for part in table_plan.analysis_files(name)
             }
-        table = table_plan.make(name, study, sources)
-        written = render.write(table, Path(out[f"{name}_csv"]).with_suffix(""), study.tables.word)
+        tables.append(table_plan.make(name, study, sources))
+    # each table's Word document and the study's, each table filled once
+    documents, whole = render.docx_documents(tables, study.tables.word)
+    for name, table, document in zip(names, tables, documents, strict=True):
+        written = render.write(table, Path(out[f"{name}_csv"]).with_suffix(""), study.tables.word, document)
         text = json.dumps(model.to_dict(table), ensure_ascii=False, indent=1)
         Path(out[f"{name}_json"]).write_text(text + "\n", encoding="utf-8")
         log.info(
@@ -78,8 +81,7 @@ with step(snakemake.log[0], f"tables {snakemake.wildcards.study}") as log:
             len(table.blocks),
             ", ".join(p.name for p in written),
         )
-        tables.append(table)
-    Path(out.tables_docx).write_bytes(render.to_docx(tables, study.tables.word))
+    Path(out.tables_docx).write_bytes(whole)
     document = render.latex_document(tables, chinese=study.tables.language == "zh")
     Path(out.tables_tex).write_text(document, encoding="utf-8")
     panel = pd.read_csv(given.panel, dtype={"code": str, "name": str})

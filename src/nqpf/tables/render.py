@@ -285,12 +285,40 @@ _CELL_MARGIN = 5.4  # Word's default left and right cell margins, pt
 def to_docx(tables: Sequence[Table], settings: WordSettings | None = None) -> bytes:
     """One Word document holding the tables in order, each a three-line table with its title and notes, on A4
     pages (``settings.page``); a table too wide for a portrait page gets a landscape section of its own."""
-    import docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    settings = settings or WordSettings()
+    document = _docx_document(tables, settings)
+    for index, table in enumerate(tables):
+        _docx_table(document, table, settings, first=index == 0)
+    return _docx_bytes(document)
+
+
+def docx_documents(
+    tables: Sequence[Table], settings: WordSettings | None = None
+) -> tuple[list[bytes], bytes]:
+    """Each table's Word document (:func:`to_docx` of the table alone) and the one holding them all
+    (:func:`to_docx` of ``tables``), the same bytes as those calls give: each table is filled once, in its own
+    document, and copied into the whole."""
+    import copy
 
     settings = settings or WordSettings()
+    whole = _docx_document(tables, settings)
+    singles = []
+    for index, table in enumerate(tables):
+        alone = _docx_document([table], settings)
+        elements = _docx_table(alone, table, settings, first=True)
+        singles.append(_docx_bytes(alone))
+        _docx_section(whole, table, settings, first=index == 0)
+        body = whole.element.body
+        sentinel = body.sectPr  # the last section's properties stay last
+        for element in elements:
+            sentinel.addprevious(copy.deepcopy(element))
+    return singles, _docx_bytes(whole)
+
+
+def _docx_document(tables: Sequence[Table], settings: WordSettings):
+    """An empty Word document with the fonts of ``settings`` and fixed properties (the same bytes every run)."""
+    import docx
+
     document = docx.Document()
     _set_fonts(document.styles["Normal"], settings)
     properties = document.core_properties
@@ -298,52 +326,70 @@ def to_docx(tables: Sequence[Table], settings: WordSettings | None = None) -> by
     properties.title = tables[0].title.text if len(tables) == 1 else "Tables"
     properties.created = properties.modified = properties.last_printed = _FIXED_TIME
     properties.revision = 1
+    return document
 
-    for index, table in enumerate(tables):
-        if index:
-            document.add_section()
-        section = document.sections[-1]
-        _set_page(section, settings.page, landscape=estimated_width(table) > WIDE)
-        title = document.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        title.paragraph_format.keep_with_next = True
-        title.add_run(table.title.text).bold = True
-        grid = _docx_grid(table)
-        word = document.add_table(rows=len(grid), cols=table.width)
-        word.alignment = WD_TABLE_ALIGNMENT.CENTER
-        word.autofit = False
-        # columns as wide as their text, the whole at most the text width of the page
-        text_width = section.page_width - section.left_margin - section.right_margin
-        widths = [w + 3 for w in column_widths(table)]
-        unit = min(text_width // sum(widths), Pt(settings.font_size * 0.62))
-        column_widths_emu = [unit * width for width in widths]
-        for column, width in zip(word.columns, column_widths_emu, strict=True):
-            column.width = width  # the grid, which LibreOffice reads
-        for (
-            row
-        ) in word.rows:  # and every cell, which Word reads (row by row: a column's cells walk the table)
-            for each, width in zip(row.cells, column_widths_emu, strict=True):
-                each.width = width
-        tabs = _decimal_tabs(grid, column_widths_emu, Pt(settings.font_size / 2))
-        header = next(r for r, (_, style) in enumerate(grid) if style == "header")
-        for r, (cells, style) in enumerate(grid):
-            borders: dict[str, int] = {}
-            if r == 0:
-                borders["top"] = 12  # 1.5 pt
-            if r == header:
-                borders["bottom"] = 6  # 0.75 pt
-            if r == len(grid) - 1:
-                borders["bottom"] = 12
-            if style.endswith("-first") and not settings.three_line:
-                borders["top"] = 4  # 0.5 pt between the blocks of a table
-            _fill_docx_row(word.rows[r], cells, style, borders, tabs[r], keep=r < len(grid) - 1)
-        for note in table.notes:
-            paragraph = document.add_paragraph()
-            run = paragraph.add_run(note)
-            run.font.size = Pt(max(settings.font_size - 1.5, 5))
+
+def _docx_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue())
+
+
+def _docx_section(document, table: Table, settings: WordSettings, first: bool):
+    """The section of ``table``: the document's first, or a new one; landscape when the table is wide."""
+    if not first:
+        document.add_section()
+    section = document.sections[-1]
+    _set_page(section, settings.page, landscape=estimated_width(table) > WIDE)
+    return section
+
+
+def _docx_table(document, table: Table, settings: WordSettings, first: bool) -> list:
+    """Add ``table`` (its title, the three-line table and its notes) in a section of its own; returns the body
+    elements added."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = _docx_section(document, table, settings, first)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.keep_with_next = True
+    title.add_run(table.title.text).bold = True
+    grid = _docx_grid(table)
+    word = document.add_table(rows=len(grid), cols=table.width)
+    word.alignment = WD_TABLE_ALIGNMENT.CENTER
+    word.autofit = False
+    # columns as wide as their text, the whole at most the text width of the page
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [w + 3 for w in column_widths(table)]
+    unit = min(text_width // sum(widths), Pt(settings.font_size * 0.62))
+    column_widths_emu = [unit * width for width in widths]
+    for column, width in zip(word.columns, column_widths_emu, strict=True):
+        column.width = width  # the grid, which LibreOffice reads
+    for row in word.rows:  # and every cell, which Word reads (row by row: a column's cells walk the table)
+        for each, width in zip(row.cells, column_widths_emu, strict=True):
+            each.width = width
+    tabs = _decimal_tabs(grid, column_widths_emu, Pt(settings.font_size / 2))
+    header = next(r for r, (_, style) in enumerate(grid) if style == "header")
+    for r, (cells, style) in enumerate(grid):
+        borders: dict[str, int] = {}
+        if r == 0:
+            borders["top"] = 12  # 1.5 pt
+        if r == header:
+            borders["bottom"] = 6  # 0.75 pt
+        if r == len(grid) - 1:
+            borders["bottom"] = 12
+        if style.endswith("-first") and not settings.three_line:
+            borders["top"] = 4  # 0.5 pt between the blocks of a table
+        _fill_docx_row(word.rows[r], cells, style, borders, tabs[r], keep=r < len(grid) - 1)
+    elements = [title._p, word._tbl]
+    for note in table.notes:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(note)
+        run.font.size = Pt(max(settings.font_size - 1.5, 5))
+        elements.append(paragraph._p)
+    return elements
 
 
 def _set_page(section, page: str, landscape: bool) -> None:
@@ -527,8 +573,11 @@ def latex_document(tables: Sequence[Table], chinese: bool) -> str:
 
 
 # --- files ----------------------------------------------------------------------------------------------------
-def write(table: Table, stem: str | Path, word: WordSettings | None = None) -> list[Path]:
-    """Write ``<stem>.csv, .tex, .md, .html, .docx``; returns the paths."""
+def write(
+    table: Table, stem: str | Path, word: WordSettings | None = None, docx: bytes | None = None
+) -> list[Path]:
+    """Write ``<stem>.csv, .tex, .md, .html, .docx``; returns the paths. ``docx``: the table's Word document when
+    made already (:func:`docx_documents`)."""
     stem = Path(stem)
     paths = []
     texts = {"csv": to_csv(table), "tex": to_latex(table), "md": to_markdown(table), "html": to_html(table)}
@@ -538,5 +587,5 @@ def write(table: Table, stem: str | Path, word: WordSettings | None = None) -> l
         path.write_text(text, encoding="utf-8-sig" if suffix == "csv" else "utf-8", newline="\n")
         paths.append(path)
     docx_path = stem.with_suffix(".docx")
-    docx_path.write_bytes(to_docx([table], word))
+    docx_path.write_bytes(to_docx([table], word) if docx is None else docx)
     return paths + [docx_path]
