@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # figures are written to files, never shown
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,14 +69,29 @@ def snakemake(
     return subprocess.run(command + list(args), capture_output=True, text=True, cwd=workdir, env=environment)
 
 
+STUDY_FILE = "study.yaml"
+"""The name of demo_province's configuration file in the working directory of the shared run and its copies."""
+
+
+def study_file(workdir: Path) -> Path:
+    """demo_province's configuration copied into ``workdir`` (as a user keeps a study's file beside its results),
+    so that the run and every copy of it name the file alike: a copy moved elsewhere reruns nothing."""
+    path = workdir / STUDY_FILE
+    if not path.exists():
+        workdir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "config" / "studies" / "demo_province.yaml", path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def demo_province_run(tmp_path_factory) -> Path:
-    """One complete run of the demo_province study (every table, figure and the manifest) with --cores 8.
+    """One complete run of the demo_province study (every table, figure and the manifest) with --cores 8, its
+    configuration file in the working directory (:func:`study_file`).
 
-    Shared by the slow suites (determinism, reproduction, report) so the study runs once per session; tests
-    must not change this directory: copy it first.
+    Shared by the slow suites (determinism, reproduction, report, iteration, SLURM) so the study runs once per
+    session; tests must not change this directory: copy it first.
     """
     workdir = tmp_path_factory.mktemp("demo_province_cores8")
-    result = snakemake(workdir, "--cores", "8", configfile=REPO / "config" / "studies" / "demo_province.yaml")
+    result = snakemake(workdir, "--cores", "8", configfile=study_file(workdir))
     assert result.returncode == 0, result.stderr[-5000:]
     return workdir

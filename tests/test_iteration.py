@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, snakemake
+from tests.conftest import STUDY_FILE, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +46,11 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """demo_province run to the end from a configuration file inside its working directory."""
-    workdir = tmp_path_factory.mktemp("iteration")
-    shutil.copy(REPO / "config/studies/demo_province.yaml", workdir / "study.yaml")
-    result = snakemake(workdir, "--cores", "2", configfile=workdir / "study.yaml")
-    assert result.returncode == 0, result.stderr[-5000:]
+def built(demo_province_run, tmp_path_factory) -> Path:
+    """A copy of the session's complete run of demo_province, its configuration file inside its working
+    directory."""
+    workdir = tmp_path_factory.mktemp("iteration") / "run"
+    shutil.copytree(demo_province_run, workdir, symlinks=True)
     return workdir
 
 
@@ -73,10 +72,10 @@ def counts(listed: list[tuple[str, str]]) -> dict[str, int]:
 def edited(workdir: Path, change) -> Path:
     """A copy of the study under the working directory with ``change`` applied to its settings, at the path the
     run used (the configuration file's name is a parameter of the jobs whose errors name it)."""
-    original = workdir / "study.yaml"
+    original = workdir / STUDY_FILE
     data = yaml.safe_load(original.read_text(encoding="utf-8"))
     change(data["studies"][0])
-    saved = workdir / "study.original.yaml"
+    saved = workdir / f"{STUDY_FILE}.original"
     if not saved.exists():
         shutil.copy(original, saved)
     original.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -84,11 +83,11 @@ def edited(workdir: Path, change) -> Path:
 
 
 def restore(workdir: Path) -> None:
-    shutil.copy(workdir / "study.original.yaml", workdir / "study.yaml")
+    shutil.copy(workdir / f"{STUDY_FILE}.original", workdir / STUDY_FILE)
 
 
 def test_an_up_to_date_study_has_nothing_to_do(built):
-    assert jobs(built, built / "study.yaml") == []
+    assert jobs(built, built / STUDY_FILE) == []
 
 
 @pytest.mark.parametrize(
@@ -172,4 +171,4 @@ def test_a_moved_checkout_reruns_nothing(built, tmp_path):
     """The study's working directory moved with its results: the jobs' parameters hold no absolute path."""
     moved = tmp_path / "moved"
     shutil.copytree(built, moved, symlinks=True)
-    assert jobs(moved, moved / "study.yaml") == []
+    assert jobs(moved, moved / STUDY_FILE) == []

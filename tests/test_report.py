@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import REPO, snakemake
+from tests.conftest import REPO, snakemake, study_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
@@ -82,8 +82,7 @@ def built(demo_province_run, tmp_path_factory):
     shutil.copytree(demo_province_run, workdir, symlinks=True)
     results = workdir / "results" / STUDY
     before = {p: p.stat().st_mtime_ns for p in results.rglob("*") if p.is_file()}
-    configfile = REPO / "config" / "studies" / f"{STUDY}.yaml"
-    result = snakemake(workdir, "--cores", "2", *report_arguments(STUDY), configfile=configfile)
+    result = snakemake(workdir, "--cores", "2", *report_arguments(STUDY), configfile=study_file(workdir))
     assert result.returncode == 0, result.stderr[-5000:]
     after = {p: p.stat().st_mtime_ns for p in results.rglob("*") if p.is_file()}
     return workdir, results / "report.html", result.stdout + result.stderr, before, after

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from nqpf.study import manifest
-from tests.conftest import REPO, SNAKEMAKE, snakemake
+from tests.conftest import REPO, SNAKEMAKE, STUDY_FILE, snakemake, study_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
@@ -102,7 +102,7 @@ def test_the_manifest_records_inputs_outputs_config_seeds_versions_and_code(demo
     assert set(record["outputs"]) == expected
     assert KINDS <= {Path(p).suffix for p in record["outputs"]}
     assert record["inputs"] == {}  # the demo's statistics are made by the workflow: recorded with the outputs
-    assert record["config_files"] == {CONFIG.as_posix(): manifest.sha256(CONFIG)}
+    assert record["config_files"] == {STUDY_FILE: manifest.sha256(CONFIG)}  # named relative to the run
     for section in manifest.FILE_SECTIONS:
         for path, digest in record[section].items():
             located = Path(path) if Path(path).is_absolute() else demo_province_run / path
@@ -172,7 +172,7 @@ def test_reproduce_names_a_tampered_result_and_fails(demo_province_run, tmp_path
 def test_a_forced_rerun_gives_the_same_bytes(demo_province_run, tmp_path):
     workdir = copy_run(demo_province_run, tmp_path / "forced")
     before = {p: p.stat().st_mtime_ns for p in (workdir / "results" / STUDY).rglob("*") if p.is_file()}
-    result = snakemake(workdir, "--cores", "2", "--forceall", configfile=CONFIG)
+    result = snakemake(workdir, "--cores", "2", "--forceall", configfile=study_file(workdir))
     assert result.returncode == 0, result.stderr[-5000:]
     assert all(p.stat().st_mtime_ns > mtime for p, mtime in before.items())  # every file was made again
     assert same_bytes(demo_province_run, workdir) == []
@@ -181,7 +181,8 @@ def test_a_forced_rerun_gives_the_same_bytes(demo_province_run, tmp_path):
 def test_a_run_killed_midway_and_started_again_finishes_with_the_same_results(demo_province_run, tmp_path):
     workdir = tmp_path / "killed"
     workdir.mkdir()
-    command = SNAKEMAKE + ["--directory", str(workdir), "--configfile", str(CONFIG), "--cores", "2"]
+    config = study_file(workdir)
+    command = SNAKEMAKE + ["--directory", str(workdir), "--configfile", str(config), "--cores", "2"]
     progress = tmp_path / "first.log"
     with open(progress, "w", encoding="utf-8") as log:
         # its own process group, so that the kill reaches every job of the run as well
@@ -213,8 +214,8 @@ def test_a_run_killed_midway_and_started_again_finishes_with_the_same_results(de
 
     # The killed run leaves its lock behind; Snakemake asks to remove it with --unlock, then the run goes on,
     # making again the outputs of the killed jobs (rerun-incomplete in profiles/default).
-    assert snakemake(workdir, "--unlock", configfile=CONFIG).returncode == 0
-    resumed = snakemake(workdir, "--cores", "2", configfile=CONFIG)
+    assert snakemake(workdir, "--unlock", configfile=config).returncode == 0
+    resumed = snakemake(workdir, "--cores", "2", configfile=config)
     assert resumed.returncode == 0, resumed.stderr[-5000:]
     rest = re.findall(r"(\d+) of (\d+) steps", resumed.stderr)
     assert rest and int(rest[-1][1]) < total  # only what was left

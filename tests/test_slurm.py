@@ -20,12 +20,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, SNAKEMAKE
+from tests.conftest import REPO, SNAKEMAKE, study_file
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow, pytest.mark.workflow]
 
 STUDY = "demo_province"
-CONFIG = REPO / "config" / "studies" / f"{STUDY}.yaml"
 PROFILE = REPO / "profiles" / "slurm"
 START = REPO / "tests" / "slurm" / "start.sh"
 # The plugin first asks SLURM about a job after 40 s, which suits a shared cluster; here every job takes
@@ -107,7 +106,15 @@ def runs(slurm_cluster, demo_province_run, tmp_path_factory):
     cluster = tmp_path_factory.mktemp("slurm_cluster")
     start = time.monotonic()
     result = through_slurm(
-        [*SNAKEMAKE, "--directory", str(cluster), "--configfile", str(CONFIG), "--profile", str(PROFILE)],
+        [
+            *SNAKEMAKE,
+            "--directory",
+            str(cluster),
+            "--configfile",
+            str(study_file(cluster)),
+            "--profile",
+            str(PROFILE),
+        ],
         cluster,
     )
     wall = time.monotonic() - start
