@@ -481,7 +481,7 @@ def mechanism_targets(name, s):
     return targets
 
 
-from nqpf.models.did import POLICY_FILES
+from nqpf.models.settings import POLICY_FILES
 
 
 def policy_targets(name, s):

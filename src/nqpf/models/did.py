@@ -92,6 +92,7 @@ from nqpf.models.settings import (
     POLICY_METHODS,
     POLICY_TERM,
 )
+from nqpf.models.settings import POLICY_FILES as POLICY_FILES  # the files of PolicyEvaluation.frames
 from nqpf.units.codes import normalise_code
 
 EFFECTS = "two-way"
@@ -1145,23 +1146,6 @@ def spatial_did(
 
 
 # -- the policy section of a paper in one call -----------------------------------------------------------------
-
-POLICY_FILES = (
-    "did",
-    "did_estimates",
-    "cohorts",
-    "weights",
-    "event_study",
-    "pretrend",
-    "event_att",
-    "cohort_effects",
-    "placebo",
-    "placebo_summary",
-    "spatial_effects",
-    "spatial_estimates",
-    "fit",
-)
-"""The files of the policy stage (``policy/<name>.csv``), :meth:`PolicyEvaluation.frames`."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,22 @@ POLICY_METHODS = ("twfe", "sun_abraham")  # the event study's estimators
 CONTROL_GROUPS = ("never", "last")
 PLACEBO_MODES = ("units", "timing", "both")
 PLACEBO_DRAWS = 500
+POLICY_FILES = (
+    "did",
+    "did_estimates",
+    "cohorts",
+    "weights",
+    "event_study",
+    "pretrend",
+    "event_att",
+    "cohort_effects",
+    "placebo",
+    "placebo_summary",
+    "spatial_effects",
+    "spatial_estimates",
+    "fit",
+)
+"""The files of the policy stage (``policy/<name>.csv``), :meth:`nqpf.models.did.PolicyEvaluation.frames`."""
 EFFECT_MODELS = ("sar", "sdm", "slx", "sdem", "sac")  # the models with direct, indirect and total effects
 POLICY_TERM = "did"  # the name of the pilot's D among the terms of the policy and dynamic models
 THRESHOLD_TRIM = 0.01
