@@ -88,9 +88,11 @@ def test_lint_is_clean():
 
 
 def test_demo_province_runs_a_few_targets(tmp_path):
-    """A smoke run of the stages up to one model; the whole study, byte for byte with 1 and 8 cores, on a rerun
-    and after a kill, is checked by tests/test_reproducibility.py (slow)."""
+    """A smoke run of the stages up to one model (ESDA on one W with 999 permutations, to keep it short); the
+    whole study, byte for byte with 1 and 8 cores, on a rerun and after a kill, is checked by
+    tests/test_reproducibility.py (slow)."""
     config = default_study("demo_province")
+    config["studies"][0]["esda"].update(weights=["queen"], permutations=999, bivariate=[])
     targets = [
         "results/demo_province/data/panel.csv",
         "results/demo_province/indices/coupling/nqpf_infrastructure.csv",
