@@ -83,7 +83,7 @@ lock:
 
 # The configuration schema, generated from the settings models (src/nqpf/*/settings.py); a test checks it is current.
 schema: $(STAMP)
-	$(BIN)/python -m nqpf.study.schema workflow/schemas/config.schema.yaml
+	$(BIN)/python -m nqpf.study.schema workflow/schemas/config.schema.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests workflow/scripts

@@ -27,7 +27,7 @@ report: "workflow/report/workflow.rst"
 
 
 # common.smk reads the config into the library's typed settings first (a short message naming the file, the key
-# and the fix), fills in their defaults and checks the result against workflow/schemas/config.schema.yaml.
+# and the fix), fills in their defaults and checks the result against workflow/schemas/config.schema.json.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/resources.smk"
 include: "workflow/rules/boundaries.smk"

@@ -16,7 +16,7 @@ from nqpf.study.schema import config_schema, schema_text
 from nqpf.study.settings import ConfigSettings, StudySettings
 from tests.conftest import REPO
 
-SCHEMA_FILE = REPO / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA_FILE = REPO / "workflow" / "schemas" / "config.schema.json"
 CONFIGS = [
     "config/config.yaml",
     *sorted(str(p.relative_to(REPO)) for p in (REPO / "config/studies").glob("*.yaml")),

@@ -14,7 +14,7 @@ from nqpf.study import manifest as _manifest
 from nqpf.study import pages as _pages
 from nqpf.study import table_plan as _table_plan
 
-SCHEMA = "../schemas/config.schema.yaml"
+SCHEMA = "../schemas/config.schema.json"
 
 
 def _config_sources():

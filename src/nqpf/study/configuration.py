@@ -31,7 +31,7 @@ from nqpf.weights.settings import LOCATED_KINDS
 _log = logging.getLogger(__name__)
 
 README = "config/README.md"
-SCHEMA = "workflow/schemas/config.schema.yaml"
+SCHEMA = "workflow/schemas/config.schema.json"
 _TYPES = {
     "integer": "an integer (such as 2019, without quotes)",
     "number": "a number (such as 0.5)",

@@ -1,26 +1,27 @@
-"""The workflow's configuration schema (``workflow/schemas/config.schema.yaml``), generated from the typed
+"""The workflow's configuration schema (``workflow/schemas/config.schema.json``), generated from the typed
 settings (:mod:`nqpf.study.settings`) so that it never drifts from them: editors and Snakemake's ``validate`` read
 it, the settings models decide. Regenerate it with ``make schema`` (``python -m nqpf.study.schema``); a test
 fails when the file is out of date.
 
 The JSON schema pydantic makes is tidied for reading: no generated titles, an optional key written as its type
-(its absence is the default), a choice of plain types as one ``type`` list.
+(its absence is the default), a choice of plain types as one ``type`` list. It is written as JSON, which
+Snakemake reads at once, where a YAML file of its size takes a noticeable part of a start in a new working
+directory.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
-import yaml
-
 from nqpf.study.settings import ConfigSettings
 
-HEADER = """\
-# The configuration schema of the nqpf workflow: every key, its type, allowed values and default.
-# Generated from the settings models (src/nqpf/*/settings.py, composed in src/nqpf/study/settings.py) by
-# `make schema`; do not edit by hand. config/README.md documents every key.
-"""
+COMMENT = (
+    "The configuration schema of the nqpf workflow: every key, its type, allowed values and default. Generated "
+    "from the settings models (src/nqpf/*/settings.py, composed in src/nqpf/study/settings.py) by `make schema`; "
+    "do not edit by hand. config/README.md documents every key."
+)
 
 
 def _tidy(node, names: bool = False):
@@ -60,13 +61,14 @@ def config_schema() -> dict:
     schema = _tidy(ConfigSettings.model_json_schema(by_alias=True))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": COMMENT,
         "title": "nqpf configuration",
         **schema,
     }
 
 
 def schema_text() -> str:
-    return HEADER + yaml.safe_dump(config_schema(), allow_unicode=True, sort_keys=False, width=110)
+    return json.dumps(config_schema(), ensure_ascii=False, indent=1) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

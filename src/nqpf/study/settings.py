@@ -1,6 +1,6 @@
 """The configuration of the workflow: the studies it runs and the boundary sets they share. A study composes the
 settings of every stage, each defined next to the code that uses it; the workflow's configuration schema
-(``workflow/schemas/config.schema.yaml``) is generated from these models (:mod:`nqpf.study.schema`)."""
+(``workflow/schemas/config.schema.json``) is generated from these models (:mod:`nqpf.study.schema`)."""
 
 from __future__ import annotations
 
