@@ -194,3 +194,20 @@ def test_coefficient_plot_refuses_tables_without_standard_errors_or_the_spec(tmp
         figures.coefficient_plot(estimates_table(), tmp_path / "c.png", spec="East")
     assert "main, random" in str(error.value)
     assert not (tmp_path / "c.png").exists()
+
+
+def test_the_figure_modules_load_neither_scipy_stats_nor_scipy_optimize():
+    """A figure job imports what it draws with: scipy.stats and scipy.optimize (about a second of a job's start)
+    are left to the jobs that estimate; a kernel density is nqpf.disparity.kernel's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    modules = sorted(p.stem for p in Path(figures.__file__).parent.glob("*.py") if p.stem != "__init__")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module('nqpf.figures.' + name)\n"
+        "print(' '.join(m for m in ('scipy.stats', 'scipy.optimize') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert len(modules) > 10 and loaded.strip() == ""

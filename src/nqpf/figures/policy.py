@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, MaxNLocator
-from scipy.stats import gaussian_kde
 
+from nqpf.disparity.kernel import gaussian_density, scott_bandwidth
 from nqpf.errors import InputError
 from nqpf.figures.mechanisms import _measure, _packed
 from nqpf.figures.style import as_labels, require_columns, save, subplots, use_cjk_font
@@ -371,17 +371,18 @@ def _draw_placebo(
     zh = labels.language == "zh"
     width = 5.6
     fig, ax = subplots(figsize=(width, 3.8), dpi=150)
-    kde = gaussian_kde(values) if len(values) > 1 and np.ptp(values) > 0 else None
+    bandwidth = scott_bandwidth(values) if len(values) > 1 and np.ptp(values) > 0 else None
     # the density's tails drawn out to three bandwidths, where it has fallen to about 1 % of its height
-    tail = 3 * kde.factor * float(np.std(values, ddof=1)) if kde is not None else 0.0
+    tail = 3 * bandwidth if bandwidth is not None else 0.0
     low, high = min(values.min() - tail, actual), max(values.max() + tail, actual)
     pad = 0.04 * (high - low) if high > low else 1.0
     low, high = low - pad, high + pad
     edges = np.histogram_bin_edges(values, bins="auto")
     ax.hist(values, bins=edges, density=True, color=HISTOGRAM, edgecolor="white", linewidth=0.4, zorder=1)
-    if kde is not None:
+    if bandwidth is not None:
         grid = np.linspace(low, high, KDE_POINTS)
-        ax.plot(grid, kde(grid), color=COLOURS[0], linewidth=1.2, zorder=2, gid="density")
+        density = gaussian_density(values, grid, bandwidth)
+        ax.plot(grid, density, color=COLOURS[0], linewidth=1.2, zorder=2, gid="density")
     ax.axvline(actual, color=ACTUAL, linestyle="--", linewidth=1.1, zorder=3, gid="actual")
     ax.set_xlim(low, high)
     ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
@@ -417,7 +418,8 @@ def placebo_plot(
 ) -> None:
     """The placebo test of a DID: the distribution of the estimates over the false treatments (``draws``, the
     ``draws`` frame of :func:`nqpf.models.did.placebo`; with ``statistic="t"`` their t statistics) as a
-    histogram with its Gaussian kernel density (scipy's ``gaussian_kde``, Scott's bandwidth) over it, and a
+    histogram with its Gaussian kernel density (Scott's bandwidth, :func:`nqpf.disparity.kernel.gaussian_density`,
+    which is scipy's ``gaussian_kde``) over it, and a
     dashed vertical line at the ``actual`` estimate (the summary's ``actual``, or ``actual_t``); the title
     gives the number of draws with a value, the actual estimate and the randomisation ``p_value`` (the
     summary's ``p_randomisation``). ``note`` ends the title (the simulated data of a demo). ``path``: a file,
