@@ -1,9 +1,13 @@
 """The Snakemake report of a study, built as `make report` builds it and read in headless Chromium as a reader
-reads it: every table and figure listed in its category with its caption, and every figure drawn."""
+reads it: every table and figure listed in its category; every entry's caption, table and figure as the report
+holds them (its record of its entries); the first and the last of each category opened in the browser, and every
+text result opened as a page."""
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 import re
 import shutil
@@ -247,15 +251,26 @@ def test_every_entry_has_its_caption(browser, listing, embedded):
             assert shown == captions[text] if text in captions else shown in captions.values(), (text, shown)
 
 
-def test_every_figure_is_drawn_when_opened(built, browser, listing):
+def test_every_figure_is_drawn_when_opened(built, browser, listing, embedded):
     from selenium.webdriver.common.by import By
 
     results = built[0]
+    # every figure the report holds is the PNG of its copy for the report, which opens as an image
+    entries, _ = embedded
+    figures = [path for path in entries if path.endswith(".png")]
+    assert len(figures) >= 20 and len(figures) == sum(
+        t.endswith(".png") for rows in listing.values() for t in rows
+    )
+    for path in figures:
+        image = base64.b64decode(entries[path]["data_uri"].split(";base64,", 1)[1])
+        assert image == (results / path).read_bytes(), path
+        with Image.open(io.BytesIO(image)) as png:
+            assert png.width > 0 and png.height > 0, path
+    # and is drawn when a reader opens it: the first and the last figure of each category in the browser
     opened = 0
     for category, rows in listing.items():
-        for text in rows:
-            if not text.endswith(".png"):
-                continue
+        shown = [text for text in rows if text.endswith(".png")]
+        for text in dict.fromkeys(shown[:1] + shown[-1:]):
             open_row(browser, category, text, "eye")
             image = wait(
                 browser,
@@ -272,13 +287,23 @@ def test_every_figure_is_drawn_when_opened(built, browser, listing):
             with Image.open(results / text) as png:
                 assert width == png.width > 0, text
             opened += 1
-    assert opened >= 20
+    assert opened >= 8
 
 
-def test_every_table_opens_as_a_table(browser, listing):
+def test_every_table_opens_as_a_table(built, browser, listing, embedded):
     from selenium.webdriver.common.by import By
 
-    for text in listing["Tables"]:
+    # every table of the category is its HTML file as the tables job wrote it, a table of at least four cells
+    results, categories = embedded
+    paths = categories["Tables"][STUDY]
+    assert len(paths) == len(listing["Tables"])
+    for path in paths:
+        page = base64.b64decode(results[path]["data_uri"].split(";base64,", 1)[1])
+        assert page == (built[0] / path).read_bytes(), path
+        assert page.count(b"<td") >= 4, path
+    # and opens as one: the first and the last in the browser
+    rows = listing["Tables"]
+    for text in dict.fromkeys([rows[0], rows[-1]]):
         open_row(browser, "Tables", text, "eye")
         selector = f"iframe[src*='filename={text.split()[1]}.html;']"
         frame = wait(browser, lambda d, s=selector: d.find_element(By.CSS_SELECTOR, s))
