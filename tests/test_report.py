@@ -315,11 +315,30 @@ def test_every_table_opens_as_a_table(built, browser, listing, embedded):
             browser.switch_to.default_content()
 
 
-def test_every_text_result_opens_as_a_page_with_its_rows(built, browser, listing):
+def csv_rows(path: Path) -> int:
+    with open(path, encoding="utf-8") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def test_every_text_result_opens_as_a_page_with_its_rows(built, browser, listing, embedded):
     from selenium.webdriver.common.by import By
 
     results = built[0] / "results" / STUDY
+    # every page as the report holds it: the file the job wrote, headed, naming the study, a CSV's every row
+    entries, _ = embedded
     for table, category in TABLES.items():
+        path = f"results/{STUDY}/{page_of(table, category)}"
+        text = base64.b64decode(entries[path]["data_uri"].split(";base64,", 1)[1])
+        assert text == (built[0] / path).read_bytes(), path
+        text = text.decode("utf-8")
+        heading = re.search(r"<h1\b[^>]*>(.*?)</h1>", text, re.S)
+        assert heading and re.sub(r"<[^>]+>", "", heading.group(1)).strip() and STUDY in text, table
+        if table.endswith(".csv"):
+            rows = sum(body.count("<tr") for body in re.findall(r"<tbody\b[^>]*>(.*?)</tbody>", text, re.S))
+            assert rows == csv_rows(results / table), table
+    # and opens as one: the first and the last in the browser
+    shown = list(TABLES.items())
+    for table, category in dict.fromkeys([shown[0], shown[-1]]):
         page = page_of(table, category)
         open_row(browser, category, f"results/{STUDY}/{page}", "eye")
         name = page.rsplit("/", 1)[1]  # the report names an opened file by its base name
@@ -332,8 +351,7 @@ def test_every_text_result_opens_as_a_page_with_its_rows(built, browser, listing
             assert heading and STUDY in browser.page_source, table
             if table.endswith(".csv"):
                 rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
-                with open(results / table, encoding="utf-8") as handle:
-                    assert len(rows) == sum(1 for _ in handle) - 1, table
+                assert len(rows) == csv_rows(results / table), table
         finally:
             browser.switch_to.default_content()
 
