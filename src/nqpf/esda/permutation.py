@@ -47,18 +47,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from nqpf.weights.core import mostly_dense
+from nqpf.weights.core import product_operand as product_operand
 
 _CHUNK_CELLS = 4_000_000  # floats held at once by a block of draws (about 32 MB)
 _CACHED = 2  # draws kept per process: an analysis's conditional and total draws (a county's full orderings take 0.2 GB each)
 _cache: OrderedDict = OrderedDict()
-
-
-def product_operand(w: sp.csr_matrix):
-    """W as the left factor of products with blocks of permuted values: a dense array when W is dense (BLAS
-    multiplies the inverse-distance W of 2,848 counties by a block of permutations many times faster than a CSR
-    matrix of 8.1 million entries), else W itself."""
-    w = sp.csr_matrix(w)
-    return w.toarray() if mostly_dense(w) else w
 
 
 ALTERNATIVES = ("two-sided", "greater", "folded")

@@ -259,19 +259,19 @@ def _design(panel, op: SpatialOperator, model: str, lags: str, fixed_effects: st
         columns.append(previous)
         terms.append(time_lag(panel.dependent))
     if lags in ("both", "spacetime"):
-        columns.append(lag(op.w, previous))
+        columns.append(lag(op.product, previous))
         terms.append(spacetime_lag(panel.dependent))
     x = panel.x[1:]
     columns += [x[:, :, k] for k in range(x.shape[2])]
     terms += list(panel.names)
     if model == "sdm":
-        wx = lag(op.w, x)
+        wx = lag(op.product, x)
         columns += [wx[:, :, k] for k in range(x.shape[2])]
         terms += [f"W.{name}" for name in panel.names]
     t, n = current.shape
     z = demean(np.stack(columns, axis=2), fixed_effects).reshape(t * n, -1)
     y = demean(current, fixed_effects).reshape(-1)
-    wy = demean(lag(op.w, current), fixed_effects).reshape(-1)
+    wy = demean(lag(op.product, current), fixed_effects).reshape(-1)
     relations, involved = collinear_relations(z, terms)
     if relations:
         raise InputError(

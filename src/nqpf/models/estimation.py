@@ -121,7 +121,7 @@ def design(panel: Panel, op: SpatialOperator, model: str, fixed_effects: str) ->
     x = panel.x
     terms = list(panel.names)
     if model in ("slx", "sdm", "sdem"):
-        x = np.concatenate([x, lag(op.w, x)], axis=2)
+        x = np.concatenate([x, lag(op.product, x)], axis=2)
         terms += [f"W.{name}" for name in panel.names]
     if fixed_effects == "none":
         x = np.concatenate([np.ones(panel.y.shape + (1,)), x], axis=2)
@@ -129,9 +129,11 @@ def design(panel: Panel, op: SpatialOperator, model: str, fixed_effects: str) ->
     nt = panel.n * panel.t
     z = demean(x, fixed_effects).reshape(nt, -1)
     y = demean(panel.y, fixed_effects).reshape(nt)
-    wy = demean(lag(op.w, panel.y), fixed_effects).reshape(nt)
+    wy = demean(lag(op.product, panel.y), fixed_effects).reshape(nt)
     wz = (
-        demean(lag(op.w, x), fixed_effects).reshape(nt, -1) if model in ("sem", "sdem") else np.empty((nt, 0))
+        demean(lag(op.product, x), fixed_effects).reshape(nt, -1)
+        if model in ("sem", "sdem")
+        else np.empty((nt, 0))
     )
     relations, involved = collinear_relations(z, terms)
     if relations:
@@ -332,7 +334,7 @@ def lag_information(
     t = z.shape[0] // op.n
     zb = (z @ coef).reshape(t, op.n)
     # H: the expected demeaned W y given X, G X b, period by period
-    h = demean((op.w @ op.solve(rho, zb.T)).T, fixed_effects).reshape(-1)
+    h = demean((op.product @ op.solve(rho, zb.T)).T, fixed_effects).reshape(-1)
     tr_g, tr_gg, tr_gtg = transformed_traces(op, rho, adjust)
     info = np.zeros((k + 2, k + 2))
     info[:k, :k] = z.T @ z / sigma2
@@ -441,7 +443,7 @@ def fit_sac(
     adjust = logdet_adjustment(op, fixed_effects, method)
     n_eff, t_eff = effective_size(panel.n, panel.t, fixed_effects, method)
     nt = n_eff * t_eff
-    wwy = demean(lag(op.w, lag(op.w, panel.y)), fixed_effects).reshape(-1)
+    wwy = demean(lag(op.product, lag(op.product, panel.y)), fixed_effects).reshape(-1)
 
     def logdet(value):
         return op.logdet(value) - (np.log(1 - value) if adjust else 0.0)
@@ -508,7 +510,7 @@ def _sac_information(op, panel, d, zl, coef, rho, lam, sigma2, fixed_effects, ad
     g = op.w @ np.linalg.inv(eye - rho * dense)  # G = W S^-1
     h_matrix = op.w @ np.linalg.inv(eye - lam * dense)  # H = W R^-1
     xb = (d.z @ coef).reshape(panel.t, n).T
-    h = demean((g @ (xb - lam * (op.w @ xb))).T, fixed_effects).reshape(-1)  # R G X b = G R X b
+    h = demean((g @ (xb - lam * (op.product @ xb))).T, fixed_effects).reshape(-1)  # R G X b = G R X b
     ones = np.ones(n)
 
     def product(a, b, a_l, b_l):  # tr(A B), of the transformed matrices under time effects

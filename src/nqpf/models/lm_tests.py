@@ -30,9 +30,9 @@ def lm_tests(panel: Panel, op: SpatialOperator, fixed_effects: str) -> pd.DataFr
     t, n = panel.t, panel.n
     e = d.y - d.z @ fit.coef
     sigma2 = e @ e / len(e)
-    we = lag(op.w, e.reshape(t, n)).reshape(-1)
+    we = lag(op.product, e.reshape(t, n)).reshape(-1)
     fitted = (d.z @ fit.coef).reshape(t, n)
-    wxb = demean(lag(op.w, fitted), fixed_effects).reshape(-1)
+    wxb = demean(lag(op.product, fitted), fixed_effects).reshape(-1)
     resid_wxb = wxb - d.z @ np.linalg.lstsq(d.z, wxb, rcond=None)[0]
     w = op.w
     t_w = float(w.multiply(w).sum() + w.multiply(w.T).sum())  # tr(W'W) + tr(WW)

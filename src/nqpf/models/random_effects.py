@@ -45,7 +45,7 @@ def _variables(panel: Panel, op: SpatialOperator, durbin: bool, time_effects: bo
     x = panel.x
     terms = list(panel.names)
     if durbin:
-        x = np.concatenate([x, lag(op.w, x)], axis=2)
+        x = np.concatenate([x, lag(op.product, x)], axis=2)
         terms += [f"W.{name}" for name in panel.names]
     if not time_effects:
         x = np.concatenate([np.ones(panel.y.shape + (1,)), x], axis=2)
@@ -53,7 +53,7 @@ def _variables(panel: Panel, op: SpatialOperator, durbin: bool, time_effects: bo
     fixed_effects = "time" if time_effects else "none"
     return (
         demean(panel.y, fixed_effects),
-        demean(lag(op.w, panel.y), fixed_effects),
+        demean(lag(op.product, panel.y), fixed_effects),
         demean(x, fixed_effects),
         terms,
     )
@@ -150,7 +150,7 @@ def _covariance(op, x, zs, coef, rho, phi, sigma2, n, t, adjust, time_effects):
     k = len(coef)
     psi = phi * phi
     fitted = np.einsum("tnk,k->tn", x, coef)
-    h = (op.w @ op.solve(rho, fitted.T)).T  # G X b, period by period
+    h = (op.product @ op.solve(rho, fitted.T)).T  # G X b, period by period
     if time_effects:  # H as the model sees it: without its mean over units
         h = h - h.mean(axis=1, keepdims=True)
     hs = _quasi(h, phi)

@@ -32,6 +32,14 @@ def mostly_dense(w) -> bool:
     return w.nnz > DENSE_SHARE * w.shape[0] * w.shape[1]
 
 
+def product_operand(w: sp.csr_matrix):
+    """W as the left factor of products with blocks of values (permutations, regressors of every period): a dense
+    array when W is dense (BLAS multiplies the inverse-distance or economic W of 2,848 counties by a block many
+    times faster than a CSR matrix of 8.1 million entries), else W itself."""
+    w = sp.csr_matrix(w)
+    return w.toarray() if mostly_dense(w) else w
+
+
 @dataclass(frozen=True)
 class SpatialWeights:
     """A spatial weights matrix W over ``ids`` (row i, column j: the weight of unit j in unit i's lag).
