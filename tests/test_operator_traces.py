@@ -60,6 +60,13 @@ def test_trace_gtg_of_a_symmetric_form_matches_the_dense_inverse():
             g = dense @ np.linalg.inv(np.eye(n) - rho * dense)
             np.testing.assert_allclose(op.trace_gtg(rho), (g * g).sum(), rtol=1e-12)
         assert op._symmetric  # the eigen route was taken
+    # a ring alone: symmetric too, but its LU factors stay sparse, so the LU route is the cheaper one
+    side = np.arange(n)
+    ring = _row(sp.csr_matrix((np.ones(2 * n), (np.r_[side, side], np.r_[(side + 1) % n, (side - 1) % n]))))
+    op = SpatialOperator(ring, None)
+    g = ring.toarray() @ np.linalg.inv(np.eye(n) - 0.5 * ring.toarray())
+    np.testing.assert_allclose(op.trace_gtg(0.5), (g * g).sum(), rtol=1e-12)
+    assert op._symmetric is False
 
 
 def test_a_symmetrising_scale_exists_exactly_for_reversible_weights():
