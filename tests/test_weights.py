@@ -15,6 +15,7 @@ from nqpf import weights
 from nqpf.errors import InputError
 from nqpf.units import boundaries
 from nqpf.weights import contiguity, distance, files
+from nqpf.weights.spectrum import symmetrising_scale
 from nqpf.weights.standardise import eigen_range, parameter_bounds, standardise
 from nqpf.weights.summary import cliff_ord_constants
 
@@ -218,6 +219,36 @@ def test_nested_product_and_mix():
     econ = np.where(gap > 0, 1 / np.where(gap > 0, gap, 1), 0)
     row = lambda m: m / m.sum(axis=1, keepdims=True)  # noqa: E731
     np.testing.assert_allclose(mix.matrix.toarray(), 0.3 * row(inverse) + 0.7 * row(econ), rtol=1e-12)
+
+
+def test_an_island_of_nested_weights_is_linked_by_the_product_form():
+    # three units on a ring and a fourth far away: the cutoff leaves it an island, which the island policy links
+    # to its nearest unit with the weight the product form gives their distance (not a weight of its own)
+    units = pd.concat(
+        [
+            ring(3),
+            gpd.GeoDataFrame(
+                {"code": ["far"], "name": ["far"]},
+                geometry=[Point(114, 30).buffer(0.01, cap_style=3)],
+                crs=4326,
+            ),
+        ],
+        ignore_index=True,
+    )
+    codes = units["code"].tolist()
+    panel = economic_panel(codes, {2020: [1.0, 2.0, 6.0, 3.0]})
+    d = distance.distance_matrix(distance.centroids(units))
+    relative = np.array([1.0, 2.0, 6.0, 3.0]) / 3.0
+    spec = {"name": "n", "kind": "economic_geographic", "variable": "gdppc", "cutoff_km": 250.0}
+    raw, _ = weights.build({**spec, "standardise": "none"}, units, panel, (2020, 2020))
+    near = int(np.argmin(d[3, :3]))  # r0, on the side of the far unit
+    far_at, near_at = raw.ids.index("far"), raw.ids.index(codes[near])  # the W's units are sorted by code
+    assert raw.matrix[far_at, near_at] == pytest.approx(relative[near] / d[3, near], rel=1e-12)
+    assert raw.matrix[near_at, far_at] == pytest.approx(relative[3] / d[near, 3], rel=1e-12)
+    assert any("linked island far" in action for action in raw.actions)
+    # the whole W is then the product form (symmetric distances, columns scaled): similar to a symmetric matrix
+    row, _ = weights.build(spec, units, panel, (2020, 2020))
+    assert symmetrising_scale(row.matrix) is not None
 
 
 # -- block and files --------------------------------------------------------------------------------------------

@@ -135,9 +135,8 @@ def build(
         raw = distance.negative_exponential(distances(), decay, spec.cutoff_km)
         weight_of = lambda i, j: float(np.exp(-distances()[i, j] / decay))  # noqa: E731
     elif kind in ("economic", "economic_geographic"):
-        raw, notes = _economic(spec, ids, panel, years, distances)
+        raw, notes, weight_of = _economic(spec, ids, panel, years, distances)
         facts["period_mean_notes"] = notes
-        weight_of = lambda i, j: float(raw[i, j]) if raw[i, j] else 1.0  # noqa: E731
     elif kind == "block":
         column = _GROUPS[spec.by]
         if column not in units.columns:
@@ -266,11 +265,20 @@ def _economic(spec: WeightsSettings, ids, panel, years, distances):
     span = spec.years or YearSpan(first=years[0], last=years[1])
     means, notes = economic.period_means(panel, spec.variable, ids, span.first, span.last)
     if spec.kind == "economic":
-        return economic.economic_distance(means, ids), notes
-    inverse = distance.inverse(distances(), float(spec.power), spec.cutoff_km)
+        raw = economic.economic_distance(means, ids)
+        return raw, notes, lambda i, j: float(raw[i, j])
+    power = float(spec.power)
+    inverse = distance.inverse(distances(), power, spec.cutoff_km)
     if spec.form == "product":
-        return economic.nested_product(inverse, means), notes
-    return economic.nested_mix(inverse, economic.economic_distance(means, ids), float(spec.phi)), notes
+        relative = means / means.mean()
+        # a link the island policy adds beyond the cutoff weighs what the product form gives its distance
+        return (
+            economic.nested_product(inverse, means),
+            notes,
+            lambda i, j: float(distances()[i, j] ** -power * relative[j]),
+        )
+    mixed = economic.nested_mix(inverse, economic.economic_distance(means, ids), float(spec.phi))
+    return mixed, notes, lambda i, j: float(mixed[i, j])
 
 
 def _from_file(spec: WeightsSettings, ids: list[str]) -> tuple[sp.csr_matrix, dict]:
