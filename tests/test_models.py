@@ -424,12 +424,16 @@ def test_random_effects_match_dense_likelihood_and_expected_information(stacked,
         ("spectral", False, "dense symmetric eigen decomposition"),
         ("spectral", True, "dense eigen decomposition"),
         ("minmax", True, "dense eigen decomposition"),
+        ("row", "island", "dense symmetric eigen decomposition"),
     ],
 )
 def test_effects_without_equal_row_sums_match_dense_matrices(columbus, how, asymmetric, method):
     w, panel, _, _ = columbus
     raw = w.raw.tolil()
-    if asymmetric:  # one one-way link: W is no longer similar to a symmetric matrix
+    if asymmetric == "island":  # a unit without links, kept: its row of W sums to 0, the others to 1
+        raw[0, :] = 0.0
+        raw[:, 0] = 0.0
+    elif asymmetric:  # one one-way link: W is no longer similar to a symmetric matrix
         raw[0, 1] = raw[0, 1] or 1.0
         raw[1, 0] = 0.0
     raw = sp.csr_matrix(raw)

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from nqpf.models import operator
 from nqpf.models.operator import SpatialOperator
-from nqpf.weights.spectrum import symmetrising_scale
+from nqpf.weights.standardise import symmetrising_scale
 
 
 def test_trace_gtg_of_a_sparse_w_matches_the_dense_inverse():

@@ -15,8 +15,7 @@ from nqpf import weights
 from nqpf.errors import InputError
 from nqpf.units import boundaries
 from nqpf.weights import contiguity, distance, files
-from nqpf.weights.spectrum import symmetrising_scale
-from nqpf.weights.standardise import eigen_range, parameter_bounds, standardise
+from nqpf.weights.standardise import eigen_range, parameter_bounds, standardise, symmetrising_scale
 from nqpf.weights.summary import cliff_ord_constants
 
 STEP = 0.125  # degrees, exact in binary, so that neighbouring squares share their edges exactly
@@ -464,6 +463,35 @@ def test_spectrum_gives_exact_log_determinants_and_total_weights(tmp_path, how, 
             assert np.real(np.sum(again.total_weights / (1 - rho * again.values))) == pytest.approx(
                 total, rel=1e-9
             )
+
+
+@pytest.mark.parametrize("case", ["an island kept, row-standardised", "columns scaled (nested product form)"])
+def test_total_weights_of_a_w_similar_to_a_symmetric_matrix(case):
+    """A W that a diagonal scaling makes symmetric has real eigenvalues from the symmetric solver, and total
+    weights that give l'(I - rho W)^-1 l / n as dense algebra does, an island's share included."""
+    from nqpf.weights import spectrum
+
+    n = 30
+    links = sp.random(n, n, density=0.15, random_state=4, data_rvs=lambda k: np.ones(k)).tocsr()
+    links = sp.lil_matrix(((links + links.T) > 0).astype(float))
+    links.setdiag(0)
+    if case.startswith("an island"):
+        links[7, :] = 0
+        links[:, 7] = 0
+        raw = sp.csr_matrix(links)
+        matrix, _ = standardise(raw, "row")
+    else:
+        raw = sp.csr_matrix(sp.csr_matrix(links) @ sp.diags(np.random.default_rng(11).uniform(0.5, 3.0, n)))
+        matrix = raw
+    raw.eliminate_zeros()
+    eigen = spectrum.compute(raw, matrix)
+    assert eigen.method == "dense symmetric eigen decomposition" and np.isrealobj(eigen.values)
+    dense = matrix.toarray()
+    np.testing.assert_allclose(np.sort(eigen.values), np.sort(np.linalg.eigvals(dense).real), atol=1e-12)
+    for share in (-0.4, 0.3, 0.8):
+        rho = share / np.abs(eigen.values).max()
+        total = np.linalg.solve(np.eye(n) - rho * dense, np.ones(n)).sum() / n
+        assert np.sum(eigen.total_weights / (1 - rho * eigen.values)) == pytest.approx(total, rel=1e-10)
 
 
 # --- a weights file is read as written: a repeated or self link stops, never added up or dropped ----------------

@@ -25,7 +25,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu, spsolve_triangular
 
 from nqpf.weights.core import mostly_dense, product_operand
-from nqpf.weights.spectrum import Spectrum, symmetrising_scale
+from nqpf.weights.spectrum import Spectrum
+from nqpf.weights.standardise import symmetrising_scale
 
 _DENSE = 1500
 _BLOCK = 128  # unit vectors solved at once: small blocks stay in cache (measured on 2,848 counties)
@@ -171,7 +172,7 @@ class SpatialOperator:
 class SymmetricTraces:
     """tr(G'G) of a W similar to a symmetric matrix, at any rho, from one eigen decomposition.
 
-    With T W T^-1 = S = Q diag(l) Q' (T = diag(t), :func:`nqpf.weights.spectrum.symmetrising_scale`; Q orthonormal),
+    With T W T^-1 = S = Q diag(l) Q' (T = diag(t), :func:`nqpf.weights.standardise.symmetrising_scale`; Q orthonormal),
     G = W (I - rho W)^-1 = T^-1 Q M Q' T with M = diag(m), m_i = l_i / (1 - rho l_i), so
     tr(G'G) = tr(Q'T^2 Q M Q'T^-2 Q M) = m' H m, H = (Q'T^2 Q) o (Q'T^-2 Q) (elementwise).
     H is made once (a symmetric eigen decomposition and two products of n x n arrays: about 5 s for 2,848
