@@ -454,6 +454,24 @@ def test_effects_without_equal_row_sums_match_dense_matrices(columbus, how, asym
     assert eigen.method == method
 
 
+def test_a_negative_variance_is_no_standard_error_and_is_named(columbus):
+    """Where the inverted information matrix has a negative variance (a parameter at its bound, say), that
+    parameter has no standard error, and the fit's notes name it instead of leaving a blank to be read."""
+    import dataclasses
+
+    _, panel, op, bounds = columbus
+    result = fit("sar", panel, op, "none", "lee_yu", bounds)
+    assert result.undefined_errors() == [] and np.all(np.isfinite(result.std_errors()))
+    cov = result.cov.copy()
+    cov[-1, -1] = -abs(cov[-1, -1])  # rho's variance
+    broken = dataclasses.replace(result, cov=cov)
+    errors = broken.std_errors()
+    assert np.isnan(errors[-1]) and np.all(np.isfinite(errors[:-1]))
+    assert broken.undefined_errors() == ["rho"]
+    (note,) = [n for n in specifications._warnings(broken, "main", bounds) if "positive definite" in n]
+    assert note.endswith("no standard error for rho")
+
+
 def test_effects_draws_are_seeded_and_keep_rho_inside_bounds(columbus):
     _, panel, op, bounds = columbus
     result = fit("sdm", panel, op, "none", "lee_yu", bounds)

@@ -99,7 +99,16 @@ class Fit:
         return -2 * self.loglik + self.parameters * np.log(self.n_obs)
 
     def std_errors(self) -> np.ndarray:
-        return np.sqrt(np.diag(self.cov))
+        """The square roots of the covariance's diagonal; NaN where a variance is negative (the information
+        matrix is then not positive definite: :meth:`undefined_errors` names those parameters)."""
+        variances = np.diag(self.cov)
+        return np.sqrt(np.where(variances >= 0, variances, np.nan))
+
+    def undefined_errors(self) -> list[str]:
+        """The parameters (terms, then the spatial parameter) whose variance is negative or not a number."""
+        names = [*self.terms, *([self.spatial_name] if self.spatial is not None else [])]
+        variances = np.diag(self.cov)
+        return [name for name, v in zip(names, variances, strict=False) if not (np.isfinite(v) and v >= 0)]
 
     def coefficient(self, term: str) -> float:
         return float(self.coef[self.terms.index(term)])
