@@ -100,3 +100,23 @@ def test_a_symmetrising_scale_exists_exactly_for_reversible_weights():
 def _row_or_zero(matrix: sp.csr_matrix) -> sp.csr_matrix:
     sums = np.asarray(matrix.sum(axis=1)).ravel()
     return sp.csr_matrix(sp.diags(np.divide(1.0, sums, out=np.zeros_like(sums), where=sums != 0)) @ matrix)
+
+
+def test_lags_of_a_dense_w_beyond_the_dense_limit_are_the_csr_lags():
+    """Beyond the dense limit a dense W multiplies the data as an array (BLAS); the lags are the CSR ones to
+    rounding, and a sparse W stays CSR."""
+    from nqpf.models.panel_data import lag
+
+    n = operator._DENSE + 101
+    rng = np.random.default_rng(9)
+    dense = rng.uniform(0.1, 1.0, (n, n))
+    np.fill_diagonal(dense, 0.0)
+    w = _row(sp.csr_matrix(dense))
+    op = SpatialOperator(w, None)
+    assert isinstance(op.product, np.ndarray)
+    x = rng.normal(size=(3, n, 2))
+    # rounding of sums of 1,600 terms of either sign: within 1e-13 of |W| |x| (a sum near 0 has no relative bound)
+    scale = lag(np.abs(w.toarray()), np.abs(x))
+    assert np.all(np.abs(lag(op.product, x) - lag(w, x)) <= 1e-13 * scale)
+    ring = SpatialOperator(_row(_graph(n, rng)), None)
+    assert sp.issparse(ring.product)

@@ -110,6 +110,16 @@ class Fit:
         variances = np.diag(self.cov)
         return [name for name, v in zip(names, variances, strict=False) if not (np.isfinite(v) and v >= 0)]
 
+    def undefined_errors_note(self) -> str | None:
+        """The note a reader needs where some parameters have no standard error, else None."""
+        undefined = self.undefined_errors()
+        if not undefined:
+            return None
+        return (
+            "the information matrix is not positive definite at these estimates: no standard error for "
+            + (", ".join(undefined))
+        )
+
     def coefficient(self, term: str) -> float:
         return float(self.coef[self.terms.index(term)])
 

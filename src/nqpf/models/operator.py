@@ -26,7 +26,7 @@ from scipy.sparse.linalg import splu, spsolve_triangular
 
 from nqpf.weights.core import mostly_dense, product_operand
 from nqpf.weights.spectrum import Spectrum
-from nqpf.weights.standardise import symmetrising_scale
+from nqpf.weights.standardise import similar_symmetric
 
 _DENSE = 1500
 _BLOCK = 128  # unit vectors solved at once: small blocks stay in cache (measured on 2,848 counties)
@@ -172,19 +172,16 @@ class SpatialOperator:
 class SymmetricTraces:
     """tr(G'G) of a W similar to a symmetric matrix, at any rho, from one eigen decomposition.
 
-    With T W T^-1 = S = Q diag(l) Q' (T = diag(t), :func:`nqpf.weights.standardise.symmetrising_scale`; Q orthonormal),
+    With T W T^-1 = S = Q diag(l) Q' (T = diag(t), :func:`nqpf.weights.standardise.similar_symmetric`; Q orthonormal),
     G = W (I - rho W)^-1 = T^-1 Q M Q' T with M = diag(m), m_i = l_i / (1 - rho l_i), so
     tr(G'G) = tr(Q'T^2 Q M Q'T^-2 Q M) = m' H m, H = (Q'T^2 Q) o (Q'T^-2 Q) (elementwise).
     H is made once (a symmetric eigen decomposition and two products of n x n arrays: about 5 s for 2,848
     counties on one core), then each rho costs 2 n^2 operations, where the sparse LU route costs a factorisation
     and n triangular solves (2.4 s per rho on the 200 km distance W of the counties)."""
 
-    def __init__(self, w: sp.csr_matrix, scale: np.ndarray):
-        s = sp.csr_matrix(sp.diags(scale) @ w @ sp.diags(1.0 / scale)).toarray()
-        s += s.T  # symmetric to the last bit; the scaling leaves it so to rounding (checked)
-        s *= 0.5
-        values, q = la.eigh(s, overwrite_a=True, check_finite=False, driver="evd")
-        del s
+    def __init__(self, symmetric: sp.csr_matrix, scale: np.ndarray):
+        """``symmetric`` S and ``scale`` t as :func:`nqpf.weights.standardise.similar_symmetric` gives them."""
+        values, q = la.eigh(symmetric.toarray(), overwrite_a=True, check_finite=False, driver="evd")
         side = q * scale[:, None]  # T Q
         h = side.T @ side
         np.divide(q, scale[:, None], out=side)  # T^-1 Q
@@ -208,8 +205,8 @@ def symmetric_traces(w: sp.csr_matrix) -> SymmetricTraces | bool:
     if key in _decompositions:
         _decompositions.move_to_end(key)
         return _decompositions[key]
-    scale = None if _factors_are_light(w) else symmetrising_scale(w)
-    made = SymmetricTraces(w, scale) if scale is not None else False
+    similar = None if _factors_are_light(w) else similar_symmetric(w, w)
+    made = SymmetricTraces(*similar) if similar is not None else False
     _decompositions[key] = made
     while len(_decompositions) > _KEPT:
         _decompositions.popitem(last=False)

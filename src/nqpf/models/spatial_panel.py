@@ -450,12 +450,8 @@ class SpatialPanelResults:
                 f"({low:.4f}, {high:.4f}); the likelihood rises toward it, so this W may not suit the model "
                 "(its effects are unreliable)"
             )
-        undefined = self.fit.undefined_errors()
-        if undefined:
-            out.append(
-                "the information matrix is not positive definite at these estimates: no standard error for "
-                + ", ".join(undefined)
-            )
+        if (note := self.fit.undefined_errors_note()) is not None:
+            out.append(note)
         return out
 
     # -- effects -------------------------------------------------------------------------------------------------

@@ -403,12 +403,8 @@ def _warnings(result: Fit, spec: str, bounds) -> list[str]:
             f"({bounds[0]:.4f}, {bounds[1]:.4f}); the likelihood rises toward it, so this W may not suit the "
             "model (its effects are unreliable)"
         )
-    undefined = result.undefined_errors()
-    if undefined:
-        notes.append(
-            f"{spec}: the information matrix is not positive definite at these estimates: no standard error for "
-            + ", ".join(undefined)
-        )
+    if (note := result.undefined_errors_note()) is not None:
+        notes.append(f"{spec}: {note}")
     return notes
 
 
