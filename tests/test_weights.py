@@ -395,6 +395,43 @@ def test_write_and_load_give_the_same_weights(tmp_path):
     assert (tmp_path / "q.matrix.csv").read_text().splitlines()[0] == "code,c00,c01,c10,c11,z"
 
 
+def test_weights_keep_the_canonical_link_order_and_no_call_changes_them():
+    # Row standardisation (a sparse product) and a GWT file leave a row's links out of column order; W keeps them
+    # in column order, so that every route multiplies a row's terms in one order and no call that sorts in place
+    # changes a caller's W (esda.moran sorted the indices of an unsorted W it was given).
+    import nqpf
+
+    units = lattice(5)
+    w, _ = weights.build({"name": "q", "kind": "contiguity"}, units)
+    assert w.matrix.has_canonical_format and w.raw.has_canonical_format
+    shuffled = sp.csr_matrix(w.raw, copy=True)
+    rng = np.random.default_rng(3)
+    for i in range(w.n):  # each row's links in a random order, as a file may list them
+        start, stop = shuffled.indptr[i], shuffled.indptr[i + 1]
+        order = start + rng.permutation(stop - start)
+        shuffled.indices[start:stop], shuffled.data[start:stop] = (
+            shuffled.indices[order],
+            shuffled.data[order],
+        )
+    shuffled.has_sorted_indices = False
+    given = (shuffled.indices.copy(), shuffled.data.copy())
+    made = weights.SpatialWeights(ids=w.ids, matrix=shuffled, raw=shuffled, standardisation="none")
+    assert made.matrix.has_canonical_format and made.raw.has_canonical_format
+    np.testing.assert_array_equal(made.matrix.indices, w.raw.indices)
+    np.testing.assert_array_equal(made.matrix.toarray(), w.raw.toarray())
+    np.testing.assert_array_equal(shuffled.indices, given[0])  # the caller's matrix is left as it was
+    np.testing.assert_array_equal(shuffled.data, given[1])
+    x = rng.normal(size=w.n)
+    arrays = [a.copy() for m in (w.matrix, w.raw) for a in (m.indptr, m.indices, m.data)]
+    nqpf.esda.moran(x, w, 99)
+    nqpf.esda.local_moran(x, w, 99)
+    nqpf.esda.gi_star(x, w, 99)
+    w.subset(list(range(w.n - 3)))
+    after = [a for m in (w.matrix, w.raw) for a in (m.indptr, m.indices, m.data)]
+    for old, new in zip(arrays, after, strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
 # -- real boundaries ---------------------------------------------------------------------------------------------
 
 

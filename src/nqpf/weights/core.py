@@ -45,8 +45,9 @@ class SpatialWeights:
     """A spatial weights matrix W over ``ids`` (row i, column j: the weight of unit j in unit i's lag).
 
     ``matrix`` has a zero diagonal. ``raw`` is the matrix before standardisation (what GAL/GWT files store);
-    ``standardisation`` and ``scale`` say how ``matrix`` follows from it. ``actions`` records every change made
-    on the way (links added for islands, units dropped, ...), for the summary a reviewer reads.
+    ``standardisation`` and ``scale`` say how ``matrix`` follows from it. Both are kept in the canonical CSR form
+    (each row's links in column order). ``actions`` records every change made on the way (links added for
+    islands, units dropped, ...), for the summary a reviewer reads.
     """
 
     ids: tuple[str, ...]
@@ -59,6 +60,18 @@ class SpatialWeights:
     actions: tuple[str, ...] = field(default_factory=tuple)
     parameters: dict = field(default_factory=dict)
     eigen: Spectrum | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The canonical CSR form (links of a row in column order, no duplicates) whatever the source's order (a
+        # GWT file's, a sparse product's): every product with W then sums a row's terms in one order, so that the
+        # same W gives the same bits by every route, and no call that sorts its indices in place (scipy does
+        # where it needs them sorted) changes a W the caller holds.
+        for name in ("matrix", "raw"):
+            matrix = getattr(self, name)
+            if not matrix.has_canonical_format:
+                matrix = matrix.copy()
+                matrix.sum_duplicates()
+                object.__setattr__(self, name, matrix)
 
     # -- making one ----------------------------------------------------------------------------------------------
 

@@ -31,11 +31,15 @@ def _row_sums(matrix: sp.csr_matrix) -> np.ndarray:
 
 
 def standardise(raw: sp.csr_matrix, how: str) -> tuple[sp.csr_matrix, float]:
-    """The standardised matrix and the scalar it was divided by (1 for row and none)."""
+    """The standardised matrix and the scalar it was divided by (1 for row and none), its links in the order of
+    ``raw``'s (a product with a diagonal matrix would reorder them, and with them the order of every later sum)."""
     if how == "row":
+        raw = sp.csr_matrix(raw)
         sums = _row_sums(raw)
         scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums != 0)
-        return sp.csr_matrix(sp.diags(scale) @ raw), 1.0
+        matrix = raw.astype(float, copy=True)
+        matrix.data *= np.repeat(scale, np.diff(raw.indptr))
+        return matrix, 1.0
     if how == "none":
         return raw.copy(), 1.0
     if how == "spectral":
