@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from nqpf.figures import estimates as figures_estimates
-from nqpf.models import effects
+from nqpf.models import effects, selection
 from nqpf.models.estimation import fit
 from nqpf.models.operator import SpatialOperator
 from nqpf.models.panel_data import Panel
@@ -159,8 +159,18 @@ def test_effects_of_a_fit_at_the_bound_are_flagged_in_table_and_figure(columbus,
     w, _, op, bounds = columbus
     cut = (bounds[0], 0.7)
     result = fit("sdm", simulated_panel(w, 2, 0.9), op, "none", "lee_yu", cut)
-    assert result.extra["at_bound"]
+    assert result.extra["at_bound"] and result.at_bound
+    # no covariance at the bound (Andrews 1999): no standard error, Wald test or interval, and a note saying why
+    assert np.isnan(result.cov).all() and np.isnan(result.std_errors()).all()
+    assert "(Andrews 1999)" in result.undefined_errors_note()
+    assert np.isnan(selection.wald_no_lags(result, VARIABLES, "wald_sdm_vs_sar")[1:4:2]).all()
+    assert np.isnan(selection.wald_common_factor(result, VARIABLES)[1:4:2]).all()
+    inside = fit("sdm", simulated_panel(w, 2, 0.9), op, "none", "lee_yu", bounds)
+    assert not inside.at_bound and np.isfinite(inside.std_errors()).all()
+    row, note = selection.hausman(inside, result, inside.cov)
+    assert np.isnan(row[1]) and np.isnan(row[3]) and "bound of W's interval" in note
     table, facts = effects.effects(result, op, VARIABLES, 500, np.random.default_rng(0), cut)
+    assert table[["std_error", "ci_low", "ci_high", "p"]].isna().all().all() and facts["draws"] == 0
     results = results_of(table, facts, at_bound=True)
     made = regression.effects(results, "sdm", "w", VARIABLES, Labels("en"))
     assert made.title.text.endswith("†")

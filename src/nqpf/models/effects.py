@@ -190,6 +190,12 @@ def effects(
         facts = {"inference": "analytic (linear in the coefficients)", "interval": "normal", "level": level}
         return pd.DataFrame(rows, columns=COLUMNS), facts
     estimate = _effects(fit.coef[None, :], multipliers(op, np.array([fit.spatial])), pairs)[0]
+    if not np.isfinite(fit.cov).all():  # a fit at the bound of W's interval: the estimates, no draws
+        for v, (name, _, _) in enumerate(pairs):
+            for e, kind in enumerate(KINDS):
+                rows.append(_row(name, kind, estimate[v, e], np.nan, np.nan, np.nan, np.nan))
+        facts = {"inference": "none (no covariance at the bound of W's interval)", "draws": 0, "level": level}
+        return pd.DataFrame(rows, columns=COLUMNS), facts
     sample, replaced = _draw(fit, draws, rng, bounds)
     simulated = _effects(sample[:, :-1], multipliers(op, sample[:, -1]), pairs)
     for v, (name, _, _) in enumerate(pairs):

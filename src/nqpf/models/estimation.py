@@ -85,6 +85,19 @@ class Fit:
     converged: bool = True
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # At a bound of W's interval the maximum is not an interior one: the estimator's distribution there is
+        # not normal (Andrews 1999, Econometrica 67(6), theorem 3), and the inverted information matrix, whose
+        # terms grow as 1/(1 - rho)^2, changes with the last bits of the data. No covariance is reported.
+        if self.at_bound:
+            self.cov = np.full_like(np.asarray(self.cov, dtype=float), np.nan)
+
+    @property
+    def at_bound(self) -> bool:
+        """Whether a spatial parameter (rho, or the SAC's lambda) lies at a bound of W's interval
+        (:func:`at_bound`): the fit then has no covariance, hence no standard errors, Wald tests or intervals."""
+        return bool(self.extra.get("at_bound") or self.extra.get("lambda_at_bound"))
+
     @property
     def parameters(self) -> int:
         """Estimated parameters (coefficients, spatial parameter, sigma^2), fixed effects not counted."""
@@ -115,6 +128,11 @@ class Fit:
         undefined = self.undefined_errors()
         if not undefined:
             return None
+        if self.at_bound:
+            return (
+                "a spatial parameter lies at the bound of W's interval, where the estimator is not normal "
+                "(Andrews 1999): no standard errors, Wald tests or effect intervals"
+            )
         return (
             "the information matrix is not positive definite at these estimates: no standard error for "
             + (", ".join(undefined))

@@ -19,6 +19,11 @@ def _row(test: str, statistic: float, df: int) -> tuple:
     return (test, float(statistic), int(df), p)
 
 
+def _quadratic(g: np.ndarray, v: np.ndarray) -> float:
+    """g' V^-1 g; NaN where V is not a number (a fit at the bound of W's interval has no covariance)."""
+    return float(g @ np.linalg.solve(v, g)) if np.isfinite(v).all() else float("nan")
+
+
 def _lag_positions(fit: Fit, variables) -> tuple[list[int], list[int]]:
     beta = [fit.terms.index(v) for v in variables]
     theta = [fit.terms.index(f"W.{v}") for v in variables]
@@ -29,7 +34,7 @@ def wald_no_lags(durbin: Fit, variables, test: str) -> tuple:
     """Wald test of theta = 0 (SDM against SAR, SDEM against SEM): theta' V_theta^-1 theta ~ chi2(K)."""
     _, theta = _lag_positions(durbin, variables)
     value = durbin.coef[theta]
-    return _row(test, value @ np.linalg.solve(durbin.cov[np.ix_(theta, theta)], value), len(theta))
+    return _row(test, _quadratic(value, durbin.cov[np.ix_(theta, theta)]), len(theta))
 
 
 def wald_common_factor(sdm: Fit, variables) -> tuple:
@@ -44,7 +49,7 @@ def wald_common_factor(sdm: Fit, variables) -> tuple:
         jac[row, b] = rho
         jac[row, t] = 1.0
         jac[row, k] = sdm.coef[b]
-    return _row("wald_sdm_vs_sem", g @ np.linalg.solve(jac @ sdm.cov @ jac.T, g), len(beta))
+    return _row("wald_sdm_vs_sem", _quadratic(g, jac @ sdm.cov @ jac.T), len(beta))
 
 
 def lr(test: str, unrestricted: Fit, restricted: Fit, df: int) -> tuple:
@@ -58,12 +63,17 @@ def hausman(fixed: Fit, random: Fit, fixed_cov_at_random: np.ndarray) -> tuple[t
     as Stata's ``sigmamore``): ``fixed_cov_at_random`` is the fixed-effects covariance at those parameters. Each
     matrix at its own estimates makes V_FE - V_RE noisy and often indefinite in panels of the usual size
     (Monte Carlo, N = 49, T = 10: 11.8 % rejections at the 5 % level and negative statistics, against 5.0 %).
-    A V_FE - V_RE that is still not positive definite is noted."""
+    A V_FE - V_RE that is still not positive definite is noted; a fit at the bound of W's interval gives no test."""
     common = [term for term in fixed.terms if term in random.terms and term != "const"]
     fe = [fixed.terms.index(term) for term in common] + [len(fixed.coef)]
     re = [random.terms.index(term) for term in common] + [len(random.coef)]
     d = np.append(fixed.coef, fixed.spatial)[fe] - np.append(random.coef, random.spatial)[re]
     v = fixed_cov_at_random[np.ix_(fe, fe)] - random.cov[np.ix_(re, re)]
+    if fixed.at_bound or random.at_bound:
+        return _row("hausman", float("nan"), len(d)), (
+            "hausman: a spatial parameter lies at the bound of W's interval, where the estimator is not normal: "
+            "no test"
+        )
     note = None
     if np.linalg.eigvalsh((v + v.T) / 2).min() <= 0:
         note = "hausman: V_FE - V_RE is not positive definite; the statistic uses its inverse as it is"

@@ -330,8 +330,10 @@ TERMS: dict[str, tuple[str, str]] = {
     ),
     "at_bound": (
         "† The spatial parameter of {columns} lies at the bound of W's interval: the likelihood rises toward it, so "
-        "that W does not suit the model and its effects are not to be read.",
-        "† {columns}的空间参数位于 W 取值区间的边界：似然函数向边界单调上升，该权重矩阵不适合此模型，其效应不宜解读。",
+        "that W does not suit the model and its effects are not to be read; the estimator is not normal there "
+        "(Andrews 1999), so no standard errors are given.",
+        "† {columns}的空间参数位于 W 取值区间的边界：似然函数向边界单调上升，该权重矩阵不适合此模型，其效应不宜解读；"
+        "边界处估计量不服从正态分布（Andrews，1999），故不报告标准误。",
     ),
     "robustness": ("Robustness across weights matrices ({model})", "稳健性检验：替换空间权重矩阵（{model}）"),
     "comparison": ("Spatial panel models compared", "空间面板模型估计结果比较"),
