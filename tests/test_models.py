@@ -126,9 +126,12 @@ def test_columbus_simulated_standard_errors_within_monte_carlo_error(columbus, m
     reference = np.array([[impacts[f"se_{k}"][v] for k in effects.KINDS] for v in range(2)]).ravel()
     spread = runs.std(axis=0, ddof=1)
     assert np.all(np.abs(reference - runs.mean(axis=0)) < 3.5 * spread * np.sqrt(1 + 1 / 30))
-    # the direct effects are nearly normal: there the agreement is within 3 %
+    # The direct effects: the median of the 30 standard errors within 3 % of R's. Not their mean: a run's standard
+    # error is itself heavy-tailed (a few draws of rho near 1 give it 1.15 where the median run gives 0.33), so
+    # that the mean of 30 runs moves by 8 % from one set of draws to another, while 80 % of the runs lie within
+    # 2 % of their median.
     direct = np.array([0, 3])
-    np.testing.assert_allclose(runs.mean(axis=0)[direct], reference[direct], rtol=0.03)
+    np.testing.assert_allclose(np.median(runs, axis=0)[direct], reference[direct], rtol=0.03)
 
 
 def test_columbus_model_comparison_tests(columbus):
@@ -482,6 +485,22 @@ def test_effects_draws_are_seeded_and_keep_rho_inside_bounds(columbus):
     narrow = (result.spatial - 0.05, result.spatial + 0.05)
     _, facts = effects.effects(result, op, ["INC"], 500, np.random.default_rng(7), narrow)
     assert facts["draws_replaced"] > 100  # rho's standard error is 0.16: most draws fall outside
+
+
+def test_effect_draws_move_with_the_covariance_continuously():
+    # Draws of N(mean, cov) through the Cholesky factor: a covariance changed in its last bits (another BLAS,
+    # another order of sums) changes the draws in their last bits too. An eigen root does not: with two equal
+    # variances its eigenvectors are any rotation of the plane, and the draws move by a standard deviation.
+    cov = np.array([[0.04, 0.0, 0.001], [0.0, 0.04, 0.0], [0.001, 0.0, 0.01]])
+    mean = np.array([1.0, -0.5, 0.3])
+    everything = lambda batch: np.ones(len(batch), bool)  # noqa: E731
+    first, _ = effects.draw_parameters(mean, cov, 2000, np.random.default_rng(11), everything, "")
+    nudged = cov.copy()
+    nudged[0, 1] = nudged[1, 0] = 1e-15  # the eigenvectors of the first two turn by 45 degrees
+    second, _ = effects.draw_parameters(mean, nudged, 2000, np.random.default_rng(11), everything, "")
+    assert np.abs(first - second).max() < 1e-11
+    np.testing.assert_allclose(np.cov(first.T), cov, atol=0.004)  # still draws of N(mean, cov)
+    np.testing.assert_allclose(first.mean(axis=0), mean, atol=4 * 0.2 / np.sqrt(2000))
 
 
 def test_subsample_restricts_and_links_isolated_units(columbus):
