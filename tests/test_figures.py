@@ -170,6 +170,27 @@ def test_an_interval_far_wider_than_the_others_is_cut_and_zero_stays_in_view():
     assert high < 0.4 + 4 * 0.12 + 0.1
 
 
+def test_an_estimate_at_the_bound_far_from_the_others_is_an_arrow_at_the_edge_with_its_value():
+    nan = float("nan")
+    items = [(0, 0.40, 0.30, 0.50, "k"), (1, -67.8, nan, nan, "r", True), (2, 0.45, 0.35, 0.55, "k", False)]
+    fig, ax = plt.subplots()
+    figure_estimates._forest(ax, items)
+    low, high = ax.get_xlim()
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    assert -0.2 < low < 0 < 0.55 < high < 0.7  # the range of the others and zero
+    assert texts == ["\N{MINUS SIGN}67.8"]
+    fig, ax = plt.subplots()  # within the others' range: a point as any other
+    figure_estimates._forest(ax, [items[0], (1, 0.2, nan, nan, "r", True), items[2]])
+    assert ax.get_xlim() == pytest.approx((low, high)) and not ax.texts
+    plt.close(fig)
+    fig, ax = plt.subplots()  # every estimate flagged: they set the range
+    figure_estimates._forest(ax, [(0, -67.8, nan, nan, "r", True), (1, 12.0, nan, nan, "r", True)])
+    low, high = ax.get_xlim()
+    plt.close(fig)
+    assert low < -67.8 and high > 12.0
+
+
 @pytest.mark.parametrize(
     ("table", "kwargs", "message"),
     [

@@ -5,7 +5,9 @@ The effects' intervals are the ``ci_low`` and ``ci_high`` of effects.csv, which 
 the p-values behind the tables' stars (``models.effects.inference``, :mod:`nqpf.models.effects`): an effect
 with a star at 5 % has a 95 % interval that excludes 0, and a filled marker here. The coefficients' intervals are
 estimate +- z s.e., as the normal p-values of the ML models. Effects of a fit whose spatial parameter lies at the
-bound of W's interval are flagged (a dagger on the weights matrix and a line of the title).
+bound of W's interval are flagged (a dagger on the weights matrix and a line of the title); they have no interval
+(no covariance at the bound), and one beyond the range of the other weights' effects is an arrow at the panel's
+edge with its value, so that it does not flatten them.
 """
 
 from __future__ import annotations
@@ -53,17 +55,20 @@ def interval_excludes_zero(low: float, high: float) -> bool:
 
 
 def _forest(ax, items, size: float = 3.2) -> None:
-    """Points with their intervals, ``items`` as (y, estimate, low, high, colour); filled markers where the
-    interval excludes zero. The x-range holds zero, every estimate and each interval up to four median interval
-    widths from its estimate: a much wider interval is cut there, with an arrow, so that it does not flatten
-    the others."""
-    items = [(y, x, lo, hi, c) for y, x, lo, hi, c in items if np.isfinite(x)]
+    """Points with their intervals, ``items`` as (y, estimate, low, high, colour) or (..., colour, flagged);
+    filled markers where the interval excludes zero. The x-range holds zero, every estimate and each interval up
+    to four median interval widths from its estimate: a much wider interval is cut there, with an arrow, so that
+    it does not flatten the others. A flagged estimate (a fit at the bound of W's interval, with no interval)
+    beyond the range of the others is drawn at the panel's edge as an arrow with its value, for the same reason.
+    """
+    items = [(*item, False)[:6] for item in items if np.isfinite(item[1])]
     if not items:
         return
-    widths = np.array([hi - lo for _, _, lo, hi, _ in items if np.isfinite(lo) and np.isfinite(hi)])
+    widths = np.array([hi - lo for _, _, lo, hi, _, _ in items if np.isfinite(lo) and np.isfinite(hi)])
     reach = 4.0 * np.median(widths) if len(widths) and np.median(widths) > 0 else np.inf
-    ends = [0.0]
-    for y, x, lo, hi, colour in items:
+    apart = not all(item[5] for item in items)  # flagged estimates set the range only where all are flagged
+    ends, outside = [0.0], []
+    for y, x, lo, hi, colour, flagged in items:
         finite = np.isfinite(lo) and np.isfinite(hi)
         if finite:
             left, right = max(lo, x - reach), min(hi, x + reach)
@@ -71,23 +76,39 @@ def _forest(ax, items, size: float = 3.2) -> None:
             for end, cut, marker in ((left, lo < left, "<"), (right, hi > right, ">")):
                 if cut:
                     ax.plot([end], [y], marker=marker, markersize=size * 0.9, color=colour, linewidth=0)
-            ends += [left, right]
+            ends += [] if flagged and apart else [left, right]
+        if flagged and apart:
+            outside.append((y, x, colour))
+            continue
         ends.append(x)
-        excludes_zero = finite and interval_excludes_zero(lo, hi)
-        ax.plot(
-            [x],
-            [y],
-            marker="o",
-            markersize=size,
-            color=colour,
-            markerfacecolor=colour if excludes_zero else "white",
-            markeredgewidth=0.8,
-            linewidth=0,
-            zorder=3,
-        )
+        _point(ax, y, x, colour, finite and interval_excludes_zero(lo, hi), size)
     low, high = min(ends), max(ends)
     pad = 0.06 * (high - low) if high > low else 1.0
-    ax.set_xlim(low - pad, high + pad)
+    low, high = low - pad, high + pad
+    ax.set_xlim(low, high)
+    for y, x, colour in outside:
+        if low <= x <= high:
+            _point(ax, y, x, colour, False, size)
+            continue
+        edge, marker, align = (high, ">", "right") if x > high else (low, "<", "left")
+        ax.plot([edge], [y], marker=marker, markersize=size * 1.1, color=colour, linewidth=0, clip_on=False)
+        shift = -(high - low) * 0.03 if x > high else (high - low) * 0.03
+        text = f"{x:.3g}".replace("-", "\N{MINUS SIGN}")
+        ax.text(edge + shift, y, text, fontsize=5.5, color=colour, ha=align, va="center")
+
+
+def _point(ax, y: float, x: float, colour, filled: bool, size: float) -> None:
+    ax.plot(
+        [x],
+        [y],
+        marker="o",
+        markersize=size,
+        color=colour,
+        markerfacecolor=colour if filled else "white",
+        markeredgewidth=0.8,
+        linewidth=0,
+        zorder=3,
+    )
 
 
 class _PlainTicks(ScalarFormatter):
@@ -230,7 +251,16 @@ def effects_plot(
             for position, w in enumerate(weights):
                 if (variable, effect, w) in cell.index:
                     value = cell.loc[(variable, effect, w)]
-                    items.append((position, value["estimate"], value["ci_low"], value["ci_high"], colours[w]))
+                    items.append(
+                        (
+                            position,
+                            value["estimate"],
+                            value["ci_low"],
+                            value["ci_high"],
+                            colours[w],
+                            w in bound,
+                        )
+                    )
             _forest(ax, items)
             if r == 0:
                 ax.set_title(labels.term(f"effect_{effect}"), fontsize=8)
