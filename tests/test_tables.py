@@ -359,6 +359,13 @@ def test_effects_heterogeneity_and_selection_tables():
         ["2.000", "1", "0.160", "Do not reject H0"],
         ["30.000***", "3", "0.000", "Reject H0"],
     ]
+    # a test not made (a fit at the bound of W's interval has no covariance): no statistic, p or decision
+    untested = results.tests.assign(statistic=np.where(results.tests["test"] == "hausman", np.nan, 30.0))
+    untested["p"] = np.where(untested["test"] == "hausman", np.nan, untested["p"])
+    made = regression.model_selection(
+        regression.Results(results.estimates, results.effects, untested, results.fit), "queen", "sdm", EN
+    )
+    assert [c.plain for c in made.blocks[1].rows[1].cells][2:] == ["", "No test (see the notes)"]
 
 
 def test_dagum_table_orders_regions_and_pairs():

@@ -219,6 +219,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "decision": ("Decision at 5 %", "5% 水平结论"),
     "reject": ("Reject H0", "拒绝原假设"),
     "keep": ("Do not reject H0", "不能拒绝原假设"),
+    "untested": ("No test (see the notes)", "无检验（见注）"),
     "lm_lag": ("LM-lag", "LM-lag"),
     "lm_error": ("LM-error", "LM-error"),
     "robust_lm_lag": ("Robust LM-lag", "Robust LM-lag"),

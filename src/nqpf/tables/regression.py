@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from nqpf.tables import cells
@@ -176,7 +177,8 @@ def model_selection(results: Results, weights: str, model: str, labels: Labels, 
 
 
 def _test_row(label: Cell, hit: pd.Series, labels: Labels) -> Row:
-    decision = labels.term("reject" if hit["p"] < 0.05 else "keep")
+    p = float(hit["p"])  # NaN where no test was made (a fit at the bound of W's interval): no decision either
+    decision = labels.term("untested" if np.isnan(p) else "reject" if p < 0.05 else "keep")
     return Row(
         label,
         (
