@@ -218,6 +218,37 @@ def test_excel_error_cells_stop_like_any_bad_cell(tmp_path):
     assert "row 4, column GDP: '#DIV/0!'" in str(err.value)
 
 
+def test_only_a_workbook_with_an_error_cell_is_read_a_second_time(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    from nqpf.panel import ingest
+
+    book = openpyxl.Workbook()
+    book.active.append(["地区", "年份", "GDP"])
+    book.active.append(["北京", 2019, 1.5])
+    clean = tmp_path / "clean.xlsx"
+    book.save(clean)
+    book.active["C2"].value, book.active["C2"].data_type = "#REF!", "e"
+    errors = tmp_path / "errors.xlsx"
+    book.save(errors)
+    assert not ingest._may_hold_errors(str(clean)) and ingest._may_hold_errors(str(errors))
+    assert ingest._error_cells(str(clean), ["Sheet"]) == {}
+    assert ingest._error_cells(str(errors), ["Sheet"]) == {"Sheet": {(2, 3): "#REF!"}}
+    # another writer's quotes (t='e') are found as well
+    quoted = tmp_path / "quoted.xlsx"
+    with zipfile.ZipFile(errors) as source, zipfile.ZipFile(quoted, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                assert b't="e"' in data
+                data = data.replace(b't="e"', b"t='e'")
+            target.writestr(item, data)
+    assert ingest._may_hold_errors(str(quoted))
+    assert ingest._error_cells(str(quoted), ["Sheet"]) == {"Sheet": {(2, 3): "#REF!"}}
+
+
 def test_a_legacy_xls_file_says_to_save_it_as_xlsx(tmp_path):
     path = tmp_path / "t.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)

@@ -512,8 +512,14 @@ def _fill(
             )
         method = rule.method
         series = wide[variable]
-        if method == "linear":
-            new = series.groupby(level="code", group_keys=False).apply(_interpolate_interior)
+        if method == "linear":  # unit by unit, only the units with a gap (the others are left as they are)
+            codes = series.index.get_level_values("code")
+            gapped = codes.isin(codes[series.isna().to_numpy()].unique())
+            new = series.copy()
+            if gapped.any():
+                new[gapped] = (
+                    series[gapped].groupby(level="code", group_keys=False).apply(_interpolate_interior)
+                )
         elif method == "constant":
             value = float(rule.value)
             years = series.index.get_level_values("year")
