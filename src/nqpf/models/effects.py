@@ -126,11 +126,11 @@ def draw_parameters(
     there are enough; returns them and the number replaced. More than 100 replacements a draw stop with
     ``problem``: the estimate lies too near the edge of the parameter space for simulated inference."""
     cov = (cov + cov.T) / 2
-    try:  # the Cholesky factor: continuous in cov, so that the last bits of an estimate move the draws as little
+    # The Cholesky factor: continuous in cov, so that the last bits of an estimate move the draws as little. A
+    # positive semi-definite cov has none: its eigen root then, with the negative rounding set to 0.
+    try:
         root = np.linalg.cholesky(cov)
-    except (
-        np.linalg.LinAlgError
-    ):  # positive semi-definite: the eigen root with the negative rounding set to 0
+    except np.linalg.LinAlgError:
         values, vectors = np.linalg.eigh(cov)
         root = vectors * np.sqrt(np.clip(values, 0.0, None))
     kept, replaced = [], 0
