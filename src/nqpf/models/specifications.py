@@ -345,7 +345,12 @@ def _analyse_method(
         notes.extend(_warnings(random.fit, prefix + "random", bounds))
         fixed_effects = "two-way" if time_effects else "unit"
         fixed = main_model.respecify(fixed_effects=fixed_effects).fit().fit
-        at_random = lag_covariance_at(panel, op, model, fixed_effects, method, random.fit)
+        # at the bound there is no test, hence no covariance to evaluate there
+        at_random = (
+            None
+            if random.fit.at_bound
+            else lag_covariance_at(panel, op, model, fixed_effects, method, random.fit)
+        )
         row, note = selection.hausman(fixed, random.fit, at_random)
         tests.append(("main", *row))
         notes += [prefix + note] if note else []
