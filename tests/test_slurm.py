@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slurm, pytest.mark.slow, pytest.mark.workflow]
 STUDY = "demo_province"
 PROFILE = REPO / "profiles" / "slurm"
 START = REPO / "tests" / "slurm" / "start.sh"
+STOP = REPO / "tests" / "slurm" / "stop.sh"
 # The plugin first asks SLURM about a job after 40 s, which suits a shared cluster; here every job takes
 # seconds, so the tests ask every 10 s. The profile is otherwise used as shipped.
 POLL = ("--slurm-init-seconds-before-status-checks", "10")
@@ -48,7 +49,11 @@ def node_ready() -> bool:
 
 @pytest.fixture(scope="session")
 def slurm_cluster(request):
-    """A SLURM cluster that takes jobs: the one running, or a single-node one started by tests/slurm/start.sh."""
+    """A SLURM cluster that takes jobs: the one running, or a single-node one started by tests/slurm/start.sh.
+
+    A cluster the fixture started is stopped at the end of the session and its configuration removed
+    (tests/slurm/stop.sh --clean): a ``slurm.conf`` whose controller is not running makes every later
+    ``snakemake`` command on this machine wait about 9 s (the SLURM plugin asks ``scontrol`` when it is loaded)."""
     if not re.search(r"\bslurm\b", request.config.option.markexpr or ""):
         pytest.skip("the SLURM suite runs only when selected by name: pytest -m slurm")
     missing = [c for c in ("sbatch", "squeue", "sinfo") if shutil.which(c) is None]
@@ -59,6 +64,9 @@ def slurm_cluster(request):
             pytest.skip(
                 "no SLURM cluster is up and slurmctld is not installed: apt-get install slurm-wlm munge"
             )
+        request.addfinalizer(
+            lambda: subprocess.run(["bash", str(STOP), "--clean"], capture_output=True, timeout=300)
+        )
         started = subprocess.run(["bash", str(START)], capture_output=True, text=True, timeout=300)
         if started.returncode != 0:
             pytest.fail(f"tests/slurm/start.sh could not start a cluster:\n{started.stdout}{started.stderr}")
