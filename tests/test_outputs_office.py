@@ -166,6 +166,50 @@ def test_the_workbook_is_byte_identical_on_every_write():
     assert "2000-01-01T00:00:00Z" in core and str(pd.Timestamp.now().year) not in core
 
 
+def test_the_panel_sheet_holds_every_value_exactly_in_every_row(tmp_path):
+    """The data frames' rows are written past openpyxl (workbook._frame_rows): every double reads back as the same
+    double (openpyxl's 16 significant digits read 0.1 + 0.2 back as 0.3), text and booleans as such, missing and
+    non-finite values as empty cells, and rows beyond the writer's chunk of rows in their places."""
+    n = 2 * workbook._ROWS_PER_CHUNK + 7
+    frame = pd.DataFrame(
+        {
+            "code": [f"{k:06d}" for k in range(n)],
+            "name": [" 北京市 " if k == 5 else f"单位{k}" for k in range(n)],
+            "year": [2012 + k % 3 for k in range(n)],
+            "value": [0.1 + 0.2 if k == 0 else (float("inf") if k == 9 else k / 7) for k in range(n)],
+            "pilot": [k % 2 == 0 for k in range(n)],
+            "mixed": ["a<b&c" if k == 1 else (None if k % 4 == 0 else k) for k in range(n)],
+        }
+    )
+    frame.loc[3, "value"] = float("nan")
+    path = tmp_path / "tables.xlsx"
+    path.write_bytes(workbook.to_xlsx([sample_table()], {"panel": frame}))
+    sheet = openpyxl.load_workbook(path)["panel"]
+    assert sheet.dimensions == f"A1:F{n + 1}"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == n
+    assert rows[0][3] == 0.1 + 0.2 != 0.3
+    assert [r[3] for r in rows[1:3]] == [1 / 7, 2 / 7]
+    assert rows[3][3] is None and rows[9][3] is None  # missing, infinite
+    assert rows[-1] == (
+        f"{n - 1:06d}",
+        f"单位{n - 1}",
+        2012 + (n - 1) % 3,
+        (n - 1) / 7,
+        (n - 1) % 2 == 0,
+        n - 1,
+    )
+    assert rows[5][1] == " 北京市 " and rows[1][5] == "a<b&c" and rows[4][5] is None
+    assert [r[4] for r in rows[:2]] == [True, False]
+
+
+def test_a_control_character_in_the_panel_stops_the_workbook_naming_column_and_row():
+    frame = pd.DataFrame({"code": ["110000", "120000"], "name": ["北京市", "天津\x01市"]})
+    with pytest.raises(ValueError, match=r"column 'name', row 3: .*control character"):
+        workbook.to_xlsx([sample_table()], {"panel": frame})
+
+
 def test_sheet_names_are_valid_and_unique():
     names = workbook.sheet_names(["a" * 40, "a" * 40, "x/y:z", "Panel", "panel"])
     assert names == ["a" * 31, "a" * 29 + "~2", "x_y_z", "Panel", "panel~2"]
