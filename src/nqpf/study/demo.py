@@ -954,8 +954,15 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
 
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per year with a title row above the header; fixed metadata so the bytes are reproducible."""
+    """One sheet per year with a title row above the header; fixed metadata and member times, so the bytes are
+    reproducible. openpyxl writes the title and header rows, ``workbook.with_rows`` the data rows."""
+    import io
+    import zipfile
+
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    from nqpf.tables import workbook
 
     book = Workbook()
     book.remove(book.active)
@@ -963,45 +970,12 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
         ws = book.create_sheet(title=name)
         ws.append([f"{name}年 分地区科技创新主要指标（{SIMULATED_NOTE}）"])
         ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([_excel_value(v) for v in row])
     fixed = pd.Timestamp("2000-01-01").to_pydatetime()
     book.properties.created = fixed
     book.properties.modified = fixed
     book.properties.creator = "nqpf demo"
-    book.save(path)
-    _fix_zip_times(path)
-
-
-def _fix_zip_times(path: Path) -> None:
-    """An XLSX is a zip whose entries carry the time of writing; fix them so equal content gives equal bytes."""
-    import re
-    import zipfile
-
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    # openpyxl stamps the time of saving into the document properties as well.
-    entries = [
-        (
-            name,
-            re.sub(
-                rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2000-01-01T00:00:00Z<", content
-            ),
-        )
-        if name == "docProps/core.xml"
-        else (name, content)
-        for name, content in entries
-    ]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, content)
-
-
-def _excel_value(value: object) -> object:
-    if isinstance(value, (np.floating, float)):
-        return float(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    return value
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()  # Workbook.save would stamp the time of saving
+    bodies = {book[name].path.lstrip("/"): (frame, 3) for name, frame in sheets.items()}
+    path.write_bytes(workbook.with_rows(buffer.getvalue(), bodies))

@@ -137,16 +137,20 @@ def to_xlsx(tables: Sequence[Table], frames: Mapping[str, pd.DataFrame] | None =
         ExcelWriter(workbook, archive).write_data()
     # the frames' rows are written into their sheets' XML below the header openpyxl wrote (_frame_rows)
     bodies = {
-        workbook[name].path.lstrip("/"): frame
+        workbook[name].path.lstrip("/"): (frame, 2)
         for frame, name in zip(frames.values(), names[len(tables) :], strict=True)
-        if len(frame) and frame.shape[1]
     }
-    return _archive(buffer.getvalue(), bodies)
+    return with_rows(buffer.getvalue(), bodies)
 
 
-def _archive(data: bytes, bodies: Mapping[str, pd.DataFrame]) -> bytes:
-    """The workbook ``data`` with fixed member timestamps (as :func:`~nqpf.tables.render.fixed_zip`) and, in each
-    sheet named in ``bodies`` (its path in the archive), the rows of that data frame after its header row."""
+def with_rows(data: bytes, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> bytes:
+    """The workbook ``data`` (as openpyxl writes it) with fixed member timestamps (as
+    :func:`~nqpf.tables.render.fixed_zip`) and, in each sheet named in ``bodies`` (its path in the archive, as
+    openpyxl's ``Worksheet.path`` gives it), the rows of a data frame from the given row on, after the rows the
+    sheet holds (its title and header). Sheets with many rows are written this way, not cell by cell."""
+    bodies = {
+        path: (frame, first) for path, (frame, first) in bodies.items() if len(frame) and frame.shape[1]
+    }
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -158,15 +162,15 @@ def _archive(data: bytes, bodies: Mapping[str, pd.DataFrame]) -> bytes:
             if info.filename not in bodies:
                 target.writestr(fixed, content)
                 continue
-            frame = bodies[info.filename]
+            frame, first = bodies[info.filename]
             head, end, tail = content.partition(b"</sheetData>")
             if not end:
                 raise ValueError(f"{info.filename}: no <sheetData> to write the rows of the data frame into")
-            last = f"{_column_letter(frame.shape[1])}{len(frame) + 1}"
+            last = f"{_column_letter(frame.shape[1])}{len(frame) + first - 1}"
             head = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{last}"'.encode(), head, count=1)
             with target.open(fixed, "w", force_zip64=True) as member:
                 member.write(head)
-                for chunk in _frame_rows(frame):
+                for chunk in _frame_rows(frame, first):
                     member.write(chunk)
                 member.write(end + tail)
     return out.getvalue()
