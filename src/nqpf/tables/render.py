@@ -549,11 +549,16 @@ def fixed_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed_member(info.filename), source.read(info.filename))
     return out.getvalue()
+
+
+def fixed_member(name: str) -> zipfile.ZipInfo:
+    """An archive member ``name`` with a fixed time and permissions, compressed (:func:`fixed_zip`)."""
+    fixed = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    fixed.compress_type = zipfile.ZIP_DEFLATED
+    fixed.external_attr = 0o644 << 16
+    return fixed
 
 
 def latex_document(tables: Sequence[Table], chinese: bool) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from nqpf.tables.model import Table
-from nqpf.tables.render import _columns_of
+from nqpf.tables.render import _columns_of, fixed_member
 
 SHEET_NAME_LENGTH = 31  # Excel's limit
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -155,9 +155,7 @@ def with_rows(data: bytes, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> by
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
+            fixed = fixed_member(info.filename)
             content = source.read(info.filename)
             if info.filename not in bodies:
                 target.writestr(fixed, content)
