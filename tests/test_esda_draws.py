@@ -104,6 +104,17 @@ def _vectorised_before(name, block, w):
     )
 
 
+class _Counted:
+    """A left factor of products that records each product made with it."""
+
+    def __init__(self, operand, record, name):
+        self.operand, self.record, self.name = operand, record, name
+
+    def __matmul__(self, other):
+        self.record.append(self.name)
+        return self.operand @ other
+
+
 @pytest.mark.parametrize("dense", [False, True])
 def test_global_statistics_share_their_products_and_keep_their_values(dense):
     w = _distance_w(150, 3)
@@ -111,23 +122,21 @@ def test_global_statistics_share_their_products_and_keep_their_values(dense):
         w = sp.csr_matrix(np.where(np.eye(150) == 0, 1.0, 0.0) / 149)  # every unit linked: a dense operand
     x = np.random.default_rng(6).lognormal(mean=3.0, size=150)  # large mean: Geary's raw form cancels
     blocks = list(permutation.total_permutations(150, 499, _fresh(8), chunk=200))
-    operands = global_statistics._Operands(w, global_statistics.STATISTICS)
+    operands = global_statistics._Operands(w, global_statistics.STATISTICS, x)
+    products = []
+    operands.w = _Counted(operands.w, products, "w")
+    operands.binary = _Counted(operands.binary, products, "links")
     for block in blocks:
         values = x[block].T
         lags = {}
         for name in global_statistics.STATISTICS:
-            got = global_statistics._vectorised(name, values, operands, lags)
+            got = global_statistics._vectorised(name, block, operands, lags)
             before = _vectorised_before(name, values, w)
-            if name == "geary":
-                np.testing.assert_allclose(got, before, rtol=1e-12)
-            else:
-                assert np.array_equal(got, before)
-        assert set(lags) == {
-            "z",
-            "wz",
-            "zz",
-            "bx",
-        }  # one product on W, one on its links, for three statistics
+            # the mean and sum z^2 of the observed values rather than of each relabelling: the last bits only
+            np.testing.assert_allclose(got, before, rtol=1e-12)
+        assert set(lags) == {"z", "zwz"}
+    # Moran's I and Geary's C share one product on W, General G one on its links, per block
+    assert products == ["w", "links"] * len(blocks)
     table = global_statistics.global_statistics(x, w, orderings=blocks)
     for k, name in enumerate(global_statistics.STATISTICS):
         simulated = np.concatenate([_vectorised_before(name, x[b].T, w) for b in blocks])
@@ -137,6 +146,17 @@ def test_global_statistics_share_their_products_and_keep_their_values(dense):
             observed, (simulated >= observed - tol).sum(), (simulated <= observed + tol).sum(), 499
         )
         assert table.loc[k, "p_sim"] == p
+
+
+def test_total_permutations_are_the_generators_orderings_stored_unit_by_unit():
+    """Each block holds the orderings argsort gives for the generator's uniforms, stored so that the values it
+    relabels, x[block].T, come in row order (what a CSR product reads without a copy)."""
+    blocks = list(permutation.total_permutations(40, 250, _fresh(21), chunk=100))
+    uniforms = _fresh(21).random((250, 40))
+    assert np.array_equal(np.concatenate(blocks), np.argsort(uniforms, axis=1))
+    assert [len(b) for b in blocks] == [100, 100, 50]
+    x = np.arange(40.0)
+    assert all(b.T.flags["C_CONTIGUOUS"] and x[b].T.flags["C_CONTIGUOUS"] for b in blocks)
 
 
 def test_equal_rows_and_quadrants_match_their_definitions():

@@ -137,12 +137,11 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
     frame["permutations"] = permutations
     if permutations:
         simulated = {name: [] for name in which}
-        operands = _Operands(w, which)
+        operands = _Operands(w, which, x)
         for block in orderings:
-            values = x[block].T  # (n, R_block)
             lags = {}  # the spatial lag products of this block, each made once for every statistic using it
             for name in which:
-                simulated[name].append(_vectorised(name, values, operands, lags))
+                simulated[name].append(_vectorised(name, block, operands, lags))
         for k, name in enumerate(which):
             values = np.concatenate(simulated[name])
             observed = frame.loc[k, "value"]
@@ -155,44 +154,52 @@ def global_statistics(x, w, which=STATISTICS, orderings=()) -> pd.DataFrame:
 
 
 class _Operands:
-    """What the permuted statistics need from W, made once per W: W and its binary links as left factors of the
-    products (``permutation.product_operand``; the binary links only for General G, and W itself when W is
-    binary), S0 and the margins w_i. + w_.i of Geary's C."""
+    """What the permuted statistics need from W and the values, made once per call: W and its binary links as
+    left factors of the products (``permutation.product_operand``; the binary links only for General G, and W
+    itself when W is binary), S0 and the margins w_i. + w_.i of Geary's C; the values ``x``, their deviations
+    from the mean z and what every relabelling leaves unchanged: sum z^2, sum x and sum x^2."""
 
-    def __init__(self, w, which):
+    def __init__(self, w, which, x):
         self.w = product_operand(w)
         self.s0 = w.sum()
         self.margins = np.asarray(w.sum(axis=1)).ravel() + np.asarray(w.sum(axis=0)).ravel()
+        self.x = x
+        self.z = x - x.mean()
+        self.zz = self.z @ self.z
+        self.total, self.squares = x.sum(), x @ x
+        self.negative = bool(np.any(x < 0))
         self.binary = self.diagonal = None
         if "getis_ord" in which:
             links = binary(w)
             same = links.nnz == w.nnz and bool(np.all(sp.csr_matrix(w).data == 1.0))
             self.binary = self.w if same else product_operand(links)
-            self.diagonal = links.diagonal()[:, None]
+            diagonal = links.diagonal()
+            self.diagonal = diagonal[:, None] if np.any(diagonal) else None
 
 
 def _vectorised(name: str, block: np.ndarray, operands: _Operands, lags: dict) -> np.ndarray:
-    """The statistic for each column of an (n x R) block of permuted values. Moran's I and Geary's C share
-    W z, z the centred values (``lags``, filled on first use); General G takes the binary links times the
-    values."""
-    n = block.shape[0]
+    """The statistic under each relabelling of an (R x n) ``block`` of orderings of the units. Moran's I and
+    Geary's C share W z, z the relabelled deviations from the mean (``lags``, filled on first use); General G
+    takes the binary links times the relabelled values. Relabelling leaves the mean, sum z^2, sum x and sum x^2
+    as they are, so they are taken from the observed values. Each relabelled block is gathered as an (n x R)
+    array in row order, the layout the CSR product reads (a block in column order is copied first)."""
+    n = block.shape[1]
     if name in ("moran", "geary"):
-        if "wz" not in lags:
-            lags["z"] = z = block - block.mean(axis=0)
-            lags["wz"] = operands.w @ z
-            lags["zz"] = (z * z).sum(axis=0)
-        z, wz, zz = lags["z"], lags["wz"], lags["zz"]
+        if "zwz" not in lags:
+            lags["z"] = z = operands.z[block.T]
+            wz = operands.w @ z
+            lags["zwz"] = np.einsum("ij,ij->j", z, wz)
+        z, zwz = lags["z"], lags["zwz"]
         if name == "moran":
-            return n / operands.s0 * (z * wz).sum(axis=0) / zz
+            return n / operands.s0 * zwz / operands.zz
         # sum_ij w_ij (x_i - x_j)^2 = sum_i (w_i. + w_.i) z_i^2 - 2 z'Wz: the differences do not change when the
         # mean is taken off, and the centred form avoids the cancellation of large raw values
-        squares = operands.margins @ z**2 - 2 * (z * wz).sum(axis=0)
-        return (n - 1) * squares / (2 * operands.s0 * zz)
-    if np.any(block < 0):
-        return np.full(block.shape[1], np.nan)
-    if "bx" not in lags:
-        lags["bx"] = operands.binary @ block
-    totals = block.sum(axis=0)
-    return ((block * lags["bx"]).sum(axis=0) - (operands.diagonal * block**2).sum(axis=0)) / (
-        totals**2 - (block**2).sum(axis=0)
-    )
+        squares = operands.margins @ z**2 - 2 * zwz
+        return (n - 1) * squares / (2 * operands.s0 * operands.zz)
+    if operands.negative:
+        return np.full(block.shape[0], np.nan)
+    values = operands.x[block.T]
+    cross = np.einsum("ij,ij->j", values, operands.binary @ values)
+    if operands.diagonal is not None:
+        cross -= (operands.diagonal * values**2).sum(axis=0)
+    return cross / (operands.total**2 - operands.squares)

@@ -283,7 +283,9 @@ def _relabelled_lags(values, w, draws, units):
 
 def total_permutations(n: int, permutations: int, rng: np.random.Generator, chunk: int = 1000):
     """Yield blocks of random orderings of n units (R_block x n), R in all; remembered per process
-    (``_remembered``)."""
+    (``_remembered``). Each block is stored unit by unit (its transpose is C-contiguous), so that the values a
+    block relabels, ``x[block].T``, come as an (n x R_block) array in row order, the layout a CSR product with W
+    reads without copying it first."""
     yield from _remembered(
         ("total", n, permutations, chunk), rng, lambda: _total_permutations(n, permutations, rng, chunk)
     )
@@ -294,7 +296,7 @@ def _total_permutations(n: int, permutations: int, rng: np.random.Generator, chu
     done = 0
     while done < permutations:
         size = min(chunk, permutations - done)
-        block = np.argsort(rng.random((size, n)), axis=1)
+        block = np.ascontiguousarray(np.argsort(rng.random((size, n)), axis=1).T).T
         _read_only(block)
         blocks.append(block)
         done += size
