@@ -416,3 +416,23 @@ def test_a_study_weights_of_kind_file_reads_a_bare_xlsx_with_an_ids_file(tmp_pat
     assert w.parameters["ids"] == str(written) and w.parameters["format"] == "matrix"
     assert facts["file"]["ids"] == str(written) and facts["file"]["island_ids"] == ["430105"]
     assert facts["file"]["max_asymmetry"] == 1.75 and "sum of weights 5.5" in facts["file"]["read"]
+
+
+def test_full_matrix_exports_write_every_entry_as_the_dense_matrix_gives_it(tmp_path):
+    """Stata's text and the CSV matrix format a sparse W's links only and write 0 for the rest
+    (files._dense_rows): the same text as every entry of the dense matrix formatted, duplicates summed, a stored
+    zero and a negative zero included."""
+    rows = [0, 0, 1, 2, 2, 2, 3, 3]
+    cols = [3, 1, 0, 1, 1, 3, 2, 0]
+    data = [0.1, 1 / 3, 2.5e-17, 0.25, 0.5, 0.0, -0.0, 123456.789]
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=(4, 4))
+    matrix.has_canonical_format = False
+    expected = [[files._number(v) for v in row] for row in matrix.toarray()]
+    assert list(files._dense_rows(matrix)) == expected
+    ids = ["110000", "120000", "130000", "140000"]
+    files.write_stata(ids, matrix, tmp_path / "w.stata.txt")
+    lines = (tmp_path / "w.stata.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == [f"{unit} " + " ".join(row) for unit, row in zip(ids, expected, strict=True)]
+    files.write_csv(ids, matrix, tmp_path / "w.csv")
+    with open(tmp_path / "w.csv", encoding="utf-8", newline="") as handle:
+        assert list(csv.reader(handle))[1:] == [[unit, *row] for unit, row in zip(ids, expected, strict=True)]

@@ -160,11 +160,10 @@ def write_stata(ids, matrix: sp.csr_matrix, path, names=None) -> Path | None:
     ids = [str(unit) for unit in ids]
     mapped = not stata_ids(ids)
     written = [str(k + 1) for k in range(len(ids))] if mapped else ids
-    dense = sp.csr_matrix(matrix).toarray()
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(f"{len(ids)}\n")
-        for unit, row in zip(written, dense, strict=True):
-            handle.write(unit + " " + " ".join(_number(v) for v in row) + "\n")
+        for unit, row in zip(written, _dense_rows(matrix), strict=True):
+            handle.write(unit + " " + " ".join(row) + "\n")
     id_map = stata_id_map(path)
     if not mapped:
         id_map.unlink(missing_ok=True)
@@ -178,12 +177,26 @@ def write_stata(ids, matrix: sp.csr_matrix, path, names=None) -> Path | None:
 
 
 def write_csv(ids, matrix: sp.csr_matrix, path) -> None:
-    dense = sp.csr_matrix(matrix).toarray()
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["code", *ids])
-        for unit, row in zip(ids, dense, strict=True):
-            writer.writerow([unit, *(_number(v) for v in row)])
+        for unit, row in zip(ids, _dense_rows(matrix), strict=True):
+            writer.writerow([unit, *row])
+
+
+def _dense_rows(matrix):
+    """Each row of ``matrix`` written out in full, as the texts of its n numbers (:func:`_number`): the links a
+    row holds formatted one by one, every other entry the text of 0.0, so that a sparse W is not formatted entry
+    by entry (8.1 million for 2,848 counties)."""
+    csr = sp.csr_matrix(matrix, copy=True)
+    csr.sum_duplicates()
+    csr.data += 0.0  # the entries toarray() gives, which adds each to 0.0 (a stored -0.0 is 0.0 there)
+    zeros = np.full(csr.shape[1], _number(0.0), dtype=object)
+    for i in range(csr.shape[0]):
+        start, end = csr.indptr[i], csr.indptr[i + 1]
+        row = zeros.copy()
+        row[csr.indices[start:end]] = [format(value, ".17g") for value in csr.data[start:end].tolist()]
+        yield row.tolist()
 
 
 def write_matrix(
