@@ -123,7 +123,7 @@ def build(
     notes: list[str] = []
 
     aggregates = {normalise(a) for a in spec.aggregate_labels}
-    is_aggregate = records["unit_raw"].map(lambda v: normalise(v) in aggregates)
+    is_aggregate = _normalised_in(records["unit_raw"], aggregates)
     if is_aggregate.any():
         labels = sorted(set(records.loc[is_aggregate, "unit_raw"].astype(str)))
         notes.append(
@@ -216,30 +216,38 @@ def build(
 
 
 def _match_units(records, matcher, spec, notes, dropped):
-    key_columns = ("unit_raw", "parent_raw", "unit_by")
-    keys = zip(*(records[c].map(_none_if_missing) for c in key_columns), strict=True)
-    records = records.assign(_key=list(keys))
+    # each distinct (unit, parent, matched by) is matched once; a record finds its key by its group, numbered in
+    # the order the keys first appear
+    key_columns = ["unit_raw", "parent_raw", "unit_by"]
+    group = records.groupby(key_columns, dropna=False, sort=False).ngroup().to_numpy()
+    firsts = np.unique(group, return_index=True)[1]
+    keys = [
+        tuple(_none_if_missing(v) for v in row)
+        for row in records[key_columns].iloc[firsts].itertuples(index=False, name=None)
+    ]
     outcome: dict[tuple, Match | Unmatched] = {}
-    for key in dict.fromkeys(records["_key"]):
+    for key in keys:
         unit, parent, by = key
         outcome[key] = matcher.match(unit, parent=parent, by=by)
+    matched = [outcome[key] for key in keys]  # by group
 
     # values listed in statistics.drop_units are left out whether or not they match a unit
     raw_drop = {normalise(v) for v in spec.drop_units}
-    listed_keys = {k for k, m in outcome.items() if isinstance(m, Unmatched) and normalise(k[0]) in raw_drop}
-    unmatched_keys = [k for k, m in outcome.items() if isinstance(m, Unmatched) and k not in listed_keys]
-    if unmatched_keys:
+    listed = [
+        isinstance(m, Unmatched) and normalise(k[0]) in raw_drop for k, m in zip(keys, matched, strict=True)
+    ]
+    unmatched_groups = [g for g, m in enumerate(matched) if isinstance(m, Unmatched) and not listed[g]]
+    if unmatched_groups:
         lines = []
-        first = records[records["_key"] == unmatched_keys[0]].iloc[0]
-        for key in unmatched_keys:
-            where = records[records["_key"] == key].iloc[0]
-            m = outcome[key]
+        first = records.iloc[firsts[unmatched_groups[0]]]
+        for g in unmatched_groups:
+            key, m, where = keys[g], matched[g], records.iloc[firsts[g]]
             parent = f" (parent {key[1]!r})" if key[1] is not None else ""
             nearest = f"; nearest: {'; '.join(m.candidates)}" if m.candidates else ""
             lines.append(f"{m.raw!r}{parent} in {where['file']} row {where['row']}: {m.reason}{nearest}")
         if spec.unmatched == "error":
             raise InputError(
-                f"{len(unmatched_keys)} unit values match no unit of the boundaries",
+                f"{len(unmatched_groups)} unit values match no unit of the boundaries",
                 file=first["file"],
                 row=first["row"],
                 unit=str(first["unit_raw"]),
@@ -249,13 +257,14 @@ def _match_units(records, matcher, spec, notes, dropped):
                 "statistics.unmatched: drop to skip them with a report",
             )
         notes.append(
-            f"skipped the records of {len(unmatched_keys)} unmatched unit values (statistics.unmatched: drop):"
+            f"skipped the records of {len(unmatched_groups)} unmatched unit values (statistics.unmatched: drop):"
         )
         notes.extend("  " + line for line in lines)
 
-    codes = {k: (m.code if isinstance(m, Match) else None) for k, m in outcome.items()}
-    records = records.assign(code=records["_key"].map(codes))
-    unmatched = records["code"].isna() & ~records["_key"].isin(listed_keys)
+    codes = np.empty(len(keys), dtype=object)
+    codes[:] = [m.code if isinstance(m, Match) else None for m in matched]
+    records = records.assign(code=codes[group], _group=group)
+    unmatched = records["code"].isna().to_numpy() & ~np.asarray(listed, dtype=bool)[group]
     dropped["unmatched units"] += int(unmatched.sum())
     records = records[~unmatched]
 
@@ -269,9 +278,7 @@ def _match_units(records, matcher, spec, notes, dropped):
                 )  # a unit absent from the boundaries can still be dropped by its raw value
             else:
                 drop_codes.add(m.code)
-        by_drop = records["code"].isin(drop_codes) | records["unit_raw"].map(
-            lambda v: normalise(v) in raw_drop
-        )
+        by_drop = records["code"].isin(drop_codes) | _normalised_in(records["unit_raw"], raw_drop)
         notes.append(
             f"skipped {int(by_drop.sum())} records of units listed in statistics.drop_units: "
             + ", ".join(str(v) for v in spec.drop_units)
@@ -280,12 +287,12 @@ def _match_units(records, matcher, spec, notes, dropped):
         records = records[~by_drop]
 
     # The unmatched keys are gone from the records by now; their counts are zero.
-    used = records.groupby("_key", sort=False).agg(
+    used = records.groupby("_group", sort=False).agg(
         files=("file", lambda f: "; ".join(sorted(set(f)))), records=("file", "size")
     )
+    files, counts = used["files"].to_dict(), used["records"].to_dict()
     rows = []
-    for key, m in outcome.items():
-        files, count = used.loc[[key]].iloc[0] if key in used.index else ("", 0)
+    for g, (key, m) in enumerate(zip(keys, matched, strict=True)):
         rows.append(
             {
                 "raw": m.raw,
@@ -293,12 +300,26 @@ def _match_units(records, matcher, spec, notes, dropped):
                 "code": m.code if isinstance(m, Match) else None,
                 "method": m.method if isinstance(m, Match) else "unmatched",
                 "note": m.note if isinstance(m, Match) else m.reason,
-                "files": files,
-                "records": int(count),
+                "files": files.get(g, ""),
+                "records": int(counts.get(g, 0)),
             }
         )
     matches = pd.DataFrame(rows, columns=["raw", "parent", "code", "method", "note", "files", "records"])
-    return records.drop(columns="_key"), matches, drop_codes
+    return records.drop(columns="_group"), matches, drop_codes
+
+
+def _normalised_in(values: pd.Series, texts: set[str]) -> pd.Series:
+    """Whether each value's normalised text (:func:`~nqpf.units.names.normalise`) is among ``texts``, each distinct
+    value (by type and value: 110000 and 110000.0 normalise differently) normalised once."""
+    known: dict = {}
+    hits = np.empty(len(values), dtype=bool)
+    for k, value in enumerate(values.to_numpy(dtype=object)):
+        key = (type(value), value)
+        hit = known.get(key)
+        if hit is None:
+            hit = known[key] = normalise(value) in texts
+        hits[k] = hit
+    return pd.Series(hits, index=values.index)
 
 
 def _none_if_missing(value: object) -> object:

@@ -47,6 +47,9 @@ DEFAULT_MISSING_MARKERS: tuple[str, ...] = (
     "#N/A",
 )
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_ASCII_NUMBER = re.compile(
+    r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+)  # _NUMBER in ASCII digits
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+|年|年度)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -477,13 +480,7 @@ def _records(spec, path, sheet, table, first_row, markers, report) -> pd.DataFra
         v: _parse_year(v, path, r, spec.year or spec.year_from) for v, r in first_rows.itertuples(index=False)
     }
     long["year"] = long["year_raw"].map(years)
-    parsed = [_parse_value(v, markers) for v in long["value_raw"]]
-    long["value"] = [p[0] for p in parsed]
-    long["bad"] = [p[2] for p in parsed]
-    for _, marker, _, wide in parsed:
-        if marker is not None:
-            report.missing[marker] += 1
-        report.full_width += wide
+    long["value"], long["bad"] = _parse_values(long["value_raw"].to_numpy(dtype=object), markers, report)
     long["file"] = path
     long["sheet"] = None if sheet is None else str(sheet)
     report.records += len(long)
@@ -557,6 +554,41 @@ def _value_text(value: object) -> tuple[str, bool]:
     text = re.sub(r"\s+", "", str(value))
     plain = text.translate(_FULL_WIDTH)
     return plain, plain != text
+
+
+def _parse_values(values: np.ndarray, markers: set[str], report) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers of ``values`` and which cells are bad, as :func:`_parse_value` reads each, counting the missing
+    markers met and the numbers read from full-width characters in ``report``. Cells a spreadsheet reader gives as
+    Python floats or integers (most of a workbook's), and texts that are plain ASCII numbers and no missing marker
+    (most of a CSV file's), are read together; the others one by one."""
+    kinds = [type(v) for v in values]
+    plain = np.fromiter((k is float or k is int for k in kinds), dtype=bool, count=len(values))
+    numbers = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    given = values[plain].astype(float)
+    empty = np.isnan(given)
+    bad[plain] = ~empty & ~np.isfinite(given)
+    numbers[plain] = np.where(np.isfinite(given), given, np.nan)
+    if empty.any():
+        report.missing["(empty)"] += int(empty.sum())
+    texts = np.flatnonzero(np.fromiter((k is str for k in kinds), dtype=bool, count=len(values)))
+    strings = pd.Series(values[texts], dtype=object)
+    # an ASCII number has no whitespace or full-width characters to take off, so its normalised text is itself
+    simple = texts[
+        strings.str.fullmatch(_ASCII_NUMBER).to_numpy(dtype=bool) & ~strings.isin(markers).to_numpy()
+    ]
+    read = values[simple].astype(float)  # as float() reads each text
+    bad[simple] = ~np.isfinite(read)
+    numbers[simple] = np.where(np.isfinite(read), read, np.nan)
+    rest = ~plain
+    rest[simple] = False
+    for k in np.flatnonzero(rest):
+        number, marker, bad[k], wide = _parse_value(values[k], markers)
+        numbers[k] = number
+        if marker is not None:
+            report.missing[marker] += 1
+        report.full_width += wide
+    return numbers, bad
 
 
 def _parse_value(value: object, markers: set[str]) -> tuple[float, str | None, bool, bool]:
