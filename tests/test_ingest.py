@@ -255,3 +255,63 @@ def test_a_legacy_xls_file_says_to_save_it_as_xlsx(tmp_path):
     with pytest.raises(InputError, match="legacy Excel") as err:
         read(TableSettings(layout="wide", path=str(path), unit="u", year="y", variables={"a": "a"}))
     assert ".xlsx" in err.value.fix
+
+
+def test_cells_read_together_give_what_each_cell_read_alone_gives():
+    """ingest._parse_values reads Python numbers and plain ASCII number texts together, and every other cell one
+    by one: the numbers, the bad cells and the report's marker and full-width counts equal _parse_value's, cell by
+    cell, on a mix of what spreadsheets and CSV files give."""
+    markers = {ingest._clean(m) for m in ["-", "—", "0", "n.a."]}
+    cells = [
+        1.5,
+        2,
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        True,
+        np.float64(3.25),
+        np.int64(7),
+        None,
+        "12.5",
+        "-3",
+        "+4",
+        ".5",
+        "6.",
+        "1e5",
+        "1E-3",
+        "1e999",
+        "0",
+        "00",
+        " 12 ",
+        "12\n",
+        "1,234.5",
+        "１２．５",
+        "٣",
+        "12a",
+        "①",
+        "-",
+        "—",
+        "n.a.",
+        "N.A.",
+        "",
+        "abc",
+        "1_000",
+        "0x10",
+        "nan",
+        "inf",
+    ]
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    together = ingest.FileReport(path="f", sha256="")
+    numbers, bad = ingest._parse_values(values, markers, together)
+    alone = ingest.FileReport(path="f", sha256="")
+    for k, cell in enumerate(cells):
+        number, marker, is_bad, wide = ingest._parse_value(cell, markers)
+        assert (number == numbers[k] or (np.isnan(number) and np.isnan(numbers[k]))) and is_bad == bad[k], (
+            cell
+        )
+        if marker is not None:
+            alone.missing[marker] += 1
+        alone.full_width += wide
+    assert together.missing == alone.missing and together.full_width == alone.full_width
+    assert numbers[9] == 12.5 and bad[16] and np.isnan(numbers[17])  # "1e999" is bad; "0" is a marker here
