@@ -77,6 +77,8 @@ _STATA_ID = re.compile(r"[1-9][0-9]{0,14}")  # a whole number Stata stores exact
 
 
 def _number(value: float) -> str:
+    """A weight's text: 17 significant digits, which read back as the same double (written inline as
+    ``f"{v:.17g}"`` where a file's millions of Python floats are formatted)."""
     return format(float(value), ".17g")
 
 
@@ -133,7 +135,7 @@ def write_gwt(
             if end > start:
                 columns, values = matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()
                 out.write(
-                    "".join([f"{unit} {ids[j]} {_number(v)}\n" for j, v in zip(columns, values, strict=True)])
+                    "".join([f"{unit} {ids[j]} {v:.17g}\n" for j, v in zip(columns, values, strict=True)])
                 )
                 written = True
         if not written:
@@ -195,7 +197,7 @@ def _dense_rows(matrix):
     for i in range(csr.shape[0]):
         start, end = csr.indptr[i], csr.indptr[i + 1]
         row = zeros.copy()
-        row[csr.indices[start:end]] = [format(value, ".17g") for value in csr.data[start:end].tolist()]
+        row[csr.indices[start:end]] = [f"{value:.17g}" for value in csr.data[start:end].tolist()]
         yield row.tolist()
 
 
