@@ -148,6 +148,8 @@ def with_rows(data: bytes, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> by
     :func:`~nqpf.tables.render.fixed_zip`) and, in each sheet named in ``bodies`` (its path in the archive, as
     openpyxl's ``Worksheet.path`` gives it), the rows of a data frame from the given row on, after the rows the
     sheet holds (its title and header). Sheets with many rows are written this way, not cell by cell."""
+    from openpyxl.utils import get_column_letter
+
     bodies = {
         path: (frame, first) for path, (frame, first) in bodies.items() if len(frame) and frame.shape[1]
     }
@@ -164,7 +166,7 @@ def with_rows(data: bytes, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> by
             head, end, tail = content.partition(b"</sheetData>")
             if not end:
                 raise ValueError(f"{info.filename}: no <sheetData> to write the rows of the data frame into")
-            last = f"{_column_letter(frame.shape[1])}{len(frame) + first - 1}"
+            last = f"{get_column_letter(frame.shape[1])}{len(frame) + first - 1}"
             head = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{last}"'.encode(), head, count=1)
             with target.open(fixed, "w", force_zip64=True) as member:
                 member.write(head)
@@ -183,9 +185,11 @@ def _frame_rows(frame: pd.DataFrame, first_row: int = 2):
     UTF-8 bytes: numbers as numbers (exactly: the shortest text that reads back as the same double), text as
     inline strings, missing and non-finite values as empty cells, booleans as booleans.
 
-    openpyxl writes the same cells one object at a time, about ten times slower on a county panel (42,720 rows x
-    61 columns), and prints numbers with 16 significant digits, which can change a double's last bit."""
-    letters = [_column_letter(c) for c in range(1, frame.shape[1] + 1)]
+    openpyxl writes the same cells one object at a time, six times slower on a county panel (42,720 rows x 61
+    columns), and prints numbers with 16 significant digits, which can change a double's last bit."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, frame.shape[1] + 1)]
     for start in range(0, len(frame), _ROWS_PER_CHUNK):
         part = frame.iloc[start : start + _ROWS_PER_CHUNK]
         numbers = range(first_row + start, first_row + start + len(part))
@@ -236,15 +240,6 @@ def _cell(letter: str, row: int, value, name: str) -> str:
         )
     space = ' xml:space="preserve"' if value != value.strip() else ""
     return f'<c r="{letter}{row}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
-
-
-def _column_letter(index: int) -> str:
-    """Excel's letters of the 1-based column ``index`` (1: A, 27: AA)."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _set_value(cell, number_text: str | None, text: str) -> None:
