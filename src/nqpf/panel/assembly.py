@@ -225,11 +225,7 @@ def _match_units(records, matcher, spec, notes, dropped):
         tuple(_none_if_missing(v) for v in row)
         for row in records[key_columns].iloc[firsts].itertuples(index=False, name=None)
     ]
-    outcome: dict[tuple, Match | Unmatched] = {}
-    for key in keys:
-        unit, parent, by = key
-        outcome[key] = matcher.match(unit, parent=parent, by=by)
-    matched = [outcome[key] for key in keys]  # by group
+    matched = [matcher.match(unit, parent=parent, by=by) for unit, parent, by in keys]  # by group
 
     # values listed in statistics.drop_units are left out whether or not they match a unit
     raw_drop = {normalise(v) for v in spec.drop_units}
