@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -436,3 +437,16 @@ def test_full_matrix_exports_write_every_entry_as_the_dense_matrix_gives_it(tmp_
     files.write_csv(ids, matrix, tmp_path / "w.csv")
     with open(tmp_path / "w.csv", encoding="utf-8", newline="") as handle:
         assert list(csv.reader(handle))[1:] == [[unit, *row] for unit, row in zip(ids, expected, strict=True)]
+
+
+def test_a_bare_xlsx_matrix_is_the_same_bytes_on_every_write(tmp_path):
+    """The workbook of write_matrix carries no time of writing (workbook.with_rows), so a rerun gives the same file."""
+    ids = ["北京", "Tianjin", "c-03", "007", "150000", "Nan"]
+    first = files.write_matrix(ids, awkward_matrix(), tmp_path / "a.xlsx", ids_to="column")
+    files.write_matrix(ids, awkward_matrix(), tmp_path / "b.xlsx", ids_to="column")
+    assert first is None
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    archive = zipfile.ZipFile(tmp_path / "a.xlsx")
+    assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified

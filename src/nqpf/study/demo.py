@@ -954,13 +954,9 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
 
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per year with a title row above the header; fixed metadata and member times, so the bytes are
-    reproducible. openpyxl writes the title and header rows, ``workbook.with_rows`` the data rows."""
-    import io
-    import zipfile
-
+    """One sheet per year with a title row above the header; the same data give the same bytes. openpyxl
+    writes the title and header rows, ``workbook.with_rows`` the data rows."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     from nqpf.tables import workbook
 
@@ -970,12 +966,5 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
         ws = book.create_sheet(title=name)
         ws.append([f"{name}年 分地区科技创新主要指标（{SIMULATED_NOTE}）"])
         ws.append(list(frame.columns))
-    fixed = pd.Timestamp("2000-01-01").to_pydatetime()
-    book.properties.created = fixed
-    book.properties.modified = fixed
     book.properties.creator = "nqpf demo"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()  # Workbook.save would stamp the time of saving
-    bodies = {book[name].path.lstrip("/"): (frame, 3) for name, frame in sheets.items()}
-    path.write_bytes(workbook.with_rows(buffer.getvalue(), bodies))
+    path.write_bytes(workbook.with_rows(book, {name: (frame, 3) for name, frame in sheets.items()}))

@@ -79,7 +79,6 @@ def to_xlsx(tables: Sequence[Table], frames: Mapping[str, pd.DataFrame] | None =
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     frames = dict(frames or {})
     workbook = Workbook()
@@ -87,7 +86,6 @@ def to_xlsx(tables: Sequence[Table], frames: Mapping[str, pd.DataFrame] | None =
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = "nqpf"
     properties.title = "Tables"
-    properties.created = properties.modified = _FIXED_TIME
     names = sheet_names([t.name for t in tables] + list(frames))
     thick, thin = Side(style="medium"), Side(style="thin")
     centre = Alignment(horizontal="center")
@@ -131,29 +129,30 @@ def to_xlsx(tables: Sequence[Table], frames: Mapping[str, pd.DataFrame] | None =
             sheet.column_dimensions[get_column_letter(c)].width = min(longest + 2, 40)
         sheet.freeze_panes = "A2"
 
+    # the frames' rows are written into their sheets' XML below the header openpyxl holds (_frame_rows)
+    bodies = {name: (frame, 2) for frame, name in zip(frames.values(), names[len(tables) :], strict=True)}
+    return with_rows(workbook, bodies)
+
+
+def with_rows(book, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> bytes:
+    """The bytes of the openpyxl workbook ``book`` with, in each sheet named in ``bodies``, the rows of a data
+    frame from the given row on, after the rows the sheet holds (a title, a header): sheets of many rows are
+    written this way rather than cell by cell (:func:`_frame_rows`). The same book gives the same bytes: its
+    creation and modification times and its members' times are fixed (as :func:`~nqpf.tables.render.fixed_zip`)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    book.properties.created = book.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # ExcelWriter rather than Workbook.save, which stamps the current time as the modification date
-        ExcelWriter(workbook, archive).write_data()
-    # the frames' rows are written into their sheets' XML below the header openpyxl wrote (_frame_rows)
+        ExcelWriter(book, archive).write_data()
     bodies = {
-        workbook[name].path.lstrip("/"): (frame, 2)
-        for frame, name in zip(frames.values(), names[len(tables) :], strict=True)
+        book[name].path.lstrip("/"): (frame, first)
+        for name, (frame, first) in bodies.items()
+        if len(frame) and frame.shape[1]
     }
-    return with_rows(buffer.getvalue(), bodies)
-
-
-def with_rows(data: bytes, bodies: Mapping[str, tuple[pd.DataFrame, int]]) -> bytes:
-    """The workbook ``data`` (as openpyxl writes it) with fixed member timestamps (as
-    :func:`~nqpf.tables.render.fixed_zip`) and, in each sheet named in ``bodies`` (its path in the archive, as
-    openpyxl's ``Worksheet.path`` gives it), the rows of a data frame from the given row on, after the rows the
-    sheet holds (its title and header). Sheets with many rows are written this way, not cell by cell."""
-    from openpyxl.utils import get_column_letter
-
-    bodies = {
-        path: (frame, first) for path, (frame, first) in bodies.items() if len(frame) and frame.shape[1]
-    }
-    source = zipfile.ZipFile(io.BytesIO(data))
+    source = zipfile.ZipFile(buffer)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

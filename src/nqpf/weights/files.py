@@ -40,7 +40,6 @@ binary numbers), so a file read back gives the same floating-point numbers.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import re
 from collections import Counter
@@ -190,7 +189,7 @@ def _dense_rows(matrix):
     """Each row of ``matrix`` written out in full, as the texts of its n numbers (:func:`_number`): the links a
     row holds formatted one by one, every other entry the text of 0.0, so that a sparse W is not formatted entry
     by entry (8.1 million for 2,848 counties)."""
-    csr = sp.csr_matrix(matrix, copy=True)
+    csr = sp.csr_matrix(matrix, dtype=float, copy=True)
     csr.sum_duplicates()
     csr.data += 0.0  # the entries toarray() gives, which adds each to 0.0 (a stored -0.0 is 0.0 there)
     zeros = np.full(csr.shape[1], _number(0.0), dtype=object)
@@ -219,8 +218,8 @@ def write_matrix(
     if ids_to not in ("file", "header", "column"):
         raise InputError(f"ids_to is {ids_to!r}", key="ids_to", fix="use file, header or column")
     ids = [str(unit) for unit in ids]
-    dense = sp.csr_matrix(matrix, dtype=float).toarray()
     if kind == "mat":
+        dense = sp.csr_matrix(matrix, dtype=float).toarray()
         from scipy.io import savemat
 
         if ids_to != "file" and not stata_ids(ids):
@@ -235,8 +234,10 @@ def write_matrix(
         elif ids_to == "column":
             dense = np.hstack([numbers[:, None], dense])
         savemat(path, {variable: dense}, do_compression=True)
+    elif kind == "xlsx":
+        _write_xlsx(ids, matrix, path, sheet, ids_to)
     else:
-        cells = [[_number(v) for v in row] for row in dense]
+        cells = list(_dense_rows(matrix))
         if ids_to == "column":
             cells = [[unit, *row] for unit, row in zip(ids, cells, strict=True)]
         elif ids_to == "header":
@@ -244,12 +245,8 @@ def write_matrix(
         if kind == "csv":
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle, lineterminator="\n").writerows(cells)
-        elif kind == "text":
-            path.write_text("".join(" ".join(row) + "\n" for row in cells), encoding="utf-8")
         else:
-            _write_xlsx(
-                cells, path, sheet, numeric_from=(1 if ids_to == "header" else 0, int(ids_to == "column"))
-            )
+            path.write_text("".join(" ".join(row) + "\n" for row in cells), encoding="utf-8")
     if ids_to != "file":
         return None
     ids_path = Path(ids_path) if ids_path is not None else path.with_name(f"{path.stem}.ids.csv")
@@ -258,37 +255,23 @@ def write_matrix(
     return ids_path
 
 
-@contextlib.contextmanager
-def _exact_xlsx_numbers():
-    """openpyxl writes numbers with 16 significant digits, which does not give every double back: for the
-    weights it writes, 17 (``repr``), restored afterwards."""
-    from openpyxl.cell import _writer
-
-    original = _writer.safe_string
-
-    def exact(value):
-        if isinstance(value, float) and np.isfinite(value):
-            return repr(value)
-        return original(value)
-
-    _writer.safe_string = exact
-    try:
-        yield
-    finally:
-        _writer.safe_string = original
-
-
-def _write_xlsx(cells, path: Path, sheet: str, numeric_from: tuple[int, int]) -> None:
-    """Cells as text; those from row/column ``numeric_from`` on are weights and written as numbers."""
+def _write_xlsx(ids, matrix, path: Path, sheet: str, ids_to: str) -> None:
+    """The matrix as one sheet: the weights as numbers (every double exact), the ids as text in a first row or
+    column (``ids_to``: header, column; none with file); the same matrix gives the same bytes."""
+    import pandas as pd
     from openpyxl import Workbook
 
-    first_row, first_col = numeric_from
-    with _exact_xlsx_numbers():  # a write-only sheet writes each row as it is appended
-        book = Workbook(write_only=True)
-        table = book.create_sheet(sheet)
-        for r, row in enumerate(cells):
-            table.append([float(v) if r >= first_row and c >= first_col else v for c, v in enumerate(row)])
-        book.save(path)
+    from nqpf.tables import workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    table = book.create_sheet(sheet)
+    if ids_to == "header":
+        table.append(list(ids))
+    frame = pd.DataFrame(sp.csr_matrix(matrix, dtype=float).toarray())
+    if ids_to == "column":
+        frame.insert(0, "id", pd.Series(list(ids), dtype=object))
+    Path(path).write_bytes(workbook.with_rows(book, {sheet: (frame, 2 if ids_to == "header" else 1)}))
 
 
 def matrix_facts(matrix) -> dict:
