@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from nqpf.errors import InputError
 from nqpf.tables import render, workbook
 from nqpf.tables.model import Cell
 from tests.conftest import REPO
@@ -206,8 +207,11 @@ def test_the_panel_sheet_holds_every_value_exactly_in_every_row(tmp_path):
 
 def test_a_control_character_in_the_panel_stops_the_workbook_naming_column_and_row():
     frame = pd.DataFrame({"code": ["110000", "120000"], "name": ["北京市", "天津\x01市"]})
-    with pytest.raises(ValueError, match=r"column 'name', row 3: .*control character"):
+    with pytest.raises(InputError, match=r"column 'name', row 3: .*control character") as raised:
         workbook.to_xlsx([sample_table()], {"panel": frame})
+    assert (
+        raised.value.column == "name" and raised.value.row == 3 and "remove the character" in raised.value.fix
+    )
 
 
 def test_sheet_names_are_valid_and_unique():

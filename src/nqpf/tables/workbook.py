@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
+from nqpf.errors import InputError
 from nqpf.tables.model import Table
 from nqpf.tables.render import _columns_of, fixed_member
 
@@ -234,8 +235,12 @@ def _cell(letter: str, row: int, value, name: str) -> str:
             f"column {name!r}, row {row}: {type(value).__name__} values cannot go into the workbook"
         )
     if _ILLEGAL.search(value):
-        raise ValueError(
-            f"column {name!r}, row {row}: {value!r} holds a control character that an Excel file cannot hold"
+        raise InputError(
+            f"column {name!r}, row {row}: {value!r} holds a control character that an Excel file cannot hold",
+            column=name,
+            row=row,
+            fix="remove the character from the input the value came from (a unit's name in the boundaries or the "
+            "unit attributes, or a cell of the statistics)",
         )
     space = ' xml:space="preserve"' if value != value.strip() else ""
     return f'<c r="{letter}{row}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
