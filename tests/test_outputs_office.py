@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from nqpf import io as nqpf_io
 from nqpf.errors import InputError
 from nqpf.tables import render, workbook
 from nqpf.tables.model import Cell
@@ -168,10 +169,10 @@ def test_the_workbook_is_byte_identical_on_every_write():
 
 
 def test_the_panel_sheet_holds_every_value_exactly_in_every_row(tmp_path):
-    """The data frames' rows are written past openpyxl (workbook._frame_rows): every double reads back as the same
+    """The data frames' rows are written past openpyxl (nqpf.io._frame_rows): every double reads back as the same
     double (openpyxl's 16 significant digits read 0.1 + 0.2 back as 0.3), text and booleans as such, missing and
     non-finite values as empty cells, and rows beyond the writer's chunk of rows in their places."""
-    n = 2 * workbook._ROWS_PER_CHUNK + 7
+    n = 2 * nqpf_io._ROWS_PER_CHUNK + 7
     frame = pd.DataFrame(
         {
             "code": [f"{k:06d}" for k in range(n)],

@@ -440,7 +440,7 @@ def test_full_matrix_exports_write_every_entry_as_the_dense_matrix_gives_it(tmp_
 
 
 def test_a_bare_xlsx_matrix_is_the_same_bytes_on_every_write(tmp_path):
-    """The workbook of write_matrix carries no time of writing (workbook.with_rows), so a rerun gives the same file."""
+    """The workbook of write_matrix carries no time of writing (nqpf.io.with_rows), so a rerun gives the same file."""
     ids = ["北京", "Tianjin", "c-03", "007", "150000", "Nan"]
     first = files.write_matrix(ids, awkward_matrix(), tmp_path / "a.xlsx", ids_to="column")
     files.write_matrix(ids, awkward_matrix(), tmp_path / "b.xlsx", ids_to="column")

@@ -55,6 +55,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from nqpf import indices
+from nqpf.io import with_rows
 from nqpf.study.settings import DEMO_FILES as FILES
 from nqpf.study.settings import DemoSettings, Pole
 from nqpf.units import crs
@@ -955,10 +956,8 @@ def write(data: DemoData, directory: str | Path) -> dict[str, Path]:
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     """One sheet per year with a title row above the header; the same data give the same bytes. openpyxl
-    writes the title and header rows, ``workbook.with_rows`` the data rows."""
+    writes the title and header rows, :func:`nqpf.io.with_rows` the data rows."""
     from openpyxl import Workbook
-
-    from nqpf.tables import workbook
 
     book = Workbook()
     book.remove(book.active)
@@ -967,4 +966,4 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
         ws.append([f"{name}年 分地区科技创新主要指标（{SIMULATED_NOTE}）"])
         ws.append(list(frame.columns))
     book.properties.creator = "nqpf demo"
-    path.write_bytes(workbook.with_rows(book, {name: (frame, 3) for name, frame in sheets.items()}))
+    path.write_bytes(with_rows(book, {name: (frame, 3) for name, frame in sheets.items()}))

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from nqpf.io import fixed_member
 from nqpf.tables.labels import escape_latex
 from nqpf.tables.model import Block, Cell, Row, Table
 from nqpf.tables.settings import PAGES, WordSettings
@@ -551,14 +552,6 @@ def fixed_zip(data: bytes) -> bytes:
         for info in source.infolist():
             target.writestr(fixed_member(info.filename), source.read(info.filename))
     return out.getvalue()
-
-
-def fixed_member(name: str) -> zipfile.ZipInfo:
-    """An archive member ``name`` with a fixed time and permissions, compressed (:func:`fixed_zip`)."""
-    fixed = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-    fixed.compress_type = zipfile.ZIP_DEFLATED
-    fixed.external_attr = 0o644 << 16
-    return fixed
 
 
 def latex_document(tables: Sequence[Table], chinese: bool) -> str:

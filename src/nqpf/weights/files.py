@@ -50,6 +50,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from nqpf.errors import InputError, listed
+from nqpf.io import with_rows
 from nqpf.units.codes import normalise_code
 
 FORMATS = ("gal", "gwt", "stata", "csv", "matrix")
@@ -261,8 +262,6 @@ def _write_xlsx(ids, matrix, path: Path, sheet: str, ids_to: str) -> None:
     import pandas as pd
     from openpyxl import Workbook
 
-    from nqpf.tables import workbook
-
     book = Workbook()
     book.remove(book.active)
     table = book.create_sheet(sheet)
@@ -271,7 +270,7 @@ def _write_xlsx(ids, matrix, path: Path, sheet: str, ids_to: str) -> None:
     frame = pd.DataFrame(sp.csr_matrix(matrix, dtype=float).toarray())
     if ids_to == "column":
         frame.insert(0, "id", pd.Series(list(ids), dtype=object))
-    Path(path).write_bytes(workbook.with_rows(book, {sheet: (frame, 2 if ids_to == "header" else 1)}))
+    Path(path).write_bytes(with_rows(book, {sheet: (frame, 2 if ids_to == "header" else 1)}))
 
 
 def matrix_facts(matrix) -> dict:
